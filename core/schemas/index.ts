@@ -1,0 +1,5 @@
+export * from "./common";
+export * from "./auth";
+export * from "./api-keys";
+export * from "./tenant";
+export * from "./health";

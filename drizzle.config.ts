@@ -1,0 +1,8 @@
+import { defineConfig } from "drizzle-kit";
+
+// drizzle-kit writes SQL into migrations/, which wrangler applies (`migrations_dir`).
+export default defineConfig({
+  dialect: "sqlite",
+  schema: "./core/db/schema.ts",
+  out: "./migrations",
+});

@@ -1,0 +1,36 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "./env";
+import { createRouter } from "./lib/create-router";
+import { limitBody } from "./middleware/body-limit";
+import { notFound, onError } from "./middleware/errors";
+import { requestContext } from "./middleware/request-context";
+import { apiKeysRouter } from "./routes/api-keys/api-keys.index";
+import { authRouter } from "./routes/auth/auth.index";
+import { openapiHandler, referenceHandler } from "./routes/docs/docs.handlers";
+import * as docsRoutes from "./routes/docs/docs.routes";
+import { healthRouter } from "./routes/health/health.index";
+import { tenantRouter } from "./routes/tenant/tenant.index";
+import { usersRouter } from "./routes/users/users.index";
+
+/** Resource routers, in the order they appear in the reference. Add new ones here. */
+const routers = [healthRouter, authRouter, tenantRouter, usersRouter, apiKeysRouter];
+
+/** Builds the api worker's Hono app: middleware, every resource router, docs, errors. */
+export function createApp(): OpenAPIHono<AppEnv> {
+  const app = createRouter();
+  app.use("*", requestContext());
+  app.use("*", limitBody());
+  for (const router of routers) app.route("/", router);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    description: "An API key (`sk_live_...` / `sk_test_...`) or an access JWT from POST /api/v1/auth/login.",
+  });
+  app.openapi(docsRoutes.openapi, openapiHandler(() => app) as never);
+  app.openapi(docsRoutes.reference, referenceHandler as never);
+
+  app.onError(onError);
+  app.notFound(notFound(() => app.routes));
+  return app;
+}

@@ -1,0 +1,27 @@
+import { eq } from "drizzle-orm";
+import { tenants, type TenantRow } from "@edge-ml/core/db/schema";
+import { errors } from "@edge-ml/core/errors";
+import { TenantSettings } from "@edge-ml/core/schemas";
+import type { Db } from "../lib/db";
+
+export async function getTenant(db: Db, tenantId: string): Promise<TenantRow | undefined> {
+  return db.select().from(tenants).where(eq(tenants.id, tenantId)).get();
+}
+
+/** A suspended tenant's credentials still identify it, but it may do nothing. */
+export function assertTenantActive(tenant: Pick<TenantRow, "status"> | undefined): void {
+  if (!tenant) throw errors.unauthenticated("The credential's tenant no longer exists");
+  if (tenant.status !== "active") throw errors.forbidden("Tenant is suspended");
+}
+
+export function tenantView(row: TenantRow) {
+  return {
+    tenant_id: row.id,
+    name: row.name,
+    plan: row.plan,
+    status: row.status,
+    created_at: row.createdAt,
+    // Stored settings are merged over the defaults, so older rows gain new settings.
+    settings: TenantSettings.parse(typeof row.settings === "object" && row.settings ? row.settings : {}),
+  };
+}

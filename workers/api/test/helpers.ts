@@ -1,0 +1,72 @@
+import { env, exports } from "cloudflare:workers";
+import { tenants } from "@edge-ml/core/db/schema";
+import { getDb } from "../src/lib/db";
+import { createApiKey } from "../src/services/api-keys";
+import { createUser } from "../src/services/users";
+
+/** Calls the api worker through its real fetch handler, as a client would. */
+export async function call(
+  path: string,
+  init: { method?: string; token?: string; body?: unknown; rawBody?: BodyInit; headers?: Record<string, string> } = {},
+): Promise<Response> {
+  const headers: Record<string, string> = { ...init.headers };
+  if (init.token) headers.authorization = `Bearer ${init.token}`;
+  let body: BodyInit | undefined = init.rawBody;
+  if (init.body !== undefined) {
+    body = JSON.stringify(init.body);
+    headers["content-type"] ??= "application/json";
+  }
+  return exports.default.fetch(`https://api.edge-ml.test${path}`, { method: init.method ?? "GET", headers, body });
+}
+
+export type ErrorBody = {
+  error: {
+    code: string;
+    message: string;
+    details: Record<string, unknown>;
+    request_id: string;
+    correlation_id: string;
+    timestamp: string;
+  };
+};
+
+export const PASSWORD = "correct horse battery staple";
+
+export type SeededTenant = {
+  tenantId: string;
+  adminEmail: string;
+  adminUserId: string;
+  adminKey: string;
+  adminKeyId: string;
+};
+
+/**
+ * A tenant with an admin user and an admin API key, created through the same services
+ * the routes and the tenant CLI use.
+ */
+export async function seedTenant(label: string, status: "active" | "suspended" = "active"): Promise<SeededTenant> {
+  const db = getDb(env.DB);
+  const tenantId = crypto.randomUUID();
+  const now = new Date().toISOString();
+  await db.insert(tenants).values({ id: tenantId, name: `Tenant ${label}`, plan: "pro", status, settings: {}, createdAt: now, updatedAt: now });
+  const adminEmail = `admin-${label}-${tenantId.slice(0, 8)}@example.com`;
+  const user = await createUser(db, tenantId, { email: adminEmail, password: PASSWORD, role: "admin" });
+  const key = await createApiKey(
+    db,
+    tenantId,
+    {
+      name: "admin",
+      permissions: ["read", "write", "admin"],
+      environment: "test",
+      rate_limit_search: 1000,
+      rate_limit_recommend: 500,
+    },
+    user.id,
+  );
+  return { tenantId, adminEmail, adminUserId: user.id, adminKey: key.secret, adminKeyId: key.id };
+}
+
+export async function login(email: string, password = PASSWORD) {
+  const res = await call("/api/v1/auth/login", { method: "POST", body: { email, password } });
+  return { res, body: (await res.json()) as Record<string, unknown> & { access_token: string; refresh_token: string } };
+}
