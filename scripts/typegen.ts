@@ -7,8 +7,18 @@ import { WORKERS } from "./lib/workers";
 
 for (const w of WORKERS) {
   await wrangler(
-    ["types", w.typesFile, "-c", w.config, "--env-interface", w.envInterface, "--include-runtime=false",
-      "--strict-vars=false", "--env-file", ".dev.vars.example"],
+    [
+      "types",
+      w.typesFile,
+      "-c",
+      w.config,
+      "--env-interface",
+      w.envInterface,
+      "--include-runtime=false",
+      "--strict-vars=false",
+      "--env-file",
+      ".dev.vars.example",
+    ],
     { quiet: true },
   );
   console.log(`types: ${w.typesFile}`);

@@ -11,8 +11,12 @@ const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
 export const tenants = sqliteTable("tenants", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
-  plan: text("plan", { enum: ["starter", "pro", "enterprise"] }).notNull().default("starter"),
-  status: text("status", { enum: ["active", "suspended"] }).notNull().default("active"),
+  plan: text("plan", { enum: ["starter", "pro", "enterprise"] })
+    .notNull()
+    .default("starter"),
+  status: text("status", { enum: ["active", "suspended"] })
+    .notNull()
+    .default("active"),
   settings: text("settings", { mode: "json" }).notNull().default("{}"),
   createdAt: text("created_at").notNull().default(now),
   updatedAt: text("updated_at").notNull().default(now),
@@ -46,9 +50,14 @@ export const apiKeys = sqliteTable(
     keyPrefix: text("key_prefix").notNull(),
     keyHash: text("key_hash").notNull(),
     permissions: text("permissions", { mode: "json" }).$type<string[]>().notNull(),
-    status: text("status", { enum: ["active", "revoked"] }).notNull().default("active"),
+    status: text("status", { enum: ["active", "revoked"] })
+      .notNull()
+      .default("active"),
     expiresAt: text("expires_at"),
-    allowedIps: text("allowed_ips", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    allowedIps: text("allowed_ips", { mode: "json" })
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'`),
     rateLimitSearch: integer("rate_limit_search").notNull().default(1000),
     rateLimitRecommend: integer("rate_limit_recommend").notNull().default(500),
     createdBy: text("created_by"),
@@ -77,10 +86,7 @@ export const refreshTokens = sqliteTable(
     usedAt: text("used_at"),
     revokedAt: text("revoked_at"),
   },
-  (t) => [
-    uniqueIndex("refresh_tokens_hash_unique").on(t.tokenHash),
-    index("refresh_tokens_family_idx").on(t.familyId),
-  ],
+  (t) => [uniqueIndex("refresh_tokens_hash_unique").on(t.tokenHash), index("refresh_tokens_family_idx").on(t.familyId)],
 );
 
 export type TenantRow = typeof tenants.$inferSelect;

@@ -27,12 +27,7 @@ export class ApiError extends Error {
   /** Extra response headers, e.g. `Retry-After` or `Allow`. */
   readonly headers: Record<string, string>;
 
-  constructor(
-    kind: ErrorKind,
-    message: string,
-    details: ErrorDetails = {},
-    headers: Record<string, string> = {},
-  ) {
+  constructor(kind: ErrorKind, message: string, details: ErrorDetails = {}, headers: Record<string, string> = {}) {
     super(message);
     this.name = "ApiError";
     this.kind = kind;

@@ -54,7 +54,11 @@ export async function checkMigrated(db: SqlDatabase): Promise<boolean> {
  * Overall status: the database is required (nothing authenticates without it); storage
  * and cache only degrade the service (serving still answers, ingestion and training do not).
  */
-export function overallStatus(checks: { database: CheckStatus; storage: CheckStatus; cache: CheckStatus }): CheckStatus {
+export function overallStatus(checks: {
+  database: CheckStatus;
+  storage: CheckStatus;
+  cache: CheckStatus;
+}): CheckStatus {
   if (checks.database !== "healthy") return "unhealthy";
   if (checks.storage !== "healthy" || checks.cache !== "healthy") return "degraded";
   return "healthy";

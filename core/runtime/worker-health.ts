@@ -1,6 +1,7 @@
 import type { CheckStatus } from "../schemas/health";
 
-const STARTED_AT = Date.now();
+/** First use in this isolate (Date.now() is frozen at 0 in a Worker's global scope). */
+let startedAt: number | undefined;
 
 /**
  * `GET /health` for the internal workers (ingest, trainer-dispatch), which have no
@@ -32,7 +33,7 @@ export async function workerHealth(
     status,
     service,
     version,
-    uptime_seconds: Math.floor((Date.now() - STARTED_AT) / 1000),
+    uptime_seconds: Math.floor((Date.now() - (startedAt ??= Date.now())) / 1000),
     timestamp: new Date().toISOString(),
     checks: { ...dependencies, dependencies: status },
     dependencies,

@@ -17,9 +17,12 @@ export const DEFAULT_RATE_LIMIT_RECOMMEND = 500;
 
 const AllowedIps = z
   .array(
-    z.string().max(64).refine(isValidCidr, {
-      error: (issue) => `${String(issue.input)} is not an IPv4/IPv6 address or CIDR block`,
-    }),
+    z
+      .string()
+      .max(64)
+      .refine(isValidCidr, {
+        error: (issue) => `${String(issue.input)} is not an IPv4/IPv6 address or CIDR block`,
+      }),
   )
   .max(100, "at most 100 allowed_ips entries")
   .openapi({ example: ["192.168.1.0/24", "2001:db8::/32"] });
@@ -39,11 +42,7 @@ const KeyName = z
 export const CreateApiKeyRequest = z
   .object({
     name: KeyName,
-    permissions: z
-      .array(Permission)
-      .min(1, "permissions must not be empty")
-      .max(3)
-      .default(["read", "write"]),
+    permissions: z.array(Permission).min(1, "permissions must not be empty").max(3).default(["read", "write"]),
     environment: z.enum(["live", "test"]).default("live").openapi({
       description: "`live` keys start with sk_live_, `test` keys with sk_test_.",
     }),

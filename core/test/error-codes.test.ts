@@ -19,7 +19,17 @@ describe("error code mapping", () => {
 
   it("every code in both contracts' tables is reachable", () => {
     const all = new Set(Object.values(ERROR_CODES).flatMap((r) => [r.platform, r.classifier]));
-    for (const code of ["VALIDATION_ERROR", "AUTHENTICATION_FAILED", "FORBIDDEN", "NOT_FOUND", "RATE_LIMIT_EXCEEDED", "INTERNAL_ERROR", "SERVICE_UNAVAILABLE", "UNAUTHORIZED", "RATE_LIMITED"]) {
+    for (const code of [
+      "VALIDATION_ERROR",
+      "AUTHENTICATION_FAILED",
+      "FORBIDDEN",
+      "NOT_FOUND",
+      "RATE_LIMIT_EXCEEDED",
+      "INTERNAL_ERROR",
+      "SERVICE_UNAVAILABLE",
+      "UNAUTHORIZED",
+      "RATE_LIMITED",
+    ]) {
       expect(all.has(code), code).toBe(true);
     }
   });

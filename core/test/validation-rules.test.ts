@@ -41,7 +41,9 @@ describe("section 9 validation rules", () => {
 
   it("tags: at most 20, each at most 32", () => {
     expect(Tags.safeParse(Array.from({ length: 20 }, (_, i) => `t${i}`)).success).toBe(true);
-    expect(Tags.safeParse(Array.from({ length: 21 }, (_, i) => `t${i}`)).error?.issues[0]?.message).toMatch(/at most 20/);
+    expect(Tags.safeParse(Array.from({ length: 21 }, (_, i) => `t${i}`)).error?.issues[0]?.message).toMatch(
+      /at most 20/,
+    );
     expect(Tags.safeParse(["x".repeat(33)]).error?.issues[0]?.message).toMatch(/at most 32/);
   });
 });

@@ -22,11 +22,17 @@ export function run(cmd: string, args: string[], options: SpawnOptions & { quiet
       if (!options.quiet) process.stderr.write(d);
     });
     child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(" ")} exited ${code}\n${out}`))));
+    child.on("close", (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(" ")} exited ${code}\n${out}`)),
+    );
   });
 }
 
 /** wrangler from this project's node_modules, run by the project's Node 22. */
 export function wrangler(args: string[], options: SpawnOptions & { quiet?: boolean } = {}): Promise<string> {
-  return run(process.execPath, [new URL("../../node_modules/wrangler/bin/wrangler.js", import.meta.url).pathname, ...args], options);
+  return run(
+    process.execPath,
+    [new URL("../../node_modules/wrangler/bin/wrangler.js", import.meta.url).pathname, ...args],
+    options,
+  );
 }

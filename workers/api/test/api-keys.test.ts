@@ -14,13 +14,19 @@ async function createV1(token: string, body: Record<string, unknown>) {
 describe("platform key API: /api/v1/api-keys", () => {
   it("creates, lists and revokes; the secret is shown once and stored only as a hash", async () => {
     const t = await seedTenant("v1");
-    const { res, body } = await createV1(t.adminKey, { name: "Staging Key", permissions: ["read", "write"], environment: "test" });
+    const { res, body } = await createV1(t.adminKey, {
+      name: "Staging Key",
+      permissions: ["read", "write"],
+      environment: "test",
+    });
     expect(res.status).toBe(201);
     expect(body.key).toMatch(/^sk_test_[A-Za-z0-9_-]{43}$/);
     expect(body.key.startsWith(body.key_prefix)).toBe(true);
     expect(body).toMatchObject({ name: "Staging Key", permissions: ["read", "write"], status: "active" });
 
-    const stored = await env.DB.prepare("SELECT * FROM api_keys WHERE id = ?").bind(body.id).first<Record<string, string>>();
+    const stored = await env.DB.prepare("SELECT * FROM api_keys WHERE id = ?")
+      .bind(body.id)
+      .first<Record<string, string>>();
     expect(stored!.key_hash).toBe(await sha256Hex(body.key));
     expect(JSON.stringify(stored)).not.toContain(body.key);
 
@@ -55,7 +61,13 @@ describe("search-recommend key API: /auth/api-keys", () => {
     const res = await call("/auth/api-keys", {
       method: "POST",
       token: t.adminKey,
-      body: { name: "Production Frontend", rate_limit_search: 1200, rate_limit_recommend: 600, allowed_ips: ["192.168.1.0/24"], expires_at: "2099-12-31T23:59:59Z" },
+      body: {
+        name: "Production Frontend",
+        rate_limit_search: 1200,
+        rate_limit_recommend: 600,
+        allowed_ips: ["192.168.1.0/24"],
+        expires_at: "2099-12-31T23:59:59Z",
+      },
     });
     expect(res.status).toBe(201);
     const created = (await res.json()) as AuthCreated;
@@ -126,7 +138,10 @@ describe("API key authentication", () => {
 
   it("refuses an expired key", async () => {
     const t = await seedTenant("expkey");
-    const { body } = await createV1(t.adminKey, { name: "short-lived", expires_at: new Date(Date.now() + 60_000).toISOString() });
+    const { body } = await createV1(t.adminKey, {
+      name: "short-lived",
+      expires_at: new Date(Date.now() + 60_000).toISOString(),
+    });
     // Move the expiry into the past before the key's first use.
     const past = new Date(Date.now() - 1000).toISOString();
     await env.DB.prepare("UPDATE api_keys SET expires_at = ? WHERE id = ?").bind(past, body.id).run();
@@ -138,7 +153,8 @@ describe("API key authentication", () => {
   it("enforces allowed_ips for IPv4 and IPv6", async () => {
     const t = await seedTenant("ips");
     const { body } = await createV1(t.adminKey, { name: "pinned", allowed_ips: ["203.0.113.0/24", "2001:db8::/32"] });
-    const from = (ip?: string) => call("/api/v1/tenant", { token: body.key, headers: ip ? { "cf-connecting-ip": ip } : {} });
+    const from = (ip?: string) =>
+      call("/api/v1/tenant", { token: body.key, headers: ip ? { "cf-connecting-ip": ip } : {} });
     expect((await from("203.0.113.77")).status).toBe(200);
     expect((await from("2001:db8:1234::1")).status).toBe(200);
     expect((await from("::ffff:203.0.113.5")).status).toBe(200);
@@ -153,7 +169,8 @@ describe("API key authentication", () => {
     const t = await seedTenant("lastused");
     const { body } = await createV1(t.adminKey, { name: "used" });
     for (let i = 0; i < 5; i++) expect((await call("/api/v1/tenant", { token: body.key })).status).toBe(200);
-    const read = () => env.DB.prepare("SELECT last_used_at FROM api_keys WHERE id = ?").bind(body.id).first<{ last_used_at: string }>();
+    const read = () =>
+      env.DB.prepare("SELECT last_used_at FROM api_keys WHERE id = ?").bind(body.id).first<{ last_used_at: string }>();
     await expect.poll(async () => (await read())?.last_used_at).toBeTruthy();
     const first = (await read())!.last_used_at;
     for (let i = 0; i < 3; i++) await call("/api/v1/tenant", { token: body.key });
@@ -166,7 +183,12 @@ describe("roles and permissions", () => {
   it("a read/write key cannot call admin routes", async () => {
     const t = await seedTenant("rw");
     const { body } = await createV1(t.adminKey, { name: "rw", permissions: ["read", "write"] });
-    for (const [method, path] of [["GET", "/api/v1/api-keys"], ["POST", "/auth/api-keys"], ["GET", "/auth/api-keys"], ["GET", "/api/v1/users"]] as const) {
+    for (const [method, path] of [
+      ["GET", "/api/v1/api-keys"],
+      ["POST", "/auth/api-keys"],
+      ["GET", "/auth/api-keys"],
+      ["GET", "/api/v1/users"],
+    ] as const) {
       const res = await call(path, { method, token: body.key, body: method === "POST" ? { name: "x" } : undefined });
       expect(res.status, `${method} ${path}`).toBe(403);
       expect(((await res.json()) as ErrorBody).error.code).toBe("FORBIDDEN");
@@ -175,14 +197,23 @@ describe("roles and permissions", () => {
 
   it("a viewer user cannot call admin routes but can read the tenant", async () => {
     const t = await seedTenant("viewer");
-    const created = await call("/api/v1/users", { method: "POST", token: t.adminKey, body: { email: `viewer-${t.tenantId}@example.com`, password: "viewer password 123", role: "viewer" } });
+    const created = await call("/api/v1/users", {
+      method: "POST",
+      token: t.adminKey,
+      body: { email: `viewer-${t.tenantId}@example.com`, password: "viewer password 123", role: "viewer" },
+    });
     expect(created.status).toBe(201);
-    const res = await call("/api/v1/auth/login", { method: "POST", body: { email: `viewer-${t.tenantId}@example.com`, password: "viewer password 123" } });
+    const res = await call("/api/v1/auth/login", {
+      method: "POST",
+      body: { email: `viewer-${t.tenantId}@example.com`, password: "viewer password 123" },
+    });
     const { access_token } = (await res.json()) as { access_token: string };
     expect((await call("/api/v1/tenant", { token: access_token })).status).toBe(200);
     expect((await call("/api/v1/api-keys", { token: access_token })).status).toBe(403);
     expect((await call(`/auth/api-keys/${t.adminKeyId}`, { method: "DELETE", token: access_token })).status).toBe(403);
-    expect((await call("/api/v1/auth/login", { method: "POST", body: { email: t.adminEmail, password: "x" } })).status).toBe(401);
+    expect(
+      (await call("/api/v1/auth/login", { method: "POST", body: { email: t.adminEmail, password: "x" } })).status,
+    ).toBe(401);
   });
 });
 

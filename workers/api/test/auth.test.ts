@@ -70,7 +70,9 @@ describe("access token verification", () => {
     const t = await seedTenant("tamper");
     const { body } = await login(t.adminEmail);
     const [h, p, s] = body.access_token.split(".");
-    const payload = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(p!.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0))));
+    const payload = JSON.parse(
+      new TextDecoder().decode(Uint8Array.from(atob(p!.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0))),
+    );
     const forged = `${h}.${b64json({ ...payload, tid: crypto.randomUUID() })}.${s}`;
     await expect401(forged, /signature/);
   });
@@ -101,7 +103,10 @@ describe("access token verification", () => {
 
   it("refuses a token signed with another secret", async () => {
     const t = await seedTenant("secret");
-    const token = await signAccessToken({ userId: t.adminUserId, tenantId: t.tenantId, role: "admin" }, "another-secret");
+    const token = await signAccessToken(
+      { userId: t.adminUserId, tenantId: t.tenantId, role: "admin" },
+      "another-secret",
+    );
     await expect401(token, /signature/);
   });
 
@@ -151,7 +156,9 @@ describe("POST /api/v1/auth/refresh", () => {
 
   it("refuses unknown tokens and logout revokes", async () => {
     const t = await seedTenant("logout");
-    expect((await call("/api/v1/auth/refresh", { method: "POST", body: { refresh_token: "rt_nope" } })).status).toBe(401);
+    expect((await call("/api/v1/auth/refresh", { method: "POST", body: { refresh_token: "rt_nope" } })).status).toBe(
+      401,
+    );
     const { body } = await login(t.adminEmail);
     const out = await call("/api/v1/auth/logout", { method: "POST", body: { refresh_token: body.refresh_token } });
     expect(out.status).toBe(204);

@@ -48,7 +48,17 @@ export async function seedTenant(label: string, status: "active" | "suspended" =
   const db = getDb(env.DB);
   const tenantId = crypto.randomUUID();
   const now = new Date().toISOString();
-  await db.insert(tenants).values({ id: tenantId, name: `Tenant ${label}`, plan: "pro", status, settings: {}, createdAt: now, updatedAt: now });
+  await db
+    .insert(tenants)
+    .values({
+      id: tenantId,
+      name: `Tenant ${label}`,
+      plan: "pro",
+      status,
+      settings: {},
+      createdAt: now,
+      updatedAt: now,
+    });
   const adminEmail = `admin-${label}-${tenantId.slice(0, 8)}@example.com`;
   const user = await createUser(db, tenantId, { email: adminEmail, password: PASSWORD, role: "admin" });
   const key = await createApiKey(

@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import { createApp } from "../src/app";
 import { call } from "./helpers";
 
-type Doc = { openapi: string; paths: Record<string, Record<string, { security?: unknown[]; responses: Record<string, unknown> }>> };
+type Doc = {
+  openapi: string;
+  paths: Record<string, Record<string, { security?: unknown[]; responses: Record<string, unknown> }>>;
+};
 
 describe("OpenAPI document", () => {
   it("is OpenAPI 3.1 and lists every route the app serves", async () => {

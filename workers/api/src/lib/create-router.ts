@@ -15,7 +15,9 @@ export const validationHook: Hook<unknown, AppEnv, string, unknown> = (result, _
   const first = issues[0];
   const target = (result as { target?: string }).target;
   const where = target === "query" ? "query parameter" : target === "param" ? "path parameter" : "field";
-  const message = first?.field ? `Invalid ${where} '${first.field}': ${first.reason}` : (first?.reason ?? "Invalid request");
+  const message = first?.field
+    ? `Invalid ${where} '${first.field}': ${first.reason}`
+    : (first?.reason ?? "Invalid request");
   throw new ApiError("validation", message, {
     field: first?.field,
     reason: first?.reason,

@@ -14,7 +14,9 @@ export function authenticate() {
   return createMiddleware<AppEnv>(async (c, next) => {
     const header = c.req.header("authorization");
     if (!header) {
-      throw errors.unauthenticated("Missing Authorization header; send 'Authorization: Bearer <API key or access token>'");
+      throw errors.unauthenticated(
+        "Missing Authorization header; send 'Authorization: Bearer <API key or access token>'",
+      );
     }
     const token = BEARER.exec(header)?.[1];
     if (!token) throw errors.unauthenticated("Authorization header must have the form 'Bearer <token>'");

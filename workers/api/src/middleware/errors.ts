@@ -37,7 +37,10 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
   if (err instanceof ApiError) return errorResponse(c, err);
   if (err instanceof HTTPException) return errorResponse(c, fromHttpException(err));
   const logger = c.get("logger");
-  const detail = { error: err instanceof Error ? `${err.name}: ${err.message}` : String(err), stack: (err as Error)?.stack };
+  const detail = {
+    error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+    stack: (err as Error)?.stack,
+  };
   if (logger) logger.error("Unhandled error", detail);
   else console.error(JSON.stringify({ level: "ERROR", message: "Unhandled error", context: detail }));
   return errorResponse(c, new ApiError("internal", "Internal server error"));

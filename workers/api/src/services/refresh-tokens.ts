@@ -44,7 +44,8 @@ export async function rotateRefreshToken(
   const row = await db.select().from(refreshTokens).where(eq(refreshTokens.tokenHash, hash)).get();
   if (!row) throw errors.unauthenticated("Invalid refresh token");
   if (row.revokedAt) throw errors.unauthenticated("Refresh token has been revoked; log in again");
-  if (Date.parse(row.expiresAt) <= now.getTime()) throw errors.unauthenticated("Refresh token has expired; log in again");
+  if (Date.parse(row.expiresAt) <= now.getTime())
+    throw errors.unauthenticated("Refresh token has expired; log in again");
   const spent = await db
     .update(refreshTokens)
     .set({ usedAt: now.toISOString() })

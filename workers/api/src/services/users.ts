@@ -14,7 +14,11 @@ export function normalizeEmail(email: string): string {
 }
 
 export async function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
-  return db.select().from(users).where(eq(users.email, normalizeEmail(email))).get();
+  return db
+    .select()
+    .from(users)
+    .where(eq(users.email, normalizeEmail(email)))
+    .get();
 }
 
 export async function getUser(db: Db, tenantId: string, userId: string): Promise<UserRow | undefined> {
@@ -37,11 +41,11 @@ export async function createUser(
   try {
     return await db
       .insert(users)
-    .values({
-      id: crypto.randomUUID(),
-      tenantId,
-      email,
-      role: input.role,
+      .values({
+        id: crypto.randomUUID(),
+        tenantId,
+        email,
+        role: input.role,
         passwordHash,
         createdAt: now,
         updatedAt: now,

@@ -42,4 +42,3 @@ export const logout = createRoute({
     ...errorResponses(400, 415),
   },
 });
-

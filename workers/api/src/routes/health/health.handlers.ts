@@ -1,10 +1,19 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env";
-import { checkCache, checkDatabase, checkMigrated, checkStorage, overallStatus } from "@edge-ml/core/runtime/health-checks";
+import {
+  checkCache,
+  checkDatabase,
+  checkMigrated,
+  checkStorage,
+  overallStatus,
+} from "@edge-ml/core/runtime/health-checks";
 import type * as routes from "./health.routes";
 
-/** When this isolate started; `uptime_seconds` is per isolate, as Workers have no process. */
-const STARTED_AT = Date.now();
+/**
+ * When this isolate served its first request: Workers have no process uptime, and
+ * Date.now() is frozen at 0 in global scope, so the clock starts on first use.
+ */
+let startedAt: number | undefined;
 
 export const health: RouteHandler<typeof routes.health, AppEnv> = async (c) => {
   const [database, storage, cache] = await Promise.all([
@@ -18,7 +27,7 @@ export const health: RouteHandler<typeof routes.health, AppEnv> = async (c) => {
     status,
     service: "edge-ml-api",
     version: c.env.SERVICE_VERSION,
-    uptime_seconds: Math.floor((Date.now() - STARTED_AT) / 1000),
+    uptime_seconds: Math.floor((Date.now() - (startedAt ??= Date.now())) / 1000),
     timestamp: new Date().toISOString(),
     checks: { ...dependencies, dependencies: status },
     dependencies,

@@ -9,7 +9,8 @@ export const health = createRoute({
   path: "/health",
   tags,
   summary: "Liveness and dependency health",
-  description: "Checks D1 and R2 for real. `unhealthy` (503) when the database fails, `degraded` (200) when storage does.",
+  description:
+    "Checks D1 and R2 for real. `unhealthy` (503) when the database fails, `degraded` (200) when storage does.",
   responses: {
     200: jsonContent(HealthResponse, "Healthy or degraded"),
     503: jsonContent(HealthResponse, "Unhealthy"),

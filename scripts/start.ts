@@ -1,0 +1,125 @@
+/**
+ * `npm start`: the whole platform on this machine, no Cloudflare account needed.
+ *
+ * 1. a local JWT secret in .dev.vars (created once);
+ * 2. D1 migrations applied to the local database;
+ * 3. on first run, a tenant with an admin user and an admin API key, printed once and
+ *    saved to .edge-ml/credentials.json so a restart reuses them;
+ * 4. the api, ingest and trainer-dispatch workers in one workerd (`wrangler dev --local`);
+ * 5. waits for /health and prints the URLs.
+ *
+ * Environment: PORT (default 8787), EDGE_ML_HOME (default .edge-ml).
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { applyMigrations, createTenant, tenantExists, type TenantCredentials } from "./lib/bootstrap";
+import { credentialsFile, homeDir, stateDir } from "./lib/paths";
+import { WRANGLER_ENV } from "./lib/run";
+import { WORKERS } from "./lib/workers";
+
+const port = Number(process.env.PORT ?? 8787);
+const base = `http://127.0.0.1:${port}`;
+const step = (text: string) => console.log(`\x1b[36m[edge-ml]\x1b[0m ${text}`);
+
+function ensureDevVars(): void {
+  if (existsSync(".dev.vars")) return;
+  writeFileSync(".dev.vars", `JWT_SECRET="${randomBytes(48).toString("base64url")}"\n`, { mode: 0o600 });
+  step("created .dev.vars with a random local JWT_SECRET");
+}
+
+async function ensureTenant(target: {
+  remote: false;
+  persistTo: string;
+}): Promise<{ creds: TenantCredentials; fresh: boolean }> {
+  const file = credentialsFile();
+  if (existsSync(file)) {
+    const creds = JSON.parse(readFileSync(file, "utf8")) as TenantCredentials;
+    if (await tenantExists(creds.tenant_id, target)) return { creds, fresh: false };
+    step(`${file} names a tenant the local database does not have; bootstrapping a new one`);
+  }
+  const creds = await createTenant(
+    { name: "Local Demo", email: "admin@edge-ml.local", plan: "pro", keyEnvironment: "test" },
+    target,
+  );
+  writeFileSync(file, JSON.stringify(creds, null, 2) + "\n", { mode: 0o600 });
+  return { creds, fresh: true };
+}
+
+async function waitForHealth(child: { exitCode: number | null }, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(`${base}/health`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`no healthy answer from ${base}/health within ${timeoutMs / 1000} s`);
+}
+
+mkdirSync(homeDir(), { recursive: true });
+const target = { remote: false as const, persistTo: stateDir() };
+ensureDevVars();
+step("applying D1 migrations to the local database");
+await applyMigrations(target);
+const { creds, fresh } = await ensureTenant(target);
+
+step(`starting ${WORKERS.map((w) => w.name).join(", ")} in one workerd on ${base}`);
+const args = [
+  "node_modules/wrangler/bin/wrangler.js",
+  "dev",
+  ...WORKERS.flatMap((w) => ["-c", w.config]),
+  "--local",
+  "--persist-to",
+  stateDir(),
+  "--ip",
+  "127.0.0.1",
+  "--port",
+  String(port),
+  "--inspector-port",
+  String(Number(process.env.INSPECTOR_PORT ?? port + 1000)),
+  "--show-interactive-dev-session=false",
+  "--log-level",
+  process.env.WRANGLER_LOG ?? "warn",
+];
+// Own process group, so stopping npm start stops workerd too (wrangler ignores SIGINT in the background).
+const child = spawn(process.execPath, args, { env: WRANGLER_ENV, stdio: "inherit", detached: true });
+const stop = (signal: NodeJS.Signals) => {
+  try {
+    if (child.pid) process.kill(-child.pid, "SIGTERM");
+  } catch {
+    // already gone
+  }
+  process.exitCode = signal === "SIGINT" ? 130 : 143;
+};
+process.on("SIGINT", () => stop("SIGINT"));
+process.on("SIGTERM", () => stop("SIGTERM"));
+child.on("exit", (code) => process.exit(code ?? 0));
+
+try {
+  await waitForHealth(child);
+} catch (e) {
+  console.error(`[edge-ml] ${(e as Error).message}`);
+  stop("SIGTERM");
+  process.exit(1);
+}
+
+console.log(`
+\x1b[32medge-ml is running\x1b[0m
+  API            ${base}
+  API reference  ${base}/docs
+  OpenAPI        ${base}/openapi.json
+  Health         ${base}/health
+
+Local tenant "${creds.tenant_name}" (${creds.tenant_id})${fresh ? " - created now, shown once; also saved in " + credentialsFile() : " - from " + credentialsFile()}
+  admin login    ${creds.admin_email} / ${fresh ? creds.admin_password : "(see the credentials file)"}
+  admin API key  ${fresh ? creds.admin_api_key : creds.admin_api_key.slice(0, 14) + "... (see the credentials file)"}
+
+Try:
+  curl -H "Authorization: Bearer $(node -p "require('./.edge-ml/credentials.json').admin_api_key")" ${base}/api/v1/tenant
+Stop with Ctrl+C.
+`);

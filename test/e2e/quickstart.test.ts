@@ -1,0 +1,82 @@
+import { Validator } from "@seriousme/openapi-schema-validator";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startStack, type Stack } from "./stack";
+
+/** The README's promise: `npm start` on a fresh state serves a working platform. */
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack(18787);
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const api = (path: string, init: RequestInit & { token?: string } = {}) =>
+  fetch(`${stack.base}${path}`, {
+    ...init,
+    headers: {
+      ...(init.body ? { "content-type": "application/json" } : {}),
+      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+    },
+  });
+
+describe("npm start on a fresh machine", () => {
+  it("prints the URLs and the bootstrapped admin key once", () => {
+    expect(stack.output()).toContain(`${stack.base}/docs`);
+    expect(stack.output()).toContain(stack.credentials.admin_api_key);
+  });
+
+  it("serves /health healthy with real checks", async () => {
+    const res = await api("/health");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      status: "healthy",
+      dependencies: { database: "healthy", storage: "healthy" },
+    });
+    expect(await (await api("/ready")).json()).toEqual({ ready: true });
+  });
+
+  it("the printed admin key creates, lists and revokes keys through both key APIs", async () => {
+    const token = stack.credentials.admin_api_key;
+    const v1 = await api("/api/v1/api-keys", { method: "POST", token, body: JSON.stringify({ name: "e2e v1" }) });
+    expect(v1.status).toBe(201);
+    const created = (await v1.json()) as { id: string; key: string };
+    const auth = await api("/auth/api-keys", {
+      method: "POST",
+      token,
+      body: JSON.stringify({ name: "e2e auth", rate_limit_search: 10 }),
+    });
+    expect(auth.status).toBe(201);
+    const createdAuth = (await auth.json()) as { key_id: string; api_key: string };
+
+    const v1List = (await (await api("/api/v1/api-keys", { token })).json()) as { keys: { id: string }[] };
+    expect(v1List.keys.map((k) => k.id)).toEqual(expect.arrayContaining([created.id, createdAuth.key_id]));
+    const authList = (await (await api("/auth/api-keys", { token })).json()) as { key_id: string }[];
+    expect(authList.map((k) => k.key_id)).toEqual(expect.arrayContaining([created.id, createdAuth.key_id]));
+
+    expect((await api(`/api/v1/api-keys/${created.id}`, { method: "DELETE", token })).status).toBe(200);
+    expect((await api(`/auth/api-keys/${createdAuth.key_id}`, { method: "DELETE", token })).status).toBe(204);
+    expect((await api("/api/v1/tenant", { token: created.key })).status).toBe(401);
+    expect((await api("/api/v1/tenant", { token: createdAuth.api_key })).status).toBe(401);
+  });
+
+  it("the printed admin login works", async () => {
+    const res = await api("/api/v1/auth/login", {
+      method: "POST",
+      body: JSON.stringify({ email: stack.credentials.admin_email, password: stack.credentials.admin_password }),
+    });
+    expect(res.status).toBe(200);
+    const { access_token } = (await res.json()) as { access_token: string };
+    expect((await api("/api/v1/tenant", { token: access_token })).status).toBe(200);
+  });
+
+  it("serves an OpenAPI document that a real validator accepts, and the reference page", async () => {
+    const doc = await (await api("/openapi.json")).json();
+    const result = await new Validator().validate(doc as Parameters<Validator["validate"]>[0]);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    const page = await api("/docs");
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("edge-ml API reference");
+  });
+});

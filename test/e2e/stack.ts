@@ -1,0 +1,52 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+/**
+ * Runs the README's `npm start` in a fresh state folder on its own port, exactly as a
+ * new user would, and stops the whole process group afterwards.
+ */
+export type Stack = {
+  base: string;
+  credentials: { tenant_id: string; admin_email: string; admin_password: string; admin_api_key: string };
+  output: () => string;
+  stop: () => Promise<void>;
+};
+
+export async function startStack(port: number): Promise<Stack> {
+  const home = mkdtempSync(path.join(tmpdir(), "edge-ml-e2e-"));
+  let output = "";
+  const child: ChildProcess = spawn("npm", ["start"], {
+    env: { ...process.env, PORT: String(port), INSPECTOR_PORT: String(port + 1), EDGE_ML_HOME: home },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  child.stdout!.on("data", (d: Buffer) => (output += d));
+  child.stderr!.on("data", (d: Buffer) => (output += d));
+
+  const stop = async () => {
+    if (child.exitCode === null && child.pid) {
+      const exited = new Promise((r) => child.once("exit", r));
+      process.kill(-child.pid, "SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // group already gone
+      }
+    }
+    rmSync(home, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + 150_000;
+  while (!output.includes("edge-ml is running")) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await stop();
+      throw new Error(`npm start did not come up:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const credentials = JSON.parse(readFileSync(path.join(home, "credentials.json"), "utf8"));
+  return { base: `http://127.0.0.1:${port}`, credentials, output: () => output, stop };
+}
