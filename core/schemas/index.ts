@@ -3,3 +3,5 @@ export * from "./auth";
 export * from "./api-keys";
 export * from "./tenant";
 export * from "./health";
+export * from "./usage";
+export * from "./abuse";

@@ -2,23 +2,29 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "./env";
 import { createRouter } from "./lib/create-router";
 import { limitBody } from "./middleware/body-limit";
+import { meterUsage } from "./middleware/meter-usage";
+import { rateLimits } from "./middleware/rate-limit";
 import { notFound, onError } from "./middleware/errors";
 import { requestContext } from "./middleware/request-context";
+import { abuseRouter } from "./routes/abuse/abuse.index";
 import { apiKeysRouter } from "./routes/api-keys/api-keys.index";
 import { authRouter } from "./routes/auth/auth.index";
 import { openapiHandler, referenceHandler } from "./routes/docs/docs.handlers";
 import * as docsRoutes from "./routes/docs/docs.routes";
 import { healthRouter } from "./routes/health/health.index";
 import { tenantRouter } from "./routes/tenant/tenant.index";
+import { usageRouter } from "./routes/usage/usage.index";
 import { usersRouter } from "./routes/users/users.index";
 
 /** Resource routers, in the order they appear in the reference. Add new ones here. */
-const routers = [healthRouter, authRouter, tenantRouter, usersRouter, apiKeysRouter];
+const routers = [healthRouter, authRouter, tenantRouter, usersRouter, apiKeysRouter, usageRouter, abuseRouter];
 
 /** Builds the api worker's Hono app: middleware, every resource router, docs, errors. */
 export function createApp(): OpenAPIHono<AppEnv> {
   const app = createRouter();
   app.use("*", requestContext());
+  app.use("*", meterUsage());
+  app.use("*", rateLimits());
   app.use("*", limitBody());
   for (const router of routers) app.route("/", router);
 

@@ -1,6 +1,10 @@
 import { createApp } from "./app";
 
-/** The api worker. Durable Object classes are exported from here as later issues add them. */
+export { AbuseDetector } from "./durable-objects/abuse-detector";
+export { RateLimiter } from "./durable-objects/rate-limiter";
+export { UsageMeter } from "./durable-objects/usage-meter";
+
+/** The api worker: the Hono app, and the Durable Object classes its bindings name. */
 const app = createApp();
 
 export default {

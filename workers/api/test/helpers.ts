@@ -44,21 +44,23 @@ export type SeededTenant = {
  * A tenant with an admin user and an admin API key, created through the same services
  * the routes and the tenant CLI use.
  */
-export async function seedTenant(label: string, status: "active" | "suspended" = "active"): Promise<SeededTenant> {
+export async function seedTenant(
+  label: string,
+  status: "active" | "suspended" = "active",
+  plan: "starter" | "pro" | "enterprise" = "pro",
+): Promise<SeededTenant> {
   const db = getDb(env.DB);
   const tenantId = crypto.randomUUID();
   const now = new Date().toISOString();
-  await db
-    .insert(tenants)
-    .values({
-      id: tenantId,
-      name: `Tenant ${label}`,
-      plan: "pro",
-      status,
-      settings: {},
-      createdAt: now,
-      updatedAt: now,
-    });
+  await db.insert(tenants).values({
+    id: tenantId,
+    name: `Tenant ${label}`,
+    plan,
+    status,
+    settings: {},
+    createdAt: now,
+    updatedAt: now,
+  });
   const adminEmail = `admin-${label}-${tenantId.slice(0, 8)}@example.com`;
   const user = await createUser(db, tenantId, { email: adminEmail, password: PASSWORD, role: "admin" });
   const key = await createApiKey(

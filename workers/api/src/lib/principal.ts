@@ -1,3 +1,4 @@
+import type { Plan } from "@edge-ml/core/limits/policy";
 import type { Permission, Role } from "@edge-ml/core/schemas";
 
 /** Who is calling: derived from the credential alone, never from the request body. */
@@ -8,6 +9,10 @@ export type Principal = {
   subjectId: string;
   role: Role;
   permissions: ReadonlySet<Permission>;
+  /** The tenant's plan, which sets its rate limits and quota. */
+  plan: Plan;
+  /** The API key's own per-minute limits (search-recommend-api.md); absent for users. */
+  keyLimits?: { rateLimitSearch: number; rateLimitRecommend: number };
 };
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {

@@ -12,6 +12,8 @@ const BEARER = /^Bearer +([^\s]+) *$/i;
  */
 export function authenticate() {
   return createMiddleware<AppEnv>(async (c, next) => {
+    // Already done by the rate-limit guard for limited paths: one lookup per request.
+    if (c.get("principal")) return next();
     const header = c.req.header("authorization");
     if (!header) {
       throw errors.unauthenticated(

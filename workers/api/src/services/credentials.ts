@@ -18,9 +18,14 @@ import { TtlCache } from "../lib/ttl-cache";
 const CACHE_TTL_MS = 10_000;
 const LAST_USED_EVERY_MS = 60_000;
 
-type KeyEntry = { key: ApiKeyRow; tenantStatus: TenantRow["status"] | undefined };
+type TenantFacts = Pick<TenantRow, "status" | "plan">;
+type KeyEntry = { key: ApiKeyRow; tenant: TenantFacts | undefined };
 const keyCache = new TtlCache<string, KeyEntry>(1000, CACHE_TTL_MS);
-const tenantCache = new TtlCache<string, Pick<TenantRow, "status"> | undefined>(1000, CACHE_TTL_MS);
+const tenantCache = new TtlCache<string, TenantFacts>(1000, CACHE_TTL_MS);
+
+function tenantFacts(row: TenantRow | undefined): TenantFacts | undefined {
+  return row ? { status: row.status, plan: row.plan } : undefined;
+}
 const lastTouched = new TtlCache<string, true>(10_000, LAST_USED_EVERY_MS);
 
 export type CredentialContext = {
@@ -38,14 +43,14 @@ export async function principalFromApiKey(secret: string, ctx: CredentialContext
     const db = getDb(ctx.env.DB);
     const key = await findKeyByHash(db, hash);
     if (!key) throw errors.unauthenticated("Invalid API key");
-    entry = { key, tenantStatus: (await getTenant(db, key.tenantId))?.status };
+    entry = { key, tenant: tenantFacts(await getTenant(db, key.tenantId)) };
     keyCache.set(hash, entry);
   }
-  const { key } = entry;
+  const { key, tenant } = entry;
   const now = ctx.now ?? new Date();
   if (key.status !== "active") throw errors.unauthenticated("API key has been revoked");
   if (key.expiresAt && Date.parse(key.expiresAt) <= now.getTime()) throw errors.unauthenticated("API key has expired");
-  assertTenantActive(entry.tenantStatus ? { status: entry.tenantStatus } : undefined);
+  assertTenantActive(tenant);
   if (key.allowedIps.length > 0 && !(ctx.clientIp && ipAllowed(ctx.clientIp, key.allowedIps))) {
     throw errors.forbidden("Request IP is not in this API key's allowed_ips");
   }
@@ -62,6 +67,8 @@ export async function principalFromApiKey(secret: string, ctx: CredentialContext
     subjectId: key.id,
     role: roleForPermissions(permissions),
     permissions: new Set(permissions),
+    plan: tenant.plan,
+    keyLimits: { rateLimitSearch: key.rateLimitSearch, rateLimitRecommend: key.rateLimitRecommend },
   };
 }
 
@@ -69,8 +76,7 @@ export async function principalFromAccessToken(token: string, ctx: CredentialCon
   const claims = await verifyAccessToken(token, ctx.env.JWT_SECRET, ctx.now?.getTime());
   let tenant = tenantCache.get(claims.tenantId);
   if (tenant === undefined) {
-    const row = await getTenant(getDb(ctx.env.DB), claims.tenantId);
-    tenant = row ? { status: row.status } : undefined;
+    tenant = tenantFacts(await getTenant(getDb(ctx.env.DB), claims.tenantId));
     if (tenant) tenantCache.set(claims.tenantId, tenant);
   }
   assertTenantActive(tenant);
@@ -80,6 +86,7 @@ export async function principalFromAccessToken(token: string, ctx: CredentialCon
     subjectId: claims.userId,
     role: claims.role,
     permissions: permissionsForRole(claims.role),
+    plan: tenant.plan,
   };
 }
 

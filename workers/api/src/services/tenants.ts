@@ -9,7 +9,7 @@ export async function getTenant(db: Db, tenantId: string): Promise<TenantRow | u
 }
 
 /** A suspended tenant's credentials still identify it, but it may do nothing. */
-export function assertTenantActive(tenant: Pick<TenantRow, "status"> | undefined): void {
+export function assertTenantActive<T extends Pick<TenantRow, "status">>(tenant: T | undefined): asserts tenant is T {
   if (!tenant) throw errors.unauthenticated("The credential's tenant no longer exists");
   if (tenant.status !== "active") throw errors.forbidden("Tenant is suspended");
 }

@@ -1,0 +1,42 @@
+import { sha256Hex } from "@edge-ml/core/auth";
+import type { BucketRule, Decision } from "@edge-ml/core/limits/token-bucket";
+import type { HitResult } from "../durable-objects/rate-limiter";
+
+/**
+ * Calls to the limiter objects, with a deadline: a limiter that does not answer in time
+ * counts as unreachable, and the caller applies the class's fail mode.
+ */
+export const LIMITER_TIMEOUT_MS = 250;
+
+export class LimiterUnavailable extends Error {}
+
+export function withDeadline<T>(p: Promise<T>, ms = LIMITER_TIMEOUT_MS): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new LimiterUnavailable(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, deadline]).finally(() => timer !== undefined && clearTimeout(timer));
+}
+
+export function hitScope(env: ApiEnv, scope: string, rule: BucketRule): Promise<HitResult> {
+  const stub = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(scope));
+  return withDeadline(stub.hit(rule) as Promise<HitResult>);
+}
+
+/** A client for per-client limits: the connecting IP, or the credential when there is none. */
+export function clientOf(ip: string | undefined, subjectId: string): string {
+  return ip ? `ip:${ip}` : `sub:${subjectId}`;
+}
+
+/** Queries are compared case- and space-insensitively, and hashed so no query text is kept. */
+export async function queryFingerprint(q: string): Promise<string> {
+  return (await sha256Hex(q.trim().toLowerCase().replace(/\s+/g, " "))).slice(0, 32);
+}
+
+export function rateLimitHeaders(d: Decision): Record<string, string> {
+  return {
+    "X-RateLimit-Limit": String(d.limit),
+    "X-RateLimit-Remaining": String(d.remaining),
+    "X-RateLimit-Reset": String(d.resetSec),
+  };
+}

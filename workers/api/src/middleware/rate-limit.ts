@@ -1,0 +1,154 @@
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import { ApiError } from "@edge-ml/core/errors";
+import {
+  classify,
+  enumerationTarget,
+  REPEATED_QUERY_RULE,
+  rulesFor,
+  type LimitRule,
+} from "@edge-ml/core/limits/policy";
+import { tightest, type Decision } from "@edge-ml/core/limits/token-bucket";
+import type { AppEnv } from "../env";
+import { clientOf, hitScope, queryFingerprint, rateLimitHeaders, withDeadline } from "../lib/limits";
+import type { Principal } from "../lib/principal";
+import { recordAbuseFlag } from "../services/abuse-flags";
+import { authenticate } from "./authenticate";
+
+type Check = { scope: string; rule: LimitRule; repeatedQuery?: boolean };
+
+function checksFor(p: Principal, rules: LimitRule[], cls: string, ip: string | undefined): Check[] {
+  return rules.map((rule) => {
+    const scope =
+      rule.scope === "ip"
+        ? `ip:${p.tenantId}:${ip ?? "unknown"}:${cls}`
+        : rule.scope === "key"
+          ? `key:${p.subjectId}:${cls}`
+          : `tenant:${p.tenantId}:${cls}`;
+    return { scope, rule };
+  });
+}
+
+function refuse(decision: Decision, message: string, details: Record<string, unknown>): ApiError {
+  return new ApiError("rate_limited", message, details, {
+    ...rateLimitHeaders(decision),
+    "Retry-After": String(decision.retryAfterSec),
+  });
+}
+
+/**
+ * The edge guard: before any work on a limited route, every rule that applies (per IP,
+ * per key, per tenant, repeated-query and id-walk abuse) is checked in its own Durable
+ * Object, in parallel. Refused: 429 with Retry-After. Admitted: X-RateLimit-* of the
+ * tightest rule on the response. Limiter unreachable: the class's fail mode decides.
+ */
+export function rateLimits() {
+  const authenticated = authenticate();
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const query = new URL(c.req.url).searchParams;
+    const cls = classify(c.req.method, c.req.path);
+    const target = enumerationTarget(c.req.method, c.req.path, query);
+    if (!cls && target === undefined) return next();
+
+    // Limits depend on the tenant's plan and the key's own limits: authenticate first.
+    await authenticated(c, async () => {});
+    const p = c.get("principal");
+    const ip = c.req.header("cf-connecting-ip");
+    const client = clientOf(ip, p.subjectId);
+    const logger = c.get("logger");
+
+    const checks: Check[] = cls ? checksFor(p, rulesFor(cls, p.plan, p.keyLimits), cls, ip) : [];
+    const q = query.get("q");
+    if (cls === "search" && q) {
+      const rule: LimitRule = { ...REPEATED_QUERY_RULE, scope: "ip", failMode: "open" };
+      checks.push({ scope: `query:${p.tenantId}:${client}:${await queryFingerprint(q)}`, rule, repeatedQuery: true });
+    }
+
+    let decisions: Decision[] = [];
+    try {
+      const results = await Promise.all(checks.map((ch) => hitScope(c.env, ch.scope, ch.rule)));
+      // Headers describe the request limits; the repeated-query rule is an abuse guard, not a quota.
+      decisions = results.filter((_, i) => !checks[i]!.repeatedQuery);
+      const refusedQuery = results.find((r, i) => checks[i]!.repeatedQuery && !r.allowed);
+      if (refusedQuery) {
+        if (refusedQuery.firstRefusal) {
+          c.executionCtx.waitUntil(
+            recordAbuseFlag(c.env, logger, {
+              tenantId: p.tenantId,
+              kind: "repeated_query",
+              client,
+              endpoint: c.req.path,
+              detail: { query_length: q!.length, limit_per_minute: REPEATED_QUERY_RULE.limit },
+            }),
+          );
+        }
+        throw refuse(refusedQuery, `The same query was sent more than ${REPEATED_QUERY_RULE.limit} times a minute`, {
+          reason: "repeated_query",
+        });
+      }
+      const refused = results.findIndex((r) => !r.allowed);
+      if (refused >= 0) {
+        const rule = checks[refused]!.rule;
+        throw refuse(results[refused]!, `Rate limit of ${rule.limit} requests per minute per ${rule.scope} exceeded`, {
+          scope: rule.scope,
+          limit_class: cls,
+        });
+      }
+    } catch (e) {
+      if (e instanceof ApiError) throw e;
+      const failClosed = checks.some((ch) => ch.rule.failMode === "closed");
+      logger.warn("Rate limiter unavailable", {
+        limit_class: cls,
+        fail_mode: failClosed ? "closed" : "open",
+        error: String(e),
+      });
+      if (failClosed) {
+        throw new ApiError(
+          "unavailable",
+          "Rate limiting is temporarily unavailable; retry shortly",
+          {},
+          { "Retry-After": "1" },
+        );
+      }
+      decisions = [];
+    }
+
+    if (target !== undefined) await checkEnumeration(c, p, client, target);
+
+    await next();
+    const shown = tightest(decisions);
+    if (shown) for (const [name, value] of Object.entries(rateLimitHeaders(shown))) c.res.headers.set(name, value);
+  });
+}
+
+async function checkEnumeration(c: Context<AppEnv>, p: Principal, client: string, id: string): Promise<void> {
+  const logger = c.get("logger");
+  let result;
+  try {
+    const stub = c.env.ABUSE_DETECTOR.get(c.env.ABUSE_DETECTOR.idFromName(`${p.tenantId}:${client}`));
+    result = await withDeadline(stub.observe(id));
+  } catch (e) {
+    // Detection is a safeguard on reads: when it is unreachable the read goes ahead.
+    logger.warn("Abuse detector unavailable", { error: String(e) });
+    return;
+  }
+  if (result.newFlag) {
+    c.executionCtx.waitUntil(
+      recordAbuseFlag(c.env, logger, {
+        tenantId: p.tenantId,
+        kind: "sequential_enumeration",
+        client,
+        endpoint: c.req.path,
+        detail: { ids: result.recentIds },
+      }),
+    );
+  }
+  if (result.throttled) {
+    throw new ApiError(
+      "rate_limited",
+      "Sequential enumeration of product ids detected; this client is throttled on item routes",
+      { reason: "sequential_enumeration" },
+      { "Retry-After": String(result.retryAfterSec) },
+    );
+  }
+}
