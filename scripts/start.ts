@@ -8,7 +8,8 @@
  * 4. the api, ingest and trainer-dispatch workers in one workerd (`wrangler dev --local`);
  * 5. waits for /health and prints the URLs.
  *
- * Environment: PORT (default 8787), EDGE_ML_HOME (default .edge-ml).
+ * Environment: PORT (default 8787), EDGE_ML_HOME (default .edge-ml), WRANGLER_LOG (warn),
+ * WRANGLER_VARS ("NAME:value,..." overrides of [vars]), EDGE_ML_BOOTSTRAP_PLAN (pro).
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -38,8 +39,9 @@ async function ensureTenant(target: {
     if (await tenantExists(creds.tenant_id, target)) return { creds, fresh: false };
     step(`${file} names a tenant the local database does not have; bootstrapping a new one`);
   }
+  const plan = (process.env.EDGE_ML_BOOTSTRAP_PLAN ?? "pro") as "starter" | "pro" | "enterprise";
   const creds = await createTenant(
-    { name: "Local Demo", email: "admin@edge-ml.local", plan: "pro", keyEnvironment: "test" },
+    { name: "Local Demo", email: "admin@edge-ml.local", plan, keyEnvironment: "test" },
     target,
   );
   writeFileSync(file, JSON.stringify(creds, null, 2) + "\n", { mode: 0o600 });
@@ -85,6 +87,11 @@ const args = [
   "--show-interactive-dev-session=false",
   "--log-level",
   process.env.WRANGLER_LOG ?? "warn",
+  // WRANGLER_VARS="NAME:value,NAME2:value" overrides [vars] (used by the benchmarks).
+  ...(process.env.WRANGLER_VARS ?? "")
+    .split(",")
+    .filter(Boolean)
+    .flatMap((v) => ["--var", v]),
 ];
 // Own process group, so stopping npm start stops workerd too (wrangler ignores SIGINT in the background).
 const child = spawn(process.execPath, args, { env: WRANGLER_ENV, stdio: "inherit", detached: true });

@@ -1,6 +1,6 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStack, type Stack } from "./stack";
+import { startStack, type Stack } from "../../scripts/lib/stack";
 
 /** The README's promise: `npm start` on a fresh state serves a working platform. */
 let stack: Stack;

@@ -189,6 +189,22 @@ describe("limiter unavailable (docs/decisions.md)", () => {
     expect(res.headers.get("x-ratelimit-limit")).toBeNull();
   });
 
+  it("RATE_LIMIT_MODE=off skips the limits (operator kill switch) but not authentication", async () => {
+    const t = await seedTenant("mode-off", "active", "starter");
+    const send = async (token?: string) => {
+      const ctx = createExecutionContext();
+      const headers: Record<string, string> = { "content-type": "application/json" };
+      if (token) headers.authorization = `Bearer ${token}`;
+      const req = new Request("https://api.edge-ml.test/api/v1/model/train", { method: "POST", headers, body: "{}" });
+      const res = await createApp().fetch(req, { ...env, RATE_LIMIT_MODE: "off" }, ctx);
+      await waitOnExecutionContext(ctx);
+      return res;
+    };
+    const statuses = await drain(15, () => send(t.adminKey));
+    expect(statuses.some((r) => r.status === 429)).toBe(false);
+    expect((await send()).status).toBe(401);
+  });
+
   it("fails closed (503, Retry-After) for costly work (training)", async () => {
     const t = await seedTenant("closed", "active", "starter");
     const res = await withBrokenLimiter("/api/v1/model/train", "POST", t.adminKey);

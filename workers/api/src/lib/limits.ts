@@ -1,6 +1,6 @@
 import { sha256Hex } from "@edge-ml/core/auth";
-import type { BucketRule, Decision } from "@edge-ml/core/limits/token-bucket";
-import type { HitResult } from "../durable-objects/rate-limiter";
+import type { Decision } from "@edge-ml/core/limits/token-bucket";
+import type { BucketCheck, HitResult } from "../durable-objects/rate-limiter";
 
 /**
  * Calls to the limiter objects, with a deadline: a limiter that does not answer in time
@@ -18,9 +18,10 @@ export function withDeadline<T>(p: Promise<T>, ms = LIMITER_TIMEOUT_MS): Promise
   return Promise.race([p, deadline]).finally(() => timer !== undefined && clearTimeout(timer));
 }
 
-export function hitScope(env: ApiEnv, scope: string, rule: BucketRule): Promise<HitResult> {
+/** One call to one scope's object, for all of that scope's buckets. */
+export function hitScope(env: ApiEnv, scope: string, checks: BucketCheck[]): Promise<HitResult[]> {
   const stub = env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(scope));
-  return withDeadline(stub.hit(rule) as Promise<HitResult>);
+  return withDeadline(stub.hit(checks) as Promise<HitResult[]>);
 }
 
 /** A client for per-client limits: the connecting IP, or the credential when there is none. */

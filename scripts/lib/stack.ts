@@ -5,7 +5,8 @@ import path from "node:path";
 
 /**
  * Runs the README's `npm start` in a fresh state folder on its own port, exactly as a
- * new user would, and stops the whole process group afterwards.
+ * new user would, and stops the whole process group afterwards. Used by the e2e tests
+ * and the benchmarks; `env` adds variables such as WRANGLER_VARS.
  */
 export type Stack = {
   base: string;
@@ -14,11 +15,11 @@ export type Stack = {
   stop: () => Promise<void>;
 };
 
-export async function startStack(port: number): Promise<Stack> {
+export async function startStack(port: number, env: Record<string, string> = {}): Promise<Stack> {
   const home = mkdtempSync(path.join(tmpdir(), "edge-ml-e2e-"));
   let output = "";
   const child: ChildProcess = spawn("npm", ["start"], {
-    env: { ...process.env, PORT: String(port), INSPECTOR_PORT: String(port + 1), EDGE_ML_HOME: home },
+    env: { ...process.env, ...env, PORT: String(port), INSPECTOR_PORT: String(port + 1), EDGE_ML_HOME: home },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
