@@ -1,15 +1,46 @@
 import path from "node:path";
+import { build } from "esbuild";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
+const DB_ID = "00000000-0000-4000-8000-000000000001";
+const JWT_SECRET = "test-jwt-secret-0123456789abcdef0123456789abcdef";
+
+/** The ingest worker, bundled as `wrangler deploy` would, to run beside the api in its tests. */
+async function bundleIngestWorker(): Promise<string> {
+  const outfile = path.join(import.meta.dirname, "dist/test/ingest.mjs");
+  await build({
+    entryPoints: [path.join(import.meta.dirname, "workers/ingest/src/index.ts")],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    conditions: ["workerd", "worker", "browser"],
+    mainFields: ["module", "main"],
+    external: ["cloudflare:*", "node:*"],
+    outfile,
+    logLevel: "warning",
+  });
+  return outfile;
+}
+
 /**
- * Two projects:
- * - `workers`: tests that run inside workerd against the real local D1, R2, Queues and
- *   Durable Objects of the api worker (wrangler.toml), migrations applied in setup;
+ * Three projects:
+ * - `workers`: tests inside workerd against the api worker (wrangler.toml) with the ingest
+ *   worker running beside it as the queue consumer, sharing the real local D1, R2 and Queues;
+ * - `ingest`: tests inside workerd against the ingest worker's own config (consumer faults,
+ *   compaction, catalogue);
  * - `e2e`: Node tests that start the whole platform with `npm start` and call it over HTTP.
  */
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
+  const ingestScript = await bundleIngestWorker();
+  const ingestVars = {
+    SERVICE_VERSION: "test",
+    DATA_BUCKET_NAME: "edge-ml-data",
+    DEAD_LETTER_QUEUE_NAME: "edge-ml-ingest-dlq",
+    INGEST_RETRY_BASE_SECONDS: "0",
+  };
   return {
     test: {
       // Request logs are one JSON line per request: useful in production, noise in a test run.
@@ -21,16 +52,48 @@ export default defineConfig(async () => {
               wrangler: { configPath: "./wrangler.toml" },
               remoteBindings: false,
               miniflare: {
-                bindings: {
-                  TEST_MIGRATIONS: migrations,
-                  JWT_SECRET: "test-jwt-secret-0123456789abcdef0123456789abcdef",
-                },
+                bindings: { TEST_MIGRATIONS: migrations, JWT_SECRET },
+                workers: [
+                  {
+                    name: "edge-ml-ingest",
+                    modules: true,
+                    scriptPath: ingestScript,
+                    compatibilityDate: "2026-10-01",
+                    bindings: ingestVars,
+                    d1Databases: { DB: DB_ID },
+                    r2Buckets: { DATA: "edge-ml-data" },
+                    durableObjects: { CATALOG: "CatalogWriter" },
+                    queueConsumers: {
+                      "edge-ml-ingest": {
+                        maxBatchSize: 100,
+                        maxBatchTimeout: 0.2,
+                        maxRetries: 2,
+                        deadLetterQueue: "edge-ml-ingest-dlq",
+                      },
+                      "edge-ml-ingest-dlq": { maxBatchSize: 100, maxBatchTimeout: 0.2 },
+                    },
+                  },
+                ],
               },
             }),
           ],
           test: {
             name: "workers",
-            include: ["workers/*/test/**/*.test.ts", "core/**/*.test.ts"],
+            include: ["workers/api/test/**/*.test.ts", "core/**/*.test.ts"],
+            setupFiles: ["./workers/api/test/apply-migrations.ts"],
+          },
+        },
+        {
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: "./workers/ingest/wrangler.toml" },
+              remoteBindings: false,
+              miniflare: { bindings: { TEST_MIGRATIONS: migrations, ...ingestVars } },
+            }),
+          ],
+          test: {
+            name: "ingest",
+            include: ["workers/ingest/test/**/*.test.ts", "workers/trainer-dispatch/test/**/*.test.ts"],
             setupFiles: ["./workers/api/test/apply-migrations.ts"],
           },
         },

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /**
  * The D1 schema. drizzle-kit turns it into SQL under migrations/ (`npm run db:generate`);
@@ -134,3 +134,109 @@ export const abuseFlags = sqliteTable(
 
 export type UsageDailyRow = typeof usageDaily.$inferSelect;
 export type AbuseFlagRow = typeof abuseFlags.$inferSelect;
+
+/**
+ * A tenant's catalogue. `accepted_at` orders updates: a redelivered older message never
+ * overwrites a newer one. Keyword search runs on the FTS5 table `items_fts` (external
+ * content, kept in sync by triggers; migration 0003, hand-written: drizzle has no FTS5).
+ */
+export const items = sqliteTable(
+  "items",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    itemId: text("item_id").notNull(),
+    title: text("title").notNull(),
+    description: text("description").notNull().default(""),
+    category: text("category"),
+    tags: text("tags", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    metadata: text("metadata", { mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+    createdAt: text("created_at").notNull(),
+    updatedAt: text("updated_at").notNull(),
+    acceptedAt: integer("accepted_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.itemId] }), index("items_tenant_category_idx").on(t.tenantId, t.category)],
+);
+
+/** The last USER_HISTORY_LIMIT events per user, for serving (not the training data: that is Parquet on R2). */
+export const userHistory = sqliteTable(
+  "user_history",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    interactionId: text("interaction_id").notNull(),
+    userId: text("user_id").notNull(),
+    itemId: text("item_id").notNull(),
+    interactionType: text("interaction_type").notNull(),
+    ts: integer("ts").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.interactionId] }),
+    index("user_history_user_idx").on(t.tenantId, t.userId, t.ts),
+  ],
+);
+
+/**
+ * Time-decayed popularity, stored on a fixed epoch so increments add up without reading:
+ * score = sum of weight * 2^((t - EPOCH) / HALF_LIFE); ordering by it equals ordering by
+ * the decayed score at any moment (core/ingest/popularity.ts).
+ */
+export const itemPopularity = sqliteTable(
+  "item_popularity",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    itemId: text("item_id").notNull(),
+    score: real("score").notNull().default(0),
+    events: integer("events").notNull().default(0),
+    lastEventAt: integer("last_event_at").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.itemId] }), index("item_popularity_rank_idx").on(t.tenantId, t.score)],
+);
+
+/** Queue batches already applied to D1: redelivery of one is a no-op (exactly-once in effect). */
+export const ingestBatches = sqliteTable("ingest_batches", {
+  batchId: text("batch_id").primaryKey(),
+  tenantId: text("tenant_id").notNull(),
+  kind: text("kind", { enum: ["items", "interactions"] }).notNull(),
+  rows: integer("rows").notNull(),
+  appliedAt: text("applied_at").notNull(),
+  /** 1 once the batch's Parquet parts are written and catalogued: a redelivery then does nothing. */
+  partsDone: integer("parts_done").notNull().default(0),
+});
+
+/** Responses of requests sent with an Idempotency-Key, replayed for 24 hours. */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    tenantId: text("tenant_id").notNull(),
+    key: text("key").notNull(),
+    route: text("route").notNull(),
+    bodyHash: text("body_hash").notNull(),
+    status: integer("status"),
+    response: text("response"),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.key] })],
+);
+
+/** Messages that exhausted their retries, kept for an admin to inspect and replay. */
+export const deadLetters = sqliteTable(
+  "dead_letters",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id"),
+    queue: text("queue").notNull(),
+    body: text("body", { mode: "json" }).$type<unknown>().notNull(),
+    attempts: integer("attempts").notNull(),
+    receivedAt: text("received_at").notNull(),
+    replayedAt: text("replayed_at"),
+  },
+  (t) => [index("dead_letters_tenant_idx").on(t.tenantId, t.receivedAt)],
+);
+
+export type ItemRow = typeof items.$inferSelect;
+export type DeadLetterRow = typeof deadLetters.$inferSelect;

@@ -5,3 +5,4 @@ export * from "./tenant";
 export * from "./health";
 export * from "./usage";
 export * from "./abuse";
+export * from "./ingest";

@@ -11,13 +11,25 @@ import { apiKeysRouter } from "./routes/api-keys/api-keys.index";
 import { authRouter } from "./routes/auth/auth.index";
 import { openapiHandler, referenceHandler } from "./routes/docs/docs.handlers";
 import * as docsRoutes from "./routes/docs/docs.routes";
+import { deadLettersRouter } from "./routes/dead-letters/dead-letters.index";
 import { healthRouter } from "./routes/health/health.index";
+import { ingestRouter } from "./routes/ingest/ingest.index";
 import { tenantRouter } from "./routes/tenant/tenant.index";
 import { usageRouter } from "./routes/usage/usage.index";
 import { usersRouter } from "./routes/users/users.index";
 
 /** Resource routers, in the order they appear in the reference. Add new ones here. */
-const routers = [healthRouter, authRouter, tenantRouter, usersRouter, apiKeysRouter, usageRouter, abuseRouter];
+const routers = [
+  healthRouter,
+  authRouter,
+  tenantRouter,
+  usersRouter,
+  apiKeysRouter,
+  ingestRouter,
+  deadLettersRouter,
+  usageRouter,
+  abuseRouter,
+];
 
 /** Builds the api worker's Hono app: middleware, every resource router, docs, errors. */
 export function createApp(): OpenAPIHono<AppEnv> {

@@ -48,9 +48,9 @@ export async function seedTenant(
   label: string,
   status: "active" | "suspended" = "active",
   plan: "starter" | "pro" | "enterprise" = "pro",
+  tenantId: string = crypto.randomUUID(),
 ): Promise<SeededTenant> {
   const db = getDb(env.DB);
-  const tenantId = crypto.randomUUID();
   const now = new Date().toISOString();
   await db.insert(tenants).values({
     id: tenantId,

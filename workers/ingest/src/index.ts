@@ -1,9 +1,14 @@
 import { checkDatabase, checkStorage } from "@edge-ml/core/runtime/health-checks";
 import { workerHealth } from "@edge-ml/core/runtime/worker-health";
+import { compactAll } from "./compaction";
+import { consumeIngest } from "./consumer";
+import { consumeDeadLetters } from "./dead-letters";
+
+export { CatalogWriter } from "./catalog-writer";
 
 /**
- * The ingest worker. For now it only reports its health; the ingestion issue adds the
- * Queue consumer that writes items and events to D1 and Parquet on R2.
+ * The ingest worker: consumes accepted items and events from the ingest queue into D1 and
+ * Parquet on R2, stores dead letters, and compacts each day's part files on a schedule.
  */
 export default {
   async fetch(request, env) {
@@ -11,5 +16,14 @@ export default {
       database: () => checkDatabase(env.DB),
       storage: () => checkStorage(env.DATA),
     });
+  },
+
+  async queue(batch, env, _ctx) {
+    if (batch.queue === env.DEAD_LETTER_QUEUE_NAME) await consumeDeadLetters(batch, env);
+    else await consumeIngest(batch, env);
+  },
+
+  async scheduled(_controller, env, ctx) {
+    ctx.waitUntil(compactAll(env));
   },
 } satisfies ExportedHandler<IngestEnv>;

@@ -1,0 +1,1 @@
+ALTER TABLE `ingest_batches` ADD `parts_done` integer DEFAULT 0 NOT NULL;

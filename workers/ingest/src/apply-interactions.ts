@@ -1,0 +1,80 @@
+import { partKey, type PartFile } from "@edge-ml/core/ingest/catalog";
+import { POPULARITY_WEIGHTS } from "@edge-ml/core/ingest/labels";
+import { partitionDate, toTrainingRow, writeTrainingParquet } from "@edge-ml/core/ingest/parquet";
+import { popularityIncrement } from "@edge-ml/core/ingest/popularity";
+import type { IngestMessage, QueuedInteraction } from "@edge-ml/core/ingest/rows";
+import { applyOnce, markPartsDone, partsDone } from "./apply-once";
+
+/** Events kept per user for serving (recent history). */
+export const USER_HISTORY_LIMIT = 50;
+
+type Batch = Extract<IngestMessage, { kind: "interactions" }>;
+
+/**
+ * One message of events: D1 serving state (once per batch id) and one Parquet part per UTC
+ * date, named after the batch. A delivery that failed between the two steps is finished by
+ * the next one (same file names; the catalogue ignores parts it has and parts compacted
+ * away); once the parts are catalogued the batch is marked and redeliveries do nothing.
+ */
+export async function applyInteractions(env: IngestEnv, msg: Batch): Promise<void> {
+  const { tenant_id: tenantId, rows } = msg;
+  const fresh = await applyOnce(env, msg, servingStatements(env, tenantId, rows));
+  // A batch delivered before whose parts are catalogued (and maybe compacted since): done.
+  if (!fresh && (await partsDone(env, msg.batch_id))) return;
+
+  const byDate = new Map<string, QueuedInteraction[]>();
+  for (const r of rows) {
+    const d = partitionDate(r.ts);
+    byDate.set(d, [...(byDate.get(d) ?? []), r]);
+  }
+  const parts: PartFile[] = [];
+  for (const [date, dayRows] of byDate) {
+    const key = partKey(tenantId, date, `part-${msg.batch_id}`);
+    const buffer = writeTrainingParquet(dayRows.map(toTrainingRow));
+    await env.DATA.put(key, buffer, {
+      httpMetadata: { contentType: "application/vnd.apache.parquet" },
+      customMetadata: { row_count: String(dayRows.length), batch_id: msg.batch_id },
+    });
+    parts.push({ key, date, rows: dayRows.length, bytes: buffer.byteLength });
+  }
+  const catalog = env.CATALOG.get(env.CATALOG.idFromName(tenantId));
+  await catalog.addParts(tenantId, parts);
+  await markPartsDone(env, msg.batch_id);
+}
+
+/** History inserts, pruning to the last USER_HISTORY_LIMIT per user, and popularity increments. */
+function servingStatements(env: IngestEnv, tenantId: string, rows: QueuedInteraction[]): D1PreparedStatement[] {
+  const history = rows.map((r) => [r.id, r.u, r.i, r.t, r.ts]);
+  const users = [...new Set(rows.map((r) => r.u))];
+  const popularity = new Map<string, { score: number; events: number; last: number }>();
+  for (const r of rows) {
+    const p = popularity.get(r.i) ?? { score: 0, events: 0, last: 0 };
+    p.score += popularityIncrement(POPULARITY_WEIGHTS[r.t], r.ts);
+    p.events++;
+    p.last = Math.max(p.last, r.ts);
+    popularity.set(r.i, p);
+  }
+  const pop = [...popularity].map(([item, p]) => [item, p.score, p.events, p.last]);
+  // json_each: a whole message is one bound parameter (D1 allows 100 per statement).
+  return [
+    env.DB.prepare(
+      `INSERT OR IGNORE INTO user_history (tenant_id, interaction_id, user_id, item_id, interaction_type, ts)
+       SELECT ?1, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?2)`,
+    ).bind(tenantId, JSON.stringify(history)),
+    env.DB.prepare(
+      `DELETE FROM user_history WHERE rowid IN (
+         SELECT rowid FROM (
+           SELECT rowid, ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY ts DESC, rowid DESC) AS rn
+           FROM user_history WHERE tenant_id = ?1 AND user_id IN (SELECT value FROM json_each(?2))
+         ) WHERE rn > ?3)`,
+    ).bind(tenantId, JSON.stringify(users), USER_HISTORY_LIMIT),
+    env.DB.prepare(
+      `INSERT INTO item_popularity (tenant_id, item_id, score, events, last_event_at)
+       SELECT ?1, value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?2) WHERE true
+       ON CONFLICT (tenant_id, item_id) DO UPDATE SET
+         score = score + excluded.score,
+         events = events + excluded.events,
+         last_event_at = max(last_event_at, excluded.last_event_at)`,
+    ).bind(tenantId, JSON.stringify(pop)),
+  ];
+}

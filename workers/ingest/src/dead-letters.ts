@@ -1,0 +1,20 @@
+/**
+ * The dead-letter queue's consumer: every message that exhausted its retries is stored in
+ * D1 (keyed by message id, so a redelivered dead letter is stored once) for an admin to
+ * inspect and replay (GET/POST /api/v1/admin/dead-letters).
+ */
+export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: IngestEnv): Promise<void> {
+  const insert = env.DB.prepare(
+    "INSERT OR IGNORE INTO dead_letters (id, tenant_id, queue, body, attempts, received_at) VALUES (?, ?, ?, ?, ?, ?)",
+  );
+  const statements = batch.messages.map((m) => {
+    const body = m.body as { tenant_id?: unknown } | null;
+    const tenantId = body && typeof body.tenant_id === "string" ? body.tenant_id : null;
+    return insert.bind(m.id, tenantId, batch.queue, JSON.stringify(m.body), m.attempts, new Date().toISOString());
+  });
+  await env.DB.batch(statements);
+  for (const m of batch.messages) {
+    console.warn(JSON.stringify({ level: "WARN", service: "ingest", message: "Dead letter stored", context: { message_id: m.id } }));
+  }
+  batch.ackAll();
+}
