@@ -23,5 +23,7 @@ for (const w of WORKERS) {
   );
   console.log(`types: ${w.typesFile}`);
 }
-await wrangler(["types", "types/workers-runtime.d.ts", "-c", "wrangler.toml", "--include-env=false"], { quiet: true });
-console.log("types: types/workers-runtime.d.ts");
+await wrangler(["types", "types/worker-configuration.d.ts", "-c", "wrangler.toml", "--include-env=false"], {
+  quiet: true,
+});
+console.log("types: types/worker-configuration.d.ts");

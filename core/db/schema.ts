@@ -150,13 +150,22 @@ export const items = sqliteTable(
     title: text("title").notNull(),
     description: text("description").notNull().default(""),
     category: text("category"),
-    tags: text("tags", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
-    metadata: text("metadata", { mode: "json" }).$type<Record<string, unknown>>().notNull().default(sql`'{}'`),
+    tags: text("tags", { mode: "json" })
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'`),
+    metadata: text("metadata", { mode: "json" })
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default(sql`'{}'`),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
     acceptedAt: integer("accepted_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.itemId] }), index("items_tenant_category_idx").on(t.tenantId, t.category)],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.itemId] }),
+    index("items_tenant_category_idx").on(t.tenantId, t.category),
+  ],
 );
 
 /** The last USER_HISTORY_LIMIT events per user, for serving (not the training data: that is Parquet on R2). */

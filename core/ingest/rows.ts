@@ -72,7 +72,10 @@ export function validateInteractions(
  * Validates items; within one request a repeated item_id is applied in order, so the last
  * occurrence wins (the earlier ones count as accepted and are superseded, as if sent first).
  */
-export function validateItems(rows: unknown[], nowMs: number): { accepted: QueuedItem[]; count: number; errors: RowError[] } {
+export function validateItems(
+  rows: unknown[],
+  nowMs: number,
+): { accepted: QueuedItem[]; count: number; errors: RowError[] } {
   const byId = new Map<string, QueuedItem>();
   const errors: RowError[] = [];
   let count = 0;

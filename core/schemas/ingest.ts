@@ -24,7 +24,10 @@ export const ItemInput = z
       .trim()
       .min(1, "title must not be empty")
       .max(500, "title must be at most 500 characters"),
-    description: z.string({ error: "description must be a string" }).max(10_000, "description must be at most 10000 characters").optional(),
+    description: z
+      .string({ error: "description must be a string" })
+      .max(10_000, "description must be at most 10000 characters")
+      .optional(),
     category: Category.optional(),
     tags: Tags.optional(),
     metadata: JsonObject("metadata").optional(),
@@ -57,9 +60,14 @@ export type InteractionInput = z.infer<typeof InteractionInput>;
 const rows = (name: string) =>
   z.array(z.unknown(), { error: `${name} must be an array` }).min(1, `${name} must not be empty`);
 
-export const ItemsUpload = z.object({ items: rows("items").openapi({ type: "array", items: { $ref: "#/components/schemas/Item" } }) }).openapi("ItemsUpload");
+export const ItemsUpload = z
+  .object({ items: rows("items").openapi({ type: "array", items: { $ref: "#/components/schemas/Item" } }) })
+  .openapi("ItemsUpload");
 export const BulkItems = z
-  .object({ tenant_id: Uuid, items: rows("items").openapi({ type: "array", items: { $ref: "#/components/schemas/Item" } }) })
+  .object({
+    tenant_id: Uuid,
+    items: rows("items").openapi({ type: "array", items: { $ref: "#/components/schemas/Item" } }),
+  })
   .openapi("BulkItems");
 export const BulkInteractions = z
   .object({
@@ -98,5 +106,10 @@ export const DeadLetter = z
   .openapi("DeadLetter");
 
 export const DeadLetterList = z
-  .object({ dead_letters: z.array(DeadLetter), total: z.number().int(), limit: z.number().int(), offset: z.number().int() })
+  .object({
+    dead_letters: z.array(DeadLetter),
+    total: z.number().int(),
+    limit: z.number().int(),
+    offset: z.number().int(),
+  })
   .openapi("DeadLetterList");

@@ -15,6 +15,7 @@ import { deadLettersRouter } from "./routes/dead-letters/dead-letters.index";
 import { healthRouter } from "./routes/health/health.index";
 import { ingestRouter } from "./routes/ingest/ingest.index";
 import { tenantRouter } from "./routes/tenant/tenant.index";
+import { trainingDataRouter } from "./routes/training-data/training-data.index";
 import { usageRouter } from "./routes/usage/usage.index";
 import { usersRouter } from "./routes/users/users.index";
 
@@ -27,6 +28,7 @@ const routers = [
   apiKeysRouter,
   ingestRouter,
   deadLettersRouter,
+  trainingDataRouter,
   usageRouter,
   abuseRouter,
 ];

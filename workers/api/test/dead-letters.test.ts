@@ -17,7 +17,11 @@ describe("dead-letter queue", () => {
       batch_id: batchId,
       rows: [{ id: crypto.randomUUID(), u: "u1", i: "i1", t: "purchase", ts: Date.parse("2026-11-21T08:00:00Z") }],
     });
-    await waitFor(() => count("SELECT count(*) AS n FROM dead_letters WHERE tenant_id = ?", tenantId), (n) => n === 1, 30_000);
+    await waitFor(
+      () => count("SELECT count(*) AS n FROM dead_letters WHERE tenant_id = ?", tenantId),
+      (n) => n === 1,
+      30_000,
+    );
 
     const t = await seedTenant("dlq", "active", "pro", tenantId);
     const list = (await (await call("/api/v1/admin/dead-letters", { token: t.adminKey })).json()) as DeadLetters;
@@ -29,11 +33,16 @@ describe("dead-letter queue", () => {
     const hidden = (await (await call("/api/v1/admin/dead-letters", { token: other.adminKey })).json()) as DeadLetters;
     expect(hidden.total).toBe(0);
     const id = list.dead_letters[0]!.id;
-    expect((await call(`/api/v1/admin/dead-letters/${id}/replay`, { method: "POST", token: other.adminKey })).status).toBe(404);
+    expect(
+      (await call(`/api/v1/admin/dead-letters/${id}/replay`, { method: "POST", token: other.adminKey })).status,
+    ).toBe(404);
 
     const replay = await call(`/api/v1/admin/dead-letters/${id}/replay`, { method: "POST", token: t.adminKey });
     expect(replay.status).toBe(202);
-    await waitFor(() => count("SELECT count(*) AS n FROM user_history WHERE tenant_id = ?", tenantId), (n) => n === 1);
+    await waitFor(
+      () => count("SELECT count(*) AS n FROM user_history WHERE tenant_id = ?", tenantId),
+      (n) => n === 1,
+    );
     // Replaying again changes nothing: the batch is applied once.
     await call(`/api/v1/admin/dead-letters/${id}/replay`, { method: "POST", token: t.adminKey });
     await new Promise((r) => setTimeout(r, 800));

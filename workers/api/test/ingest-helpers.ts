@@ -15,7 +15,9 @@ export async function waitFor<T>(read: () => Promise<T>, done: (v: T) => boolean
 }
 
 export async function count(sql: string, ...params: unknown[]): Promise<number> {
-  const row = await env.DB.prepare(sql).bind(...params).first<{ n: number }>();
+  const row = await env.DB.prepare(sql)
+    .bind(...params)
+    .first<{ n: number }>();
   return row?.n ?? 0;
 }
 
@@ -23,7 +25,14 @@ export type Catalog = {
   tenant_id: string;
   data_version: string;
   schema_version: string;
-  partitions: { date: string; path: string; row_count: number; file_size_mb: number; size_bytes: number; files: { key: string; row_count: number; size_bytes: number }[] }[];
+  partitions: {
+    date: string;
+    path: string;
+    row_count: number;
+    file_size_mb: number;
+    size_bytes: number;
+    files: { key: string; row_count: number; size_bytes: number }[];
+  }[];
 };
 
 export async function readCatalog(tenantId: string): Promise<Catalog | undefined> {
@@ -40,5 +49,11 @@ export async function listParts(tenantId: string) {
 }
 
 export function event(i: number, extra: Record<string, unknown> = {}) {
-  return { user_id: `user_${i % 7}`, item_id: `item_${i % 11}`, interaction_type: "click", timestamp: "2026-11-20T10:00:00Z", ...extra };
+  return {
+    user_id: `user_${i % 7}`,
+    item_id: `item_${i % 11}`,
+    interaction_type: "click",
+    timestamp: "2026-11-20T10:00:00Z",
+    ...extra,
+  };
 }

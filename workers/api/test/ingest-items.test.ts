@@ -3,7 +3,11 @@ import { describe, expect, it } from "vitest";
 import { call, seedTenant, type ErrorBody } from "./helpers";
 import { count, waitFor } from "./ingest-helpers";
 
-type Bulk = { accepted: number; rejected: number; validation_errors: { index: number; item_id?: string; field?: string; error: string }[] };
+type Bulk = {
+  accepted: number;
+  rejected: number;
+  validation_errors: { index: number; item_id?: string; field?: string; error: string }[];
+};
 
 const item = (id: string, extra: Record<string, unknown> = {}) => ({
   item_id: id,
@@ -21,7 +25,9 @@ async function upload(token: string, items: unknown[], path = "/api/v1/items", t
 }
 
 const itemRow = (tenantId: string, id: string) =>
-  env.DB.prepare("SELECT * FROM items WHERE tenant_id = ? AND item_id = ?").bind(tenantId, id).first<Record<string, string>>();
+  env.DB.prepare("SELECT * FROM items WHERE tenant_id = ? AND item_id = ?")
+    .bind(tenantId, id)
+    .first<Record<string, string>>();
 
 describe("items: API -> queue -> ingest worker -> D1 with full-text index", () => {
   it("stores valid items, rejects each bad one with its rule, and indexes them for keyword search", async () => {
@@ -48,7 +54,10 @@ describe("items: API -> queue -> ingest worker -> D1 with full-text index", () =
     ]);
     expect(body.validation_errors[2]!.error).toBe("Missing required field: title");
 
-    await waitFor(() => count("SELECT count(*) AS n FROM items WHERE tenant_id = ?", t.tenantId), (n) => n === 2);
+    await waitFor(
+      () => count("SELECT count(*) AS n FROM items WHERE tenant_id = ?", t.tenantId),
+      (n) => n === 2,
+    );
     const hits = await env.DB.prepare(
       `SELECT items.item_id FROM items_fts JOIN items ON items.rowid = items_fts.rowid
        WHERE items_fts MATCH ? AND items.tenant_id = ? ORDER BY bm25(items_fts)`,
@@ -62,16 +71,25 @@ describe("items: API -> queue -> ingest worker -> D1 with full-text index", () =
     const t = await seedTenant("dupes");
     const { body } = await upload(t.adminKey, [item("sku-1", { title: "First" }), item("sku-1", { title: "Second" })]);
     expect(body).toMatchObject({ accepted: 2, rejected: 0 });
-    const row = await waitFor(() => itemRow(t.tenantId, "sku-1"), (r) => !!r);
+    const row = await waitFor(
+      () => itemRow(t.tenantId, "sku-1"),
+      (r) => !!r,
+    );
     expect(row!.title).toBe("Second");
   });
 
   it("a later upload updates the item and its index; created_at is kept", async () => {
     const t = await seedTenant("update");
     await upload(t.adminKey, [item("sku-9", { title: "Yoga Mat", created_at: "2025-01-01T00:00:00Z" })]);
-    await waitFor(() => itemRow(t.tenantId, "sku-9"), (r) => r?.title === "Yoga Mat");
+    await waitFor(
+      () => itemRow(t.tenantId, "sku-9"),
+      (r) => r?.title === "Yoga Mat",
+    );
     await upload(t.adminKey, [item("sku-9", { title: "Cork Yoga Block" })]);
-    const row = await waitFor(() => itemRow(t.tenantId, "sku-9"), (r) => r?.title === "Cork Yoga Block");
+    const row = await waitFor(
+      () => itemRow(t.tenantId, "sku-9"),
+      (r) => r?.title === "Cork Yoga Block",
+    );
     expect(row!.created_at).toBe("2025-01-01T00:00:00.000Z");
     const fts = (q: string) =>
       count(
@@ -92,8 +110,16 @@ describe("items: API -> queue -> ingest worker -> D1 with full-text index", () =
     const ok = await upload(a.adminKey, [item("shared-id")], "/internal/data/items", a.tenantId);
     expect(ok.res.status).toBe(202);
     await upload(b.adminKey, [item("shared-id", { title: "B's" })]);
-    await waitFor(() => itemRow(b.tenantId, "shared-id"), (r) => r?.title === "B's");
-    expect((await waitFor(() => itemRow(a.tenantId, "shared-id"), (r) => !!r))!.title).toBe("Title shared-id");
+    await waitFor(
+      () => itemRow(b.tenantId, "shared-id"),
+      (r) => r?.title === "B's",
+    );
+    expect(
+      (await waitFor(
+        () => itemRow(a.tenantId, "shared-id"),
+        (r) => !!r,
+      ))!.title,
+    ).toBe("Title shared-id");
   });
 
   it("meters items indexed", async () => {

@@ -3,10 +3,19 @@ import { describe, expect, it } from "vitest";
 import { call, seedTenant, type ErrorBody } from "./helpers";
 import { catalogRows, count, event, listParts, readCatalog, waitFor } from "./ingest-helpers";
 
-type Bulk = { accepted: number; rejected: number; validation_errors: { index: number; field?: string; error: string; item_id?: string; user_id?: string }[] };
+type Bulk = {
+  accepted: number;
+  rejected: number;
+  validation_errors: { index: number; field?: string; error: string; item_id?: string; user_id?: string }[];
+};
 
 async function bulk(token: string, tenantId: string, interactions: unknown[], headers: Record<string, string> = {}) {
-  const res = await call("/internal/data/interactions", { method: "POST", token, body: { tenant_id: tenantId, interactions }, headers });
+  const res = await call("/internal/data/interactions", {
+    method: "POST",
+    token,
+    body: { tenant_id: tenantId, interactions },
+    headers,
+  });
   return { res, body: (await res.json()) as Bulk };
 }
 
@@ -41,19 +50,29 @@ describe("bulk interactions: API -> queue -> ingest worker -> D1 and Parquet", (
       [8, "user_id"],
       [10, undefined],
     ]);
-    expect(body.validation_errors[0]).toMatchObject({ user_id: "bad id!", error: expect.stringContaining("letters, digits") });
+    expect(body.validation_errors[0]).toMatchObject({
+      user_id: "bad id!",
+      error: expect.stringContaining("letters, digits"),
+    });
     expect(body.validation_errors[4]!.error).toMatch(/future/);
 
-    await waitFor(() => count("SELECT count(*) AS n FROM user_history WHERE tenant_id = ?", t.tenantId), (n) => n === 3);
+    await waitFor(
+      () => count("SELECT count(*) AS n FROM user_history WHERE tenant_id = ?", t.tenantId),
+      (n) => n === 3,
+    );
     expect(await count("SELECT sum(events) AS n FROM item_popularity WHERE tenant_id = ?", t.tenantId)).toBe(3);
-    const catalog = await waitFor(() => readCatalog(t.tenantId), (c) => catalogRows(c) === 3);
+    const catalog = await waitFor(
+      () => readCatalog(t.tenantId),
+      (c) => catalogRows(c) === 3,
+    );
     const parts = await listParts(t.tenantId);
     expect(parts.reduce((n, p) => n + p.rows, 0)).toBe(3);
     // catalog.json agrees with the objects in R2, byte for byte and row for row.
     const listed = Object.fromEntries(parts.map((p) => [p.key, p]));
     for (const partition of catalog!.partitions) {
       expect(partition.size_bytes).toBe(partition.files.reduce((n, f) => n + f.size_bytes, 0));
-      for (const f of partition.files) expect([listed[f.key]?.size, listed[f.key]?.rows]).toEqual([f.size_bytes, f.row_count]);
+      for (const f of partition.files)
+        expect([listed[f.key]?.size, listed[f.key]?.rows]).toEqual([f.size_bytes, f.row_count]);
     }
     expect(catalog!.partitions.map((p) => p.date)).toContain("2026-11-20");
     expect(catalog).toMatchObject({ tenant_id: t.tenantId, schema_version: "1.0" });
@@ -77,10 +96,20 @@ describe("bulk interactions: API -> queue -> ingest worker -> D1 and Parquet", (
     const second = await bulk(t.adminKey, t.tenantId, rows, headers);
     expect(second.res.headers.get("idempotency-replayed")).toBe("true");
     expect(second.body).toEqual(first.body);
-    await waitFor(() => count("SELECT count(*) AS n FROM user_history WHERE tenant_id = ?", t.tenantId), (n) => n >= 25);
+    await waitFor(
+      () => count("SELECT count(*) AS n FROM user_history WHERE tenant_id = ?", t.tenantId),
+      (n) => n >= 25,
+    );
     await new Promise((r) => setTimeout(r, 700));
     expect(await count("SELECT count(*) AS n FROM user_history WHERE tenant_id = ?", t.tenantId)).toBe(25);
-    expect(catalogRows(await waitFor(() => readCatalog(t.tenantId), (c) => catalogRows(c) >= 25))).toBe(25);
+    expect(
+      catalogRows(
+        await waitFor(
+          () => readCatalog(t.tenantId),
+          (c) => catalogRows(c) >= 25,
+        ),
+      ),
+    ).toBe(25);
 
     const reused = await bulk(t.adminKey, t.tenantId, [event(99)], headers);
     expect(reused.res.status).toBe(409);
@@ -90,7 +119,11 @@ describe("bulk interactions: API -> queue -> ingest worker -> D1 and Parquet", (
 describe("bulk request limits and bad bodies", () => {
   it("413 for more rows than the limit, and for a body over 10 MiB", async () => {
     const t = await seedTenant("limits");
-    const many = await bulk(t.adminKey, t.tenantId, Array.from({ length: 10_001 }, () => 1));
+    const many = await bulk(
+      t.adminKey,
+      t.tenantId,
+      Array.from({ length: 10_001 }, () => 1),
+    );
     expect(many.res.status).toBe(413);
     expect((many.body as unknown as ErrorBody).error.details).toMatchObject({ max_rows: 10_000 });
     const huge = await call("/internal/data/interactions", {
@@ -112,20 +145,34 @@ describe("bulk request limits and bad bodies", () => {
 
   it("400 for an empty or malformed body, 415 for another content type", async () => {
     const t = await seedTenant("badbody");
-    const empty = await call("/internal/data/interactions", { method: "POST", token: t.adminKey, rawBody: "", headers: { "content-type": "application/json" } });
+    const empty = await call("/internal/data/interactions", {
+      method: "POST",
+      token: t.adminKey,
+      rawBody: "",
+      headers: { "content-type": "application/json" },
+    });
     expect(empty.status).toBe(400);
     const notArray = await bulk(t.adminKey, t.tenantId, "nope" as unknown as unknown[]);
     expect(notArray.res.status).toBe(400);
     expect((notArray.body as unknown as ErrorBody).error.details.field).toBe("interactions");
     const noRows = await bulk(t.adminKey, t.tenantId, []);
     expect(noRows.res.status).toBe(400);
-    const csv = await call("/internal/data/interactions", { method: "POST", token: t.adminKey, rawBody: "a,b", headers: { "content-type": "text/csv" } });
+    const csv = await call("/internal/data/interactions", {
+      method: "POST",
+      token: t.adminKey,
+      rawBody: "a,b",
+      headers: { "content-type": "text/csv" },
+    });
     expect(csv.status).toBe(415);
   });
 
   it("a read-only key cannot ingest", async () => {
     const t = await seedTenant("readonly");
-    const created = await call("/api/v1/api-keys", { method: "POST", token: t.adminKey, body: { name: "ro", permissions: ["read"] } });
+    const created = await call("/api/v1/api-keys", {
+      method: "POST",
+      token: t.adminKey,
+      body: { name: "ro", permissions: ["read"] },
+    });
     const { key } = (await created.json()) as { key: string };
     expect((await bulk(key, t.tenantId, [event(1)])).res.status).toBe(403);
   });
@@ -134,13 +181,20 @@ describe("bulk request limits and bad bodies", () => {
 describe("POST /api/v1/interactions", () => {
   it("accepts one event with a UUID and stores it", async () => {
     const t = await seedTenant("single");
-    const res = await call("/api/v1/interactions", { method: "POST", token: t.adminKey, body: { user_id: "u-1", item_id: "i-1", interaction_type: "like" } });
+    const res = await call("/api/v1/interactions", {
+      method: "POST",
+      token: t.adminKey,
+      body: { user_id: "u-1", item_id: "i-1", interaction_type: "like" },
+    });
     expect(res.status).toBe(202);
     const body = (await res.json()) as { status: string; interaction_id: string };
     expect(body.status).toBe("accepted");
     expect(body.interaction_id).toMatch(/^[0-9a-f-]{36}$/);
     await waitFor(
-      () => env.DB.prepare("SELECT interaction_type FROM user_history WHERE tenant_id = ? AND interaction_id = ?").bind(t.tenantId, body.interaction_id).first<{ interaction_type: string }>(),
+      () =>
+        env.DB.prepare("SELECT interaction_type FROM user_history WHERE tenant_id = ? AND interaction_id = ?")
+          .bind(t.tenantId, body.interaction_id)
+          .first<{ interaction_type: string }>(),
       (r) => r?.interaction_type === "like",
     );
   });
@@ -158,5 +212,26 @@ describe("POST /api/v1/interactions", () => {
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(((await res.json()) as ErrorBody).error.details.field).toBe(field);
     }
+  });
+});
+
+describe("dry_run", () => {
+  it("validates and counts without queueing anything", async () => {
+    const t = await seedTenant("dryrun");
+    const res = await call("/internal/data/interactions?dry_run=true", {
+      method: "POST",
+      token: t.adminKey,
+      body: { tenant_id: t.tenantId, interactions: [event(1), event(2, { user_id: "" })] },
+    });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toMatchObject({ accepted: 1, rejected: 1 });
+    await new Promise((r) => setTimeout(r, 700));
+    expect(await count("SELECT count(*) AS n FROM user_history WHERE tenant_id = ?", t.tenantId)).toBe(0);
+    const bad = await call("/internal/data/interactions?dry_run=yes", {
+      method: "POST",
+      token: t.adminKey,
+      body: { tenant_id: t.tenantId, interactions: [event(1)] },
+    });
+    expect(bad.status).toBe(400);
   });
 });

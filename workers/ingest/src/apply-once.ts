@@ -5,7 +5,11 @@ import type { IngestMessage } from "@edge-ml/core/ingest/rows";
  * id: a batch applied before (redelivery, replay after success) fails on the batch id's
  * primary key and changes nothing. Returns false when it had been applied already.
  */
-export async function applyOnce(env: IngestEnv, msg: IngestMessage, statements: D1PreparedStatement[]): Promise<boolean> {
+export async function applyOnce(
+  env: IngestEnv,
+  msg: IngestMessage,
+  statements: D1PreparedStatement[],
+): Promise<boolean> {
   const marker = env.DB.prepare(
     "INSERT INTO ingest_batches (batch_id, tenant_id, kind, rows, applied_at) VALUES (?, ?, ?, ?, ?)",
   ).bind(msg.batch_id, msg.tenant_id, msg.kind, msg.rows.length, new Date().toISOString());
@@ -20,7 +24,9 @@ export async function applyOnce(env: IngestEnv, msg: IngestMessage, statements: 
 
 /** True when the batch's files were written and catalogued by an earlier delivery. */
 export async function partsDone(env: IngestEnv, batchId: string): Promise<boolean> {
-  const row = await env.DB.prepare("SELECT parts_done FROM ingest_batches WHERE batch_id = ?").bind(batchId).first<{ parts_done: number }>();
+  const row = await env.DB.prepare("SELECT parts_done FROM ingest_batches WHERE batch_id = ?")
+    .bind(batchId)
+    .first<{ parts_done: number }>();
   return row?.parts_done === 1;
 }
 

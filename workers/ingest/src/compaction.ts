@@ -33,7 +33,14 @@ export async function compactTenant(env: IngestEnv, tenantId: string, minParts =
       if (!obj) throw new Error(`catalogued part ${p.key} is missing from R2`);
       rows.push(...((await parquetReadObjects({ file: await obj.arrayBuffer() })) as TrainingRow[]));
     }
-    const name = `compact-${(await sha256Hex(inputs.map((p) => p.key).sort().join("\n"))).slice(0, 24)}`;
+    const name = `compact-${(
+      await sha256Hex(
+        inputs
+          .map((p) => p.key)
+          .sort()
+          .join("\n"),
+      )
+    ).slice(0, 24)}`;
     const key = partKey(tenantId, date, name);
     const buffer = writeTrainingParquet(rows);
     await env.DATA.put(key, buffer, {
@@ -59,7 +66,14 @@ export async function compactAll(env: IngestEnv): Promise<void> {
     try {
       await compactTenant(env, id);
     } catch (e) {
-      console.error(JSON.stringify({ level: "ERROR", service: "ingest", message: "Compaction failed", context: { tenant_id: id, error: String(e) } }));
+      console.error(
+        JSON.stringify({
+          level: "ERROR",
+          service: "ingest",
+          message: "Compaction failed",
+          context: { tenant_id: id, error: String(e) },
+        }),
+      );
     }
   }
 }

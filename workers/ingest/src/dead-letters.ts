@@ -14,7 +14,14 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Inge
   });
   await env.DB.batch(statements);
   for (const m of batch.messages) {
-    console.warn(JSON.stringify({ level: "WARN", service: "ingest", message: "Dead letter stored", context: { message_id: m.id } }));
+    console.warn(
+      JSON.stringify({
+        level: "WARN",
+        service: "ingest",
+        message: "Dead letter stored",
+        context: { message_id: m.id },
+      }),
+    );
   }
   batch.ackAll();
 }

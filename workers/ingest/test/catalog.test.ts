@@ -6,7 +6,13 @@ import { createTenant, deliver, events, ingestEnv, message } from "./helpers";
 
 type Catalog = {
   data_version: string;
-  partitions: { date: string; row_count: number; size_bytes: number; file_size_mb: number; files: { key: string; row_count: number; size_bytes: number }[] }[];
+  partitions: {
+    date: string;
+    row_count: number;
+    size_bytes: number;
+    file_size_mb: number;
+    files: { key: string; row_count: number; size_bytes: number }[];
+  }[];
 };
 
 const writer = (t: string) => ingestEnv.CATALOG.get(ingestEnv.CATALOG.idFromName(t));
@@ -20,7 +26,9 @@ async function publishedCatalog(t: string): Promise<Catalog> {
 /** The catalogue must describe exactly the Parquet objects in R2: same keys, bytes and rows. */
 async function expectCatalogMatchesR2(t: string, catalog: Catalog) {
   const listed = await ingestEnv.DATA.list({ prefix: `tenants/${t}/training_data/`, include: ["customMetadata"] });
-  const inR2 = Object.fromEntries(listed.objects.map((o) => [o.key, { bytes: o.size, rows: Number(o.customMetadata?.row_count) }]));
+  const inR2 = Object.fromEntries(
+    listed.objects.map((o) => [o.key, { bytes: o.size, rows: Number(o.customMetadata?.row_count) }]),
+  );
   const catalogued = Object.fromEntries(
     catalog.partitions.flatMap((p) => p.files.map((f) => [f.key, { bytes: f.size_bytes, rows: f.row_count }])),
   );
@@ -35,7 +43,9 @@ async function expectCatalogMatchesR2(t: string, catalog: Catalog) {
 describe("catalog.json", () => {
   it("loses no part when batches commit concurrently", async () => {
     const t = await createTenant();
-    const msgs = Array.from({ length: 8 }, (_, i) => message(t, events(5 + i, i % 2 ? "2026-11-20" : "2026-11-21", i * 100)));
+    const msgs = Array.from({ length: 8 }, (_, i) =>
+      message(t, events(5 + i, i % 2 ? "2026-11-20" : "2026-11-21", i * 100)),
+    );
     await Promise.all(msgs.map((m) => deliver([m])));
     const catalog = await publishedCatalog(t);
     expect(catalog.partitions.reduce((n, p) => n + p.row_count, 0)).toBe(msgs.reduce((n, m) => n + m.rows.length, 0));
@@ -60,7 +70,10 @@ describe("catalog.json", () => {
     await expectCatalogMatchesR2(t, after);
 
     const merged = await ingestEnv.DATA.get(after.partitions[0]!.files[0]!.key);
-    const rows = (await parquetReadObjects({ file: await merged!.arrayBuffer() })) as { interaction_id: string; label: number }[];
+    const rows = (await parquetReadObjects({ file: await merged!.arrayBuffer() })) as {
+      interaction_id: string;
+      label: number;
+    }[];
     expect(new Set(rows.map((r) => r.interaction_id))).toEqual(new Set(msgs.flatMap((m) => m.rows.map((r) => r.id))));
 
     // A redelivered old message after compaction brings back neither its part nor its file.

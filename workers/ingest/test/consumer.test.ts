@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { countRows, createTenant, deliver, events, ingestEnv, message } from "./helpers";
 
 const historyCount = (t: string) => countRows("SELECT count(*) AS n FROM user_history WHERE tenant_id = ?", t);
-const popularityEvents = (t: string) => countRows("SELECT coalesce(sum(events), 0) AS n FROM item_popularity WHERE tenant_id = ?", t);
+const popularityEvents = (t: string) =>
+  countRows("SELECT coalesce(sum(events), 0) AS n FROM item_popularity WHERE tenant_id = ?", t);
 const catalogParts = async (t: string) => ingestEnv.CATALOG.get(ingestEnv.CATALOG.idFromName(t)).parts();
 
 describe("ingest consumer: at-least-once delivery, exactly-once effect", () => {
@@ -75,10 +76,18 @@ describe("ingest consumer: at-least-once delivery, exactly-once effect", () => {
 
   it("keeps the last 50 events per user", async () => {
     const tenant = await createTenant();
-    const rows = Array.from({ length: 70 }, (_, i) => ({ id: crypto.randomUUID(), u: "heavy", i: `i${i}`, t: "view" as const, ts: 1_790_000_000_000 + i }));
+    const rows = Array.from({ length: 70 }, (_, i) => ({
+      id: crypto.randomUUID(),
+      u: "heavy",
+      i: `i${i}`,
+      t: "view" as const,
+      ts: 1_790_000_000_000 + i,
+    }));
     await deliver([message(tenant, rows.slice(0, 40))]);
     await deliver([message(tenant, rows.slice(40))]);
-    const kept = await ingestEnv.DB.prepare("SELECT item_id FROM user_history WHERE tenant_id = ? AND user_id = 'heavy' ORDER BY ts")
+    const kept = await ingestEnv.DB.prepare(
+      "SELECT item_id FROM user_history WHERE tenant_id = ? AND user_id = 'heavy' ORDER BY ts",
+    )
       .bind(tenant)
       .all<{ item_id: string }>();
     expect(kept.results).toHaveLength(50);

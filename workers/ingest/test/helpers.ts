@@ -42,4 +42,8 @@ export async function deliver(messages: IngestMessage[], handlerEnv: IngestEnv =
 }
 
 export const countRows = async (sql: string, ...params: unknown[]) =>
-  (await ingestEnv.DB.prepare(sql).bind(...params).first<{ n: number }>())?.n ?? 0;
+  (
+    await ingestEnv.DB.prepare(sql)
+      .bind(...params)
+      .first<{ n: number }>()
+  )?.n ?? 0;

@@ -52,7 +52,12 @@ export async function beginIdempotent(
   return undefined;
 }
 
-export async function completeIdempotent(db: Db, tenantId: string, key: string, response: StoredResponse): Promise<void> {
+export async function completeIdempotent(
+  db: Db,
+  tenantId: string,
+  key: string,
+  response: StoredResponse,
+): Promise<void> {
   await db
     .update(idempotencyKeys)
     .set({ status: response.status, response: JSON.stringify(response.body) })

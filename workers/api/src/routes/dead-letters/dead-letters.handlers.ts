@@ -13,7 +13,11 @@ export const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {
   const mine = eq(deadLetters.tenantId, c.get("principal").tenantId);
   const [rows, total] = await Promise.all([
     db.select().from(deadLetters).where(mine).orderBy(desc(deadLetters.receivedAt)).limit(limit).offset(offset).all(),
-    db.select({ n: sql<number>`count(*)` }).from(deadLetters).where(mine).get(),
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(deadLetters)
+      .where(mine)
+      .get(),
   ]);
   const view = rows.map((r) => ({
     id: r.id,

@@ -30,11 +30,18 @@ export const replay = createRoute({
   middleware: adminOnly(),
   request: {
     params: z.object({
-      id: z.string().min(1).max(128).openapi({ param: { name: "id", in: "path" } }),
+      id: z
+        .string()
+        .min(1)
+        .max(128)
+        .openapi({ param: { name: "id", in: "path" } }),
     }),
   },
   responses: {
-    202: jsonContent(z.object({ id: z.string(), status: z.literal("replayed"), replayed_at: z.string() }), "Queued again"),
+    202: jsonContent(
+      z.object({ id: z.string(), status: z.literal("replayed"), replayed_at: z.string() }),
+      "Queued again",
+    ),
     ...errorResponses(401, 403, 404, 503),
   },
 });

@@ -42,7 +42,8 @@ async function ingest(
     });
   }
   const db = getDb(c.env.DB);
-  const key = c.req.header("idempotency-key");
+  const dryRun = c.req.query("dry_run") === "true";
+  const key = dryRun ? undefined : c.req.header("idempotency-key");
   if (key !== undefined) {
     const replay = await beginIdempotent(db, p.tenantId, key, c.req.path, JSON.stringify(await c.req.json()));
     if (replay) {
@@ -57,13 +58,15 @@ async function ingest(
   if (kind === "items") {
     const v = validateItems(rows, now);
     queued = { count: v.count, ids: [], errors: v.errors };
-    if (v.accepted.length) await send(c, kind, v.accepted, key);
-    c.set("usage", { itemsIndexed: v.accepted.length });
+    if (v.accepted.length && !dryRun) {
+      await send(c, kind, v.accepted, key);
+      c.set("usage", { itemsIndexed: v.accepted.length });
+    }
   } else {
     let i = 0;
     const v = validateInteractions(rows, now, () => newId(i++));
     queued = { count: v.accepted.length, ids: v.accepted.map((r) => r.id), errors: v.errors };
-    if (v.accepted.length) await send(c, kind, v.accepted, key);
+    if (v.accepted.length && !dryRun) await send(c, kind, v.accepted, key);
   }
   const outcome: Outcome = { status: 202, body: shape(queued.count, queued.errors, queued.ids) };
   if (key !== undefined) await completeIdempotent(db, p.tenantId, key, outcome);

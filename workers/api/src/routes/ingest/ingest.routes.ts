@@ -20,8 +20,17 @@ const IdempotencyHeader = z.object({
     .string()
     .optional()
     .openapi({
-      param: { name: "Idempotency-Key", in: "header" },
+      param: { name: "idempotency-key", in: "header" },
       description: "Makes a retried request a no-op: the first response is replayed for 24 hours.",
+    }),
+});
+const DryRun = z.object({
+  dry_run: z
+    .enum(["true", "false"], { error: "dry_run must be true or false" })
+    .optional()
+    .openapi({
+      param: { name: "dry_run", in: "query" },
+      description: "true: validate and count only; nothing is queued or stored.",
     }),
 });
 const bulkNote = `At most ${MAX_BULK_ROWS} rows and ${MAX_BULK_BYTES / 1024 / 1024} MiB per request (413 beyond). Each row is validated on its own: good rows are accepted, bad ones listed in validation_errors. Accepted rows are queued and stored exactly once.`;
@@ -49,7 +58,7 @@ export const postItems = createRoute({
   description: `${bulkNote} A repeated item_id in one request: the last occurrence wins.`,
   security: bearerSecurity,
   middleware: writer(),
-  request: { headers: IdempotencyHeader, body: jsonBody(ItemsUpload) },
+  request: { headers: IdempotencyHeader, query: DryRun, body: jsonBody(ItemsUpload) },
   responses: {
     202: jsonContent(BulkResult, "Accepted and rejected counts, with each rejected row's error"),
     ...errorResponses(400, 401, 403, 409, 413, 415, 429, 503),
@@ -64,7 +73,7 @@ export const bulkItems = createRoute({
   description: `${bulkNote} tenant_id must be the credential's tenant (403 otherwise).`,
   security: bearerSecurity,
   middleware: writer(),
-  request: { headers: IdempotencyHeader, body: jsonBody(BulkItems) },
+  request: { headers: IdempotencyHeader, query: DryRun, body: jsonBody(BulkItems) },
   responses: {
     202: jsonContent(BulkResult, "Accepted and rejected counts, with each rejected row's error"),
     ...errorResponses(400, 401, 403, 409, 413, 415, 429, 503),
@@ -79,7 +88,7 @@ export const bulkInteractions = createRoute({
   description: `${bulkNote} tenant_id must be the credential's tenant (403 otherwise).`,
   security: bearerSecurity,
   middleware: writer(),
-  request: { headers: IdempotencyHeader, body: jsonBody(BulkInteractions) },
+  request: { headers: IdempotencyHeader, query: DryRun, body: jsonBody(BulkInteractions) },
   responses: {
     202: jsonContent(BulkResult, "Accepted and rejected counts, with each rejected row's error"),
     ...errorResponses(400, 401, 403, 409, 413, 415, 429, 503),
