@@ -22,6 +22,14 @@ describe("OpenAPI document", () => {
     expect([...new Set(served)].sort()).toEqual([...new Set(documented)].sort());
   });
 
+  it("resolves every $ref to a component", async () => {
+    const text = await (await call("/openapi.json")).text();
+    const doc = JSON.parse(text) as { components: { schemas: Record<string, unknown> } };
+    const refs = [...text.matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]!);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const name of new Set(refs)) expect(doc.components.schemas, name).toHaveProperty(name);
+  });
+
   it("marks authenticated routes with bearer security and documents their errors", async () => {
     const doc = (await (await call("/openapi.json")).json()) as Doc;
     const keys = doc.paths["/api/v1/api-keys"]!;

@@ -2,10 +2,9 @@ import { and, eq } from "drizzle-orm";
 import { sha256Hex } from "@edge-ml/core/auth";
 import { idempotencyKeys } from "@edge-ml/core/db/schema";
 import { errors } from "@edge-ml/core/errors";
+import { IDEMPOTENCY_TTL_MS } from "@edge-ml/core/schemas";
 import type { Db } from "../lib/db";
 
-/** Stored responses are replayed for this long. */
-export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 const KEY = /^[A-Za-z0-9._:-]{1,255}$/;
 
 export type StoredResponse = { status: number; body: unknown };

@@ -1,8 +1,13 @@
+import { ItemInput } from "@edge-ml/core/schemas";
 import { createRouter } from "../../lib/create-router";
 import * as handlers from "./ingest.handlers";
 import * as routes from "./ingest.routes";
 
-export const ingestRouter = createRouter()
+const router = createRouter();
+// Bulk bodies validate rows one by one in the handler; the row schema is documented by reference.
+router.openAPIRegistry.register("Item", ItemInput);
+
+export const ingestRouter = router
   .openapi(routes.postInteraction, handlers.postInteraction)
   .openapi(routes.postItems, handlers.postItems)
   .openapi(routes.bulkItems, handlers.bulkItems)
