@@ -181,10 +181,10 @@ export const userHistory = sqliteTable(
     interactionType: text("interaction_type").notNull(),
     ts: integer("ts").notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.tenantId, t.interactionId] }),
-    index("user_history_user_idx").on(t.tenantId, t.userId, t.ts),
-  ],
+  // No key on interaction_id: a batch's rows are inserted in the transaction that records
+  // its batch id, which already makes them exactly-once, and a second index on random ids
+  // doubled the consumer's insert cost.
+  (t) => [index("user_history_user_idx").on(t.tenantId, t.userId, t.ts)],
 );
 
 /**
@@ -203,7 +203,9 @@ export const itemPopularity = sqliteTable(
     events: integer("events").notNull().default(0),
     lastEventAt: integer("last_event_at").notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.itemId] }), index("item_popularity_rank_idx").on(t.tenantId, t.score)],
+  // No index on score: it would be rewritten on every increment; serving ranks the
+  // tenant's rows and caches the top (docs/decisions.md).
+  (t) => [primaryKey({ columns: [t.tenantId, t.itemId] })],
 );
 
 /** Queue batches already applied to D1: redelivery of one is a no-op (exactly-once in effect). */

@@ -1,4 +1,4 @@
-import { parquetWriteBuffer } from "hyparquet-writer";
+import { writeParquet, type SchemaNode } from "../parquet/writer";
 import { LABELS } from "./labels";
 import type { QueuedInteraction } from "./rows";
 
@@ -6,23 +6,26 @@ import type { QueuedInteraction } from "./rows";
  * Training data files, schema of platform-api.md section 3:
  * user_id, item_id, interaction_type (strings), timestamp (int64 unix seconds), label
  * (float), features (struct of user_features, item_features, context_features as JSON).
- * Plus interaction_id, so a reader can deduplicate across files.
+ * Plus interaction_id, to trace a row back to its event.
  */
 export const TRAINING_SCHEMA_VERSION = "1.0";
 
-const SCHEMA = [
-  { name: "root", num_children: 7 },
-  { name: "interaction_id", type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "REQUIRED" },
-  { name: "user_id", type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "REQUIRED" },
-  { name: "item_id", type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "REQUIRED" },
-  { name: "interaction_type", type: "BYTE_ARRAY", converted_type: "UTF8", repetition_type: "REQUIRED" },
-  { name: "timestamp", type: "INT64", repetition_type: "REQUIRED" },
-  { name: "label", type: "FLOAT", repetition_type: "REQUIRED" },
-  { name: "features", repetition_type: "REQUIRED", num_children: 3 },
-  { name: "user_features", type: "BYTE_ARRAY", converted_type: "JSON", repetition_type: "REQUIRED" },
-  { name: "item_features", type: "BYTE_ARRAY", converted_type: "JSON", repetition_type: "REQUIRED" },
-  { name: "context_features", type: "BYTE_ARRAY", converted_type: "JSON", repetition_type: "REQUIRED" },
-] as const;
+const SCHEMA: SchemaNode[] = [
+  { name: "interaction_id", type: "BYTE_ARRAY", convertedType: "UTF8" },
+  { name: "user_id", type: "BYTE_ARRAY", convertedType: "UTF8" },
+  { name: "item_id", type: "BYTE_ARRAY", convertedType: "UTF8" },
+  { name: "interaction_type", type: "BYTE_ARRAY", convertedType: "UTF8" },
+  { name: "timestamp", type: "INT64" },
+  { name: "label", type: "FLOAT" },
+  {
+    name: "features",
+    children: [
+      { name: "user_features", type: "BYTE_ARRAY", convertedType: "JSON" },
+      { name: "item_features", type: "BYTE_ARRAY", convertedType: "JSON" },
+      { name: "context_features", type: "BYTE_ARRAY", convertedType: "JSON" },
+    ],
+  },
+];
 
 export type TrainingRow = {
   interaction_id: string;
@@ -34,6 +37,12 @@ export type TrainingRow = {
   features: { user_features: object; item_features: object; context_features: object };
 };
 
+/**
+ * One shared object for every empty feature map: the writer caches JSON encoding by object
+ * identity, so most rows cost no encoding at all.
+ */
+const EMPTY: object = Object.freeze({});
+
 export function toTrainingRow(e: QueuedInteraction): TrainingRow {
   return {
     interaction_id: e.id,
@@ -42,32 +51,98 @@ export function toTrainingRow(e: QueuedInteraction): TrainingRow {
     interaction_type: e.t,
     timestamp: BigInt(Math.floor(e.ts / 1000)),
     label: LABELS[e.t],
-    features: { user_features: {}, item_features: e.md ?? {}, context_features: e.ctx ?? {} },
+    features: { user_features: EMPTY, item_features: e.md ?? EMPTY, context_features: e.ctx ?? EMPTY },
   };
 }
 
-/**
- * Columns in, one Parquet file out (Snappy, one row group per 100k rows). Min/max
- * statistics are kept for `timestamp` only: string statistics cost half the writer's time
- * and no reader prunes on ids (partitions are by date already).
- */
-export function writeTrainingParquet(rows: TrainingRow[]): ArrayBuffer {
-  const col = <K extends keyof TrainingRow>(k: K) => rows.map((r) => r[k]);
-  return parquetWriteBuffer({
-    columnData: [
-      { name: "interaction_id", data: col("interaction_id") },
-      { name: "user_id", data: col("user_id") },
-      { name: "item_id", data: col("item_id") },
-      { name: "interaction_type", data: col("interaction_type") },
-      { name: "timestamp", data: col("timestamp"), statistics: true },
-      { name: "label", data: col("label") },
-      { name: "features", data: col("features") },
+/** JSON text of feature maps, encoded once per distinct object (most rows share EMPTY). */
+function jsonColumn(values: object[]): string[] {
+  const cache = new Map<object, string>();
+  return values.map((v) => {
+    let text = cache.get(v);
+    if (text === undefined) {
+      text = JSON.stringify(v);
+      cache.set(v, text);
+    }
+    return text;
+  });
+}
+
+type Columns = {
+  interaction_id: string[];
+  user_id: string[];
+  item_id: string[];
+  interaction_type: string[];
+  timestamp: (number | bigint)[];
+  label: number[];
+  user_features: object[];
+  item_features: object[];
+  context_features: object[];
+};
+
+function write(c: Columns): Uint8Array {
+  return writeParquet({
+    schema: SCHEMA,
+    columns: [
+      { path: ["interaction_id"], type: "string", values: c.interaction_id },
+      { path: ["user_id"], type: "string", values: c.user_id },
+      { path: ["item_id"], type: "string", values: c.item_id },
+      { path: ["interaction_type"], type: "string", values: c.interaction_type },
+      { path: ["timestamp"], type: "int64", values: c.timestamp },
+      { path: ["label"], type: "float", values: c.label },
+      { path: ["features", "user_features"], type: "string", values: jsonColumn(c.user_features) },
+      { path: ["features", "item_features"], type: "string", values: jsonColumn(c.item_features) },
+      { path: ["features", "context_features"], type: "string", values: jsonColumn(c.context_features) },
     ],
-    schema: SCHEMA as unknown as Parameters<typeof parquetWriteBuffer>[0]["schema"],
-    rowGroupSize: 100_000,
-    statistics: false,
-    kvMetadata: [{ key: "edge_ml.schema_version", value: TRAINING_SCHEMA_VERSION }],
+    keyValues: { "edge_ml.schema_version": TRAINING_SCHEMA_VERSION },
     createdBy: "edge-ml ingest",
+  });
+}
+
+/**
+ * Queued events straight to a Parquet file, column by column (no per-row objects: the
+ * consumer's hot path). core/parquet/writer.ts: dictionary-encoded, uncompressed.
+ */
+export function writeEventsParquet(events: readonly QueuedInteraction[]): Uint8Array {
+  const n = events.length;
+  const c: Columns = {
+    interaction_id: new Array(n),
+    user_id: new Array(n),
+    item_id: new Array(n),
+    interaction_type: new Array(n),
+    timestamp: new Array(n),
+    label: new Array(n),
+    user_features: new Array(n),
+    item_features: new Array(n),
+    context_features: new Array(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const e = events[i]!;
+    c.interaction_id[i] = e.id;
+    c.user_id[i] = e.u;
+    c.item_id[i] = e.i;
+    c.interaction_type[i] = e.t;
+    c.timestamp[i] = Math.floor(e.ts / 1000);
+    c.label[i] = LABELS[e.t];
+    c.user_features[i] = EMPTY;
+    c.item_features[i] = e.md ?? EMPTY;
+    c.context_features[i] = e.ctx ?? EMPTY;
+  }
+  return write(c);
+}
+
+/** Rows read back from training files (compaction) to one Parquet file. */
+export function writeTrainingParquet(rows: readonly TrainingRow[]): Uint8Array {
+  return write({
+    interaction_id: rows.map((r) => r.interaction_id),
+    user_id: rows.map((r) => r.user_id),
+    item_id: rows.map((r) => r.item_id),
+    interaction_type: rows.map((r) => r.interaction_type),
+    timestamp: rows.map((r) => r.timestamp),
+    label: rows.map((r) => r.label),
+    user_features: rows.map((r) => r.features.user_features),
+    item_features: rows.map((r) => r.features.item_features),
+    context_features: rows.map((r) => r.features.context_features),
   });
 }
 

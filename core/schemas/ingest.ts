@@ -6,6 +6,8 @@ export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
 /** Bulk requests: at most this many rows, and at most MAX_BULK_BYTES of body. */
 export const MAX_BULK_ROWS = 10_000;
 export const MAX_BULK_BYTES = 10 * 1024 * 1024;
+/** Events per user kept in D1 for serving (recent history); older ones live in the Parquet files. */
+export const USER_HISTORY_LIMIT = 50;
 /** Responses of requests with an Idempotency-Key are replayed for this long, then deleted. */
 export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 

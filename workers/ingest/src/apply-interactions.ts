@@ -1,12 +1,9 @@
 import { partKey, type PartFile } from "@edge-ml/core/ingest/catalog";
 import { POPULARITY_WEIGHTS } from "@edge-ml/core/ingest/labels";
-import { partitionDate, toTrainingRow, writeTrainingParquet } from "@edge-ml/core/ingest/parquet";
+import { partitionDate, writeEventsParquet } from "@edge-ml/core/ingest/parquet";
 import { popularityIncrement } from "@edge-ml/core/ingest/popularity";
 import type { IngestMessage, QueuedInteraction } from "@edge-ml/core/ingest/rows";
 import { applyOnce, markPartsDone, partsDone } from "./apply-once";
-
-/** Events kept per user for serving (recent history). */
-export const USER_HISTORY_LIMIT = 50;
 
 type Batch = Extract<IngestMessage, { kind: "interactions" }>;
 
@@ -30,7 +27,7 @@ export async function applyInteractions(env: IngestEnv, msg: Batch): Promise<voi
   const parts: PartFile[] = [];
   for (const [date, dayRows] of byDate) {
     const key = partKey(tenantId, date, `part-${msg.batch_id}`);
-    const buffer = writeTrainingParquet(dayRows.map(toTrainingRow));
+    const buffer = writeEventsParquet(dayRows);
     await env.DATA.put(key, buffer, {
       httpMetadata: { contentType: "application/vnd.apache.parquet" },
       customMetadata: { row_count: String(dayRows.length), batch_id: msg.batch_id },
@@ -42,10 +39,14 @@ export async function applyInteractions(env: IngestEnv, msg: Batch): Promise<voi
   await markPartsDone(env, msg.batch_id);
 }
 
-/** History inserts, pruning to the last USER_HISTORY_LIMIT per user, and popularity increments. */
+/**
+ * History inserts and popularity increments. History is trimmed to the last
+ * USER_HISTORY_LIMIT events per user by the scheduled housekeeping, not here: trimming per
+ * message cost more than everything else the consumer does, and readers take the newest
+ * USER_HISTORY_LIMIT anyway.
+ */
 function servingStatements(env: IngestEnv, tenantId: string, rows: QueuedInteraction[]): D1PreparedStatement[] {
   const history = rows.map((r) => [r.id, r.u, r.i, r.t, r.ts]);
-  const users = [...new Set(rows.map((r) => r.u))];
   const popularity = new Map<string, { score: number; events: number; last: number }>();
   for (const r of rows) {
     const p = popularity.get(r.i) ?? { score: 0, events: 0, last: 0 };
@@ -58,16 +59,9 @@ function servingStatements(env: IngestEnv, tenantId: string, rows: QueuedInterac
   // json_each: a whole message is one bound parameter (D1 allows 100 per statement).
   return [
     env.DB.prepare(
-      `INSERT OR IGNORE INTO user_history (tenant_id, interaction_id, user_id, item_id, interaction_type, ts)
+      `INSERT INTO user_history (tenant_id, interaction_id, user_id, item_id, interaction_type, ts)
        SELECT ?1, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM json_each(?2)`,
     ).bind(tenantId, JSON.stringify(history)),
-    env.DB.prepare(
-      `DELETE FROM user_history WHERE rowid IN (
-         SELECT rowid FROM (
-           SELECT rowid, ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY ts DESC, rowid DESC) AS rn
-           FROM user_history WHERE tenant_id = ?1 AND user_id IN (SELECT value FROM json_each(?2))
-         ) WHERE rn > ?3)`,
-    ).bind(tenantId, JSON.stringify(users), USER_HISTORY_LIMIT),
     env.DB.prepare(
       `INSERT INTO item_popularity (tenant_id, item_id, score, events, last_event_at)
        SELECT ?1, value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?2) WHERE true

@@ -3,14 +3,14 @@ import { workerHealth } from "@edge-ml/core/runtime/worker-health";
 import { compactAll } from "./compaction";
 import { consumeIngest } from "./consumer";
 import { consumeDeadLetters } from "./dead-letters";
-import { deleteExpiredIdempotencyKeys } from "./housekeeping";
+import { deleteExpiredIdempotencyKeys, trimUserHistory } from "./housekeeping";
 
 export { CatalogWriter } from "./catalog-writer";
 
 /**
  * The ingest worker: consumes accepted items and events from the ingest queue into D1 and
- * Parquet on R2, stores dead letters, and on a schedule compacts each day's part files and
- * deletes expired idempotency keys.
+ * Parquet on R2, stores dead letters, and on a schedule compacts each day's part files,
+ * trims per-user history and deletes expired idempotency keys.
  */
 export default {
   async fetch(request, env) {
@@ -26,6 +26,6 @@ export default {
   },
 
   async scheduled(_controller, env, ctx) {
-    ctx.waitUntil(Promise.all([compactAll(env), deleteExpiredIdempotencyKeys(env)]));
+    ctx.waitUntil(Promise.all([compactAll(env), deleteExpiredIdempotencyKeys(env), trimUserHistory(env)]));
   },
 } satisfies ExportedHandler<IngestEnv>;

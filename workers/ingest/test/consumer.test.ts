@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { trimUserHistory } from "../src/housekeeping";
 import { countRows, createTenant, deliver, events, ingestEnv, message } from "./helpers";
 
 const historyCount = (t: string) => countRows("SELECT count(*) AS n FROM user_history WHERE tenant_id = ?", t);
@@ -74,7 +75,7 @@ describe("ingest consumer: at-least-once delivery, exactly-once effect", () => {
     expect(result.retried).toHaveLength(1);
   });
 
-  it("keeps the last 50 events per user", async () => {
+  it("keeps the last 50 events per user once housekeeping has run", async () => {
     const tenant = await createTenant();
     const rows = Array.from({ length: 70 }, (_, i) => ({
       id: crypto.randomUUID(),
@@ -85,6 +86,7 @@ describe("ingest consumer: at-least-once delivery, exactly-once effect", () => {
     }));
     await deliver([message(tenant, rows.slice(0, 40))]);
     await deliver([message(tenant, rows.slice(40))]);
+    await trimUserHistory(ingestEnv);
     const kept = await ingestEnv.DB.prepare(
       "SELECT item_id FROM user_history WHERE tenant_id = ? AND user_id = 'heavy' ORDER BY ts",
     )

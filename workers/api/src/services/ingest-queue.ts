@@ -33,13 +33,13 @@ export async function enqueueRows(
   for (const m of messages) {
     const n = JSON.stringify(m).length;
     if (chunk.length > 0 && (size + n > SEND_BATCH_BYTES || chunk.length === 100)) {
-      await queue.sendBatch(chunk.map((body) => ({ body, contentType: "json" as const })));
+      await queue.sendBatch(chunk.map((body) => ({ body, contentType: "v8" as const })));
       chunk = [];
       size = 0;
     }
     chunk.push(m);
     size += n;
   }
-  if (chunk.length > 0) await queue.sendBatch(chunk.map((body) => ({ body, contentType: "json" as const })));
+  if (chunk.length > 0) await queue.sendBatch(chunk.map((body) => ({ body, contentType: "v8" as const })));
   return messages.length;
 }
