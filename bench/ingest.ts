@@ -53,7 +53,7 @@ async function pool<T>(n: number, tasks: (() => Promise<T>)[]): Promise<T[]> {
 }
 
 async function endToEnd(): Promise<Record<string, string | number>[]> {
-  const stack = await startStack(19087);
+  const stack = await startStack(19087, { EDGE_ML_SAMPLE_DATA: "0" });
   try {
     const key = stack.credentials.admin_api_key;
     const tenant = stack.credentials.tenant_id;

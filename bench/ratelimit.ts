@@ -25,7 +25,7 @@ async function timed(stack: Stack, path: string, init: RequestInit): Promise<num
   return ms;
 }
 
-const plan = { EDGE_ML_BOOTSTRAP_PLAN: "enterprise" };
+const plan = { EDGE_ML_BOOTSTRAP_PLAN: "enterprise", EDGE_ML_SAMPLE_DATA: "0" };
 console.log("starting two local stacks (enforce, off)...");
 const [enforce, off] = await Promise.all([
   startStack(18887, plan),

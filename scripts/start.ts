@@ -6,16 +6,18 @@
  * 3. on first run, a tenant with an admin user and an admin API key, printed once and
  *    saved to .edge-ml/credentials.json so a restart reuses them;
  * 4. the api, ingest and trainer-dispatch workers in one workerd (`wrangler dev --local`);
- * 5. waits for /health and prints the URLs.
+ * 5. waits for /health, loads the sample data (data/) on the first run, prints the URLs.
  *
  * Environment: PORT (default 8787), EDGE_ML_HOME (default .edge-ml), WRANGLER_LOG (warn),
- * WRANGLER_VARS ("NAME:value,..." overrides of [vars]), EDGE_ML_BOOTSTRAP_PLAN (pro).
+ * WRANGLER_VARS ("NAME:value,..." overrides of [vars]), EDGE_ML_BOOTSTRAP_PLAN (pro),
+ * EDGE_ML_SAMPLE_DATA ("0" skips the sample data).
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { applyMigrations, createTenant, tenantExists, type TenantCredentials } from "./lib/bootstrap";
 import { credentialsFile, homeDir, stateDir } from "./lib/paths";
+import { sampleInteractions, sampleItems } from "./lib/sample-data";
 import { WRANGLER_ENV } from "./lib/run";
 import { WORKERS } from "./lib/workers";
 
@@ -115,6 +117,41 @@ try {
   process.exit(1);
 }
 
+/** First run only: the sample catalogue and synthetic events, through the public ingestion API. */
+async function loadSampleData(): Promise<string> {
+  const items = sampleItems();
+  const events = sampleInteractions(items);
+  const post = async (path: string, key: string, body: object) => {
+    const res = await fetch(`${base}${path}`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${creds.admin_api_key}`,
+        "content-type": "application/json",
+        "idempotency-key": key,
+      },
+      body: JSON.stringify(body),
+    });
+    const result = (await res.json()) as { accepted?: number; rejected?: number };
+    if (res.status !== 202) throw new Error(`${path} answered ${res.status}: ${JSON.stringify(result)}`);
+    return result;
+  };
+  const i = await post("/internal/data/items", "sample-data-v1-items", { tenant_id: creds.tenant_id, items });
+  const e = await post("/internal/data/interactions", "sample-data-v1-interactions", {
+    tenant_id: creds.tenant_id,
+    interactions: events,
+  });
+  return `${i.accepted} sample items (Luma catalogue) and ${e.accepted} synthetic events queued for ingestion`;
+}
+
+let sample = "sample data loaded on the first run";
+if (fresh && process.env.EDGE_ML_SAMPLE_DATA !== "0") {
+  try {
+    sample = await loadSampleData();
+  } catch (e) {
+    sample = `sample data not loaded: ${(e as Error).message}`;
+  }
+}
+
 console.log(`
 \x1b[32medge-ml is running\x1b[0m
   API            ${base}
@@ -125,6 +162,7 @@ console.log(`
 Local tenant "${creds.tenant_name}" (${creds.tenant_id})${fresh ? " - created now, shown once; also saved in " + credentialsFile() : " - from " + credentialsFile()}
   admin login    ${creds.admin_email} / ${fresh ? creds.admin_password : "(see the credentials file)"}
   admin API key  ${fresh ? creds.admin_api_key : creds.admin_api_key.slice(0, 14) + "... (see the credentials file)"}
+  data           ${sample}
 
 Try:
   curl -H "Authorization: Bearer $(node -p "require('./.edge-ml/credentials.json').admin_api_key")" ${base}/api/v1/tenant

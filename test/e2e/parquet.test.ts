@@ -12,7 +12,7 @@ import { startStack, type Stack } from "../../scripts/lib/stack";
 let stack: Stack;
 let dir: string;
 beforeAll(async () => {
-  stack = await startStack(18797);
+  stack = await startStack(18797, { EDGE_ML_SAMPLE_DATA: "0" });
   dir = mkdtempSync(path.join(tmpdir(), "edge-ml-parquet-"));
 });
 afterAll(async () => {

@@ -26,6 +26,22 @@ describe("npm start on a fresh machine", () => {
     expect(stack.output()).toContain(stack.credentials.admin_api_key);
   });
 
+  it("loads the sample catalogue and events on the first run, through the ingestion pipeline", async () => {
+    expect(stack.output()).toMatch(/191 sample items \(Luma catalogue\) and 7500 synthetic events/);
+    const token = stack.credentials.admin_api_key;
+    let rows = 0;
+    for (let i = 0; i < 100 && rows < 7500; i++) {
+      const res = await api("/api/v1/training-data/catalog", { token });
+      if (res.ok)
+        rows = ((await res.json()) as { partitions: { row_count: number }[] }).partitions.reduce(
+          (n, p) => n + p.row_count,
+          0,
+        );
+      if (rows < 7500) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(rows).toBe(7500);
+  });
+
   it("serves /health healthy with real checks", async () => {
     const res = await api("/health");
     expect(res.status).toBe(200);

@@ -129,3 +129,20 @@ describe("items: API -> queue -> ingest worker -> D1 with full-text index", () =
     await expect.poll(async () => (await meter.pending()).reduce((n, r) => n + r.items_indexed, 0)).toBe(2);
   });
 });
+
+describe("queue message sizes", () => {
+  it("packs large non-ASCII items under the 128 KB message limit and stores them all", async () => {
+    const t = await seedTenant("packing");
+    const items = Array.from({ length: 300 }, (_, i) =>
+      item(`big-${i}`, { description: "• ünïcödé 中文 ".repeat(400) }),
+    );
+    const { res, body } = await upload(t.adminKey, items);
+    expect(res.status).toBe(202);
+    expect(body.accepted).toBe(300);
+    await waitFor(
+      () => count("SELECT count(*) AS n FROM items WHERE tenant_id = ?", t.tenantId),
+      (n) => n === 300,
+      30_000,
+    );
+  });
+});

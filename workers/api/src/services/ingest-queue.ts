@@ -1,8 +1,9 @@
 import { packRows, type IngestMessage, type QueuedInteraction, type QueuedItem } from "@edge-ml/core/ingest/rows";
 import { sha256Hex } from "@edge-ml/core/auth";
 
-/** sendBatch takes at most 100 messages and 256 KB; messages are packed under 120 KB each. */
-const SEND_BATCH_BYTES = 250 * 1024;
+/** sendBatch takes at most 100 messages and 256 KB (UTF-8 bytes); messages are packed under 120 KB each. */
+const SEND_BATCH_BYTES = 240 * 1024;
+const encoder = new TextEncoder();
 
 /** A UUID-shaped id derived from its inputs: the same request sent again gets the same ids. */
 export async function derivedId(...parts: string[]): Promise<string> {
@@ -31,15 +32,15 @@ export async function enqueueRows(
   let chunk: IngestMessage[] = [];
   let size = 0;
   for (const m of messages) {
-    const n = JSON.stringify(m).length;
+    const n = encoder.encode(JSON.stringify(m)).length;
     if (chunk.length > 0 && (size + n > SEND_BATCH_BYTES || chunk.length === 100)) {
-      await queue.sendBatch(chunk.map((body) => ({ body, contentType: "v8" as const })));
+      await queue.sendBatch(chunk.map((body) => ({ body, contentType: "json" as const })));
       chunk = [];
       size = 0;
     }
     chunk.push(m);
     size += n;
   }
-  if (chunk.length > 0) await queue.sendBatch(chunk.map((body) => ({ body, contentType: "v8" as const })));
+  if (chunk.length > 0) await queue.sendBatch(chunk.map((body) => ({ body, contentType: "json" as const })));
   return messages.length;
 }
