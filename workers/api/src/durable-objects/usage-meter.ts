@@ -19,6 +19,17 @@ export type UsageCounters = {
   latency_count: number;
 };
 
+const COUNTERS = [
+  "api_calls",
+  "recommendations_served",
+  "items_indexed",
+  "predictions",
+  "latency_ms_sum",
+  "latency_count",
+] as const;
+/** `col = col + excluded.col` for every counter: the upsert both tables use. */
+const ADD_EXCLUDED = COUNTERS.map((c) => `${c} = ${c} + excluded.${c}`).join(", ");
+
 /** Pending counts are flushed to D1 at most this often. */
 export const FLUSH_INTERVAL_MS = 30_000;
 
@@ -53,15 +64,8 @@ export class UsageMeter extends DurableObject<ApiEnv> {
     }
     const latency = delta.latencyMs === undefined ? 0 : Math.round(delta.latencyMs);
     this.ctx.storage.sql.exec(
-      `INSERT INTO pending (day, api_calls, recommendations_served, items_indexed, predictions, latency_ms_sum, latency_count)
-       VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(day) DO UPDATE SET
-         api_calls = api_calls + excluded.api_calls,
-         recommendations_served = recommendations_served + excluded.recommendations_served,
-         items_indexed = items_indexed + excluded.items_indexed,
-         predictions = predictions + excluded.predictions,
-         latency_ms_sum = latency_ms_sum + excluded.latency_ms_sum,
-         latency_count = latency_count + excluded.latency_count`,
+      `INSERT INTO pending (day, ${COUNTERS.join(", ")}) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(day) DO UPDATE SET ${ADD_EXCLUDED}`,
       delta.day,
       delta.apiCalls ?? 0,
       delta.recommendationsServed ?? 0,
@@ -84,45 +88,13 @@ export class UsageMeter extends DurableObject<ApiEnv> {
     const rows = this.pending();
     if (rows.length === 0 || this.tenantId === undefined) return 0;
     const upsert = this.env.DB.prepare(
-      `INSERT INTO usage_daily (tenant_id, day, api_calls, recommendations_served, items_indexed, predictions, latency_ms_sum, latency_count)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(tenant_id, day) DO UPDATE SET
-         api_calls = api_calls + excluded.api_calls,
-         recommendations_served = recommendations_served + excluded.recommendations_served,
-         items_indexed = items_indexed + excluded.items_indexed,
-         predictions = predictions + excluded.predictions,
-         latency_ms_sum = latency_ms_sum + excluded.latency_ms_sum,
-         latency_count = latency_count + excluded.latency_count`,
+      `INSERT INTO usage_daily (tenant_id, day, ${COUNTERS.join(", ")}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(tenant_id, day) DO UPDATE SET ${ADD_EXCLUDED}`,
     );
     const tenantId = this.tenantId;
-    await this.env.DB.batch(
-      rows.map((r) =>
-        upsert.bind(
-          tenantId,
-          r.day,
-          r.api_calls,
-          r.recommendations_served,
-          r.items_indexed,
-          r.predictions,
-          r.latency_ms_sum,
-          r.latency_count,
-        ),
-      ),
-    );
-    for (const r of rows) {
-      this.ctx.storage.sql.exec(
-        `UPDATE pending SET api_calls = api_calls - ?, recommendations_served = recommendations_served - ?,
-           items_indexed = items_indexed - ?, predictions = predictions - ?, latency_ms_sum = latency_ms_sum - ?,
-           latency_count = latency_count - ? WHERE day = ?`,
-        r.api_calls,
-        r.recommendations_served,
-        r.items_indexed,
-        r.predictions,
-        r.latency_ms_sum,
-        r.latency_count,
-        r.day,
-      );
-    }
+    await this.env.DB.batch(rows.map((r) => upsert.bind(tenantId, r.day, ...COUNTERS.map((c) => r[c]))));
+    const subtract = `UPDATE pending SET ${COUNTERS.map((c) => `${c} = ${c} - ?`).join(", ")} WHERE day = ?`;
+    for (const r of rows) this.ctx.storage.sql.exec(subtract, ...COUNTERS.map((c) => r[c]), r.day);
     this.ctx.storage.sql.exec(
       "DELETE FROM pending WHERE api_calls = 0 AND recommendations_served = 0 AND items_indexed = 0 AND predictions = 0 AND latency_count = 0",
     );

@@ -50,47 +50,41 @@ export const postInteraction = createRoute({
   },
 });
 
-export const postItems = createRoute({
-  method: "post",
-  path: "/api/v1/items",
-  tags,
-  summary: "Upload catalogue items",
-  description: `${bulkNote} A repeated item_id in one request: the last occurrence wins.`,
-  security: bearerSecurity,
-  middleware: writer(),
-  request: { headers: IdempotencyHeader, query: DryRun, body: jsonBody(ItemsUpload) },
-  responses: {
-    202: jsonContent(BulkResult, "Accepted and rejected counts, with each rejected row's error"),
-    ...errorResponses(400, 401, 403, 409, 413, 415, 429, 503),
-  },
-});
+/** The three bulk routes differ only in path, body and wording. */
+function bulkRoute<P extends string, B extends z.ZodType>(path: P, body: B, summary: string, note: string) {
+  return createRoute({
+    method: "post",
+    path,
+    tags,
+    summary,
+    description: `${bulkNote} ${note}`,
+    security: bearerSecurity,
+    middleware: writer(),
+    request: { headers: IdempotencyHeader, query: DryRun, body: jsonBody(body) },
+    responses: {
+      202: jsonContent(BulkResult, "Accepted and rejected counts, with each rejected row's error"),
+      ...errorResponses(400, 401, 403, 409, 413, 415, 429, 503),
+    },
+  });
+}
 
-export const bulkItems = createRoute({
-  method: "post",
-  path: "/internal/data/items",
-  tags,
-  summary: "Bulk upload of catalogue items (data pipeline contract)",
-  description: `${bulkNote} tenant_id must be the credential's tenant (403 otherwise).`,
-  security: bearerSecurity,
-  middleware: writer(),
-  request: { headers: IdempotencyHeader, query: DryRun, body: jsonBody(BulkItems) },
-  responses: {
-    202: jsonContent(BulkResult, "Accepted and rejected counts, with each rejected row's error"),
-    ...errorResponses(400, 401, 403, 409, 413, 415, 429, 503),
-  },
-});
+const tenantNote = "tenant_id must be the credential's tenant (403 otherwise).";
 
-export const bulkInteractions = createRoute({
-  method: "post",
-  path: "/internal/data/interactions",
-  tags,
-  summary: "Bulk upload of interaction events (data pipeline contract)",
-  description: `${bulkNote} tenant_id must be the credential's tenant (403 otherwise).`,
-  security: bearerSecurity,
-  middleware: writer(),
-  request: { headers: IdempotencyHeader, query: DryRun, body: jsonBody(BulkInteractions) },
-  responses: {
-    202: jsonContent(BulkResult, "Accepted and rejected counts, with each rejected row's error"),
-    ...errorResponses(400, 401, 403, 409, 413, 415, 429, 503),
-  },
-});
+export const postItems = bulkRoute(
+  "/api/v1/items",
+  ItemsUpload,
+  "Upload catalogue items",
+  "A repeated item_id in one request: the last occurrence wins.",
+);
+export const bulkItems = bulkRoute(
+  "/internal/data/items",
+  BulkItems,
+  "Bulk upload of catalogue items (data pipeline contract)",
+  tenantNote,
+);
+export const bulkInteractions = bulkRoute(
+  "/internal/data/interactions",
+  BulkInteractions,
+  "Bulk upload of interaction events (data pipeline contract)",
+  tenantNote,
+);
