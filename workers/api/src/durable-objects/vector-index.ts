@@ -1,0 +1,93 @@
+import { DurableObject } from "cloudflare:workers";
+import { MemoryIndex, VectorIndexError } from "@edge-ml/core/vector/memory-index";
+import type { Match, Metadata, Metric, QueryOptions, VectorRecord } from "@edge-ml/core/vector/types";
+
+export type IndexConfig = { dimensions: number; metric: Metric };
+
+/**
+ * The local stand-in for Vectorize: one object per tenant index. Rows persist in the
+ * object's SQLite storage (values as Float32 bytes) and are searched from memory
+ * (`MemoryIndex`, loaded on first use). Dimensions and metric are fixed when the index is
+ * first written, as a Vectorize index's are at creation.
+ */
+export class VectorIndexObject extends DurableObject<ApiEnv> {
+  private index: MemoryIndex | undefined;
+
+  constructor(ctx: DurableObjectState, env: ApiEnv) {
+    super(ctx, env);
+    ctx.storage.sql.exec(
+      "CREATE TABLE IF NOT EXISTS vectors (id TEXT PRIMARY KEY, namespace TEXT, vals BLOB NOT NULL, metadata TEXT)",
+    );
+    ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS config (k TEXT PRIMARY KEY, v TEXT NOT NULL)");
+  }
+
+  private load(config: IndexConfig): MemoryIndex {
+    const stored = this.ctx.storage.sql.exec<{ v: string }>("SELECT v FROM config WHERE k = 'index'").toArray()[0];
+    const fixed = stored ? (JSON.parse(stored.v) as IndexConfig) : config;
+    if (!stored) this.ctx.storage.sql.exec("INSERT INTO config (k, v) VALUES ('index', ?)", JSON.stringify(config));
+    if (fixed.dimensions !== config.dimensions || fixed.metric !== config.metric) {
+      throw new VectorIndexError(
+        `index is ${fixed.dimensions}-d ${fixed.metric}; asked for ${config.dimensions}-d ${config.metric}`,
+      );
+    }
+    if (this.index) return this.index;
+    const index = new MemoryIndex(fixed.dimensions, fixed.metric);
+    const rows = this.ctx.storage.sql.exec<{
+      id: string;
+      namespace: string | null;
+      vals: ArrayBuffer;
+      metadata: string | null;
+    }>("SELECT id, namespace, vals, metadata FROM vectors");
+    let batch: VectorRecord[] = [];
+    for (const r of rows) {
+      batch.push({
+        id: r.id,
+        values: new Float32Array(r.vals),
+        ...(r.namespace !== null ? { namespace: r.namespace } : {}),
+        ...(r.metadata !== null ? { metadata: JSON.parse(r.metadata) as Metadata } : {}),
+      });
+      if (batch.length === 1000) {
+        index.write(batch, "upsert");
+        batch = [];
+      }
+    }
+    if (batch.length) index.write(batch, "upsert");
+    this.index = index;
+    return index;
+  }
+
+  write(config: IndexConfig, records: VectorRecord[], mode: "insert" | "upsert"): string[] {
+    const index = this.load(config);
+    const written = new Set(index.write(records, mode));
+    for (const r of records) {
+      if (!written.has(r.id)) continue;
+      const vals = Float32Array.from(r.values).buffer;
+      this.ctx.storage.sql.exec(
+        "INSERT OR REPLACE INTO vectors (id, namespace, vals, metadata) VALUES (?, ?, ?, ?)",
+        r.id,
+        r.namespace ?? null,
+        vals,
+        r.metadata ? JSON.stringify(r.metadata) : null,
+      );
+    }
+    return [...written];
+  }
+
+  delete(config: IndexConfig, ids: string[]): string[] {
+    const removed = this.load(config).delete(ids);
+    for (const id of removed) this.ctx.storage.sql.exec("DELETE FROM vectors WHERE id = ?", id);
+    return removed;
+  }
+
+  get(config: IndexConfig, ids: string[]): VectorRecord[] {
+    return this.load(config).get(ids);
+  }
+
+  query(config: IndexConfig, vector: number[] | Float32Array, options: QueryOptions): Match[] {
+    return this.load(config).query(vector, options);
+  }
+
+  count(config: IndexConfig): number {
+    return this.load(config).size;
+  }
+}
