@@ -1,3 +1,4 @@
+import { groupBy } from "../util/group-by";
 import { TRAINING_SCHEMA_VERSION } from "./parquet";
 
 /** One Parquet part file under tenants/{tenant}/training_data/{date}/. */
@@ -11,8 +12,7 @@ export type CatalogState = { seq: number; files: Record<string, PartFile>; retir
  * inputs leave it in the same update that adds their merged output).
  */
 export function buildCatalog(tenantId: string, bucket: string, state: CatalogState, now: Date) {
-  const byDate = new Map<string, PartFile[]>();
-  for (const f of Object.values(state.files)) byDate.set(f.date, [...(byDate.get(f.date) ?? []), f]);
+  const byDate = groupBy(Object.values(state.files), (f) => f.date);
   const partitions = [...byDate.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([date, files]) => {

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { groupBy } from "@edge-ml/core/util/group-by";
 import { parseCsvObjects } from "./csv";
 
 /**
@@ -93,8 +94,7 @@ function rng(seed: number): () => number {
  */
 export function sampleInteractions(items: SampleItem[], users = 300, perUser = 25, now = Date.now()) {
   const random = rng(42);
-  const byCategory = new Map<string, SampleItem[]>();
-  for (const it of items) byCategory.set(it.category, [...(byCategory.get(it.category) ?? []), it]);
+  const byCategory = groupBy(items, (it) => it.category);
   const categories = [...byCategory.keys()];
   const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)]!;
   const events: { user_id: string; item_id: string; interaction_type: string; timestamp: string }[] = [];

@@ -3,6 +3,7 @@ import { POPULARITY_WEIGHTS } from "@edge-ml/core/ingest/labels";
 import { partitionDate, writeEventsParquet } from "@edge-ml/core/ingest/parquet";
 import { popularityIncrement } from "@edge-ml/core/ingest/popularity";
 import type { IngestMessage, QueuedInteraction } from "@edge-ml/core/ingest/rows";
+import { groupBy } from "@edge-ml/core/util/group-by";
 import { applyOnce, markPartsDone, partsDone } from "./apply-once";
 
 type Batch = Extract<IngestMessage, { kind: "interactions" }>;
@@ -19,11 +20,7 @@ export async function applyInteractions(env: IngestEnv, msg: Batch): Promise<voi
   // A batch delivered before whose parts are catalogued (and maybe compacted since): done.
   if (!fresh && (await partsDone(env, msg.batch_id))) return;
 
-  const byDate = new Map<string, QueuedInteraction[]>();
-  for (const r of rows) {
-    const d = partitionDate(r.ts);
-    byDate.set(d, [...(byDate.get(d) ?? []), r]);
-  }
+  const byDate = groupBy(rows, (r) => partitionDate(r.ts));
   const parts: PartFile[] = [];
   for (const [date, dayRows] of byDate) {
     const key = partKey(tenantId, date, `part-${msg.batch_id}`);

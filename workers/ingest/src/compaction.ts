@@ -2,6 +2,7 @@ import { parquetReadObjects } from "hyparquet";
 import { sha256Hex } from "@edge-ml/core/auth";
 import { partKey, type PartFile } from "@edge-ml/core/ingest/catalog";
 import { writeTrainingParquet, type TrainingRow } from "@edge-ml/core/ingest/parquet";
+import { groupBy } from "@edge-ml/core/util/group-by";
 
 /** A day is compacted once it has this many parts; one merge reads at most MAX_INPUT_BYTES. */
 export const MIN_PARTS = 4;
@@ -15,8 +16,7 @@ export const MAX_INPUT_BYTES = 32 * 1024 * 1024;
  */
 export async function compactTenant(env: IngestEnv, tenantId: string, minParts = MIN_PARTS): Promise<number> {
   const catalog = env.CATALOG.get(env.CATALOG.idFromName(tenantId));
-  const byDate = new Map<string, PartFile[]>();
-  for (const p of await catalog.parts()) byDate.set(p.date, [...(byDate.get(p.date) ?? []), p]);
+  const byDate = groupBy(await catalog.parts(), (p) => p.date);
   let merged = 0;
   for (const [date, parts] of byDate) {
     const inputs: PartFile[] = [];
@@ -31,7 +31,8 @@ export async function compactTenant(env: IngestEnv, tenantId: string, minParts =
     for (const p of inputs) {
       const obj = await env.DATA.get(p.key);
       if (!obj) throw new Error(`catalogued part ${p.key} is missing from R2`);
-      rows.push(...((await parquetReadObjects({ file: await obj.arrayBuffer() })) as TrainingRow[]));
+      // One by one: spreading a part's rows into push() overflows the stack on large parts.
+      for (const row of (await parquetReadObjects({ file: await obj.arrayBuffer() })) as TrainingRow[]) rows.push(row);
     }
     const name = `compact-${(
       await sha256Hex(
