@@ -175,3 +175,37 @@ describe("POST /api/v1/auth/refresh", () => {
     expect(results.map((r) => r.status).sort()).toEqual([200, 401]);
   });
 });
+
+describe("login attempt limits", () => {
+  it("refuses the 11th attempt for one email within a minute, even with the right password", async () => {
+    const t = await seedTenant("guess");
+    const attempt = (password: string, ip: string) =>
+      call("/api/v1/auth/login", {
+        method: "POST",
+        body: { email: t.adminEmail, password },
+        headers: { "cf-connecting-ip": ip },
+      });
+    for (let i = 0; i < 10; i++) expect((await attempt(`guess number ${i}`, `198.18.0.${i}`)).status).toBe(401);
+    const refused = await attempt(PASSWORD, "198.18.1.1");
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(((await refused.json()) as ErrorBody).error.code).toBe("RATE_LIMIT_EXCEEDED");
+    // Another user is not locked out by it.
+    const other = await seedTenant("guess-other");
+    expect((await login(other.adminEmail)).res.status).toBe(200);
+  });
+
+  it("refuses the 31st attempt from one IP across emails", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++) {
+      const res = await call("/api/v1/auth/login", {
+        method: "POST",
+        body: { email: `nobody-${i}@example.com`, password: "x" },
+        headers: { "cf-connecting-ip": "198.18.9.9" },
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses.slice(0, 30).every((s) => s === 401)).toBe(true);
+    expect(statuses[30]).toBe(429);
+  });
+});

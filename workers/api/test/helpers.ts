@@ -78,7 +78,15 @@ export async function seedTenant(
   return { tenantId, adminEmail, adminUserId: user.id, adminKey: key.secret, adminKeyId: key.id };
 }
 
+let loginClient = 0;
+
+/** Logs in from a client IP of its own, as separate users would (login is limited per IP). */
 export async function login(email: string, password = PASSWORD) {
-  const res = await call("/api/v1/auth/login", { method: "POST", body: { email, password } });
+  const ip = `192.0.2.${++loginClient % 250}`;
+  const res = await call("/api/v1/auth/login", {
+    method: "POST",
+    body: { email, password },
+    headers: { "cf-connecting-ip": ip },
+  });
   return { res, body: (await res.json()) as Record<string, unknown> & { access_token: string; refresh_token: string } };
 }

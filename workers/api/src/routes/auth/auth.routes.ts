@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { LoginRequest, LoginResponse, RefreshRequest, RefreshResponse } from "@edge-ml/core/schemas";
 import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi-helpers";
+import { loginLimits } from "../../middleware/login-limit";
 
 const tags = ["Authentication"];
 
@@ -9,11 +10,13 @@ export const login = createRoute({
   path: "/api/v1/auth/login",
   tags,
   summary: "Log in with email and password",
-  description: "Returns a 15-minute access JWT and a refresh token. Wrong email and wrong password answer the same.",
+  description:
+    "Returns a 15-minute access JWT and a refresh token. Wrong email and wrong password answer the same. At most 10 attempts a minute per email and 30 per client IP (429 beyond).",
+  middleware: [loginLimits()],
   request: { body: jsonBody(LoginRequest) },
   responses: {
     200: jsonContent(LoginResponse, "Logged in"),
-    ...errorResponses(400, 401, 403, 413, 415),
+    ...errorResponses(400, 401, 403, 413, 415, 429, 503),
   },
 });
 
