@@ -62,7 +62,11 @@ export default defineConfig(async () => {
                     bindings: ingestVars,
                     d1Databases: { DB: DB_ID },
                     r2Buckets: { DATA: "edge-ml-data" },
-                    durableObjects: { CATALOG: "CatalogWriter" },
+                    // As in workers/ingest/wrangler.toml: SQLite-backed classes.
+                    durableObjects: {
+                      CATALOG: { className: "CatalogWriter", useSQLite: true },
+                      VECTOR_INDEX: { className: "VectorIndexObject", useSQLite: true },
+                    },
                     queueConsumers: {
                       "edge-ml-ingest": {
                         maxBatchSize: 100,

@@ -1,4 +1,3 @@
-import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Metric, VectorRecord } from "@edge-ml/core/vector/types";
@@ -138,22 +137,5 @@ describe("local vector index (Vectorize semantics, Durable Object)", () => {
     await expect(index.query([1, 1, 1, 1], { topK: 21, returnValues: true })).rejects.toThrow(/topK/);
     await expect(index.query([1, 1, 1, 1], { topK: 100 })).resolves.toMatchObject({ count: 1 });
     await expect(index.query([1, 1, 1, 1], { filter: { a: { $regex: "x" } as never } })).rejects.toThrow(/operator/);
-  });
-
-  it("persists vectors in SQLite: a restarted object answers the same", async () => {
-    const tenant = `t-persist-${crypto.randomUUID()}`;
-    const index = new LocalVectorIndex(env.VECTOR_INDEX, tenant, { dimensions: 16, metric: "cosine" });
-    const data = vectors(200, 16, 21);
-    await index.upsert(records(data, (i) => ({ metadata: { n: i } })));
-    const q = vectors(1, 16, 5)[0]!;
-    const before = await index.query(q, { topK: 10 });
-    await evictDurableObject(env.VECTOR_INDEX.get(env.VECTOR_INDEX.idFromName(`vectors:${tenant}`)));
-    const after = await new LocalVectorIndex(env.VECTOR_INDEX, tenant, { dimensions: 16, metric: "cosine" }).query(q, {
-      topK: 10,
-    });
-    expect(after).toEqual(before);
-    await expect(
-      new LocalVectorIndex(env.VECTOR_INDEX, tenant, { dimensions: 8, metric: "cosine" }).query(q.slice(0, 8)),
-    ).rejects.toThrow(/16-d/);
   });
 });

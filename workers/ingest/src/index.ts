@@ -6,6 +6,7 @@ import { consumeDeadLetters } from "./dead-letters";
 import { deleteExpiredIdempotencyKeys, trimUserHistory } from "./housekeeping";
 
 export { CatalogWriter } from "./catalog-writer";
+export { VectorIndexObject } from "./vector-index";
 
 /**
  * The ingest worker: consumes accepted items and events from the ingest queue into D1 and

@@ -1,18 +1,20 @@
 import type { MutationResult, QueryOptions, QueryResult, VectorIndex, VectorRecord } from "@edge-ml/core/vector/types";
-import type { IndexConfig } from "../../durable-objects/vector-index";
+import type { IndexConfig, VectorIndexObject } from "../../../../ingest/src/vector-index";
 
 /**
  * `VectorIndex` over the local Durable Object stand-in: one object per tenant, so tenants
  * never share an index (production uses one Vectorize index with a namespace per tenant).
  */
 export class LocalVectorIndex implements VectorIndex {
-  private readonly stub: DurableObjectStub<import("../../durable-objects/vector-index").VectorIndexObject>;
+  private readonly stub: DurableObjectStub<VectorIndexObject>;
 
   constructor(
-    namespace: ApiEnv["VECTOR_INDEX"],
+    binding: ApiEnv["VECTOR_INDEX"],
     tenantId: string,
     private readonly config: IndexConfig,
   ) {
+    // `wrangler types` cannot see a class of another script: the binding is typed here.
+    const namespace = binding as unknown as DurableObjectNamespace<VectorIndexObject>;
     this.stub = namespace.get(namespace.idFromName(`vectors:${tenantId}`));
   }
 

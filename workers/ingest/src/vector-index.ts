@@ -5,15 +5,17 @@ import type { Match, Metadata, Metric, QueryOptions, VectorRecord } from "@edge-
 export type IndexConfig = { dimensions: number; metric: Metric };
 
 /**
- * The local stand-in for Vectorize: one object per tenant index. Rows persist in the
+ * The local stand-in for Vectorize: one object per tenant index. It lives in the ingest
+ * worker, which writes item vectors as items arrive; the api worker reads it through a
+ * cross-script binding (`script_name = "edge-ml-ingest"`). Rows persist in the
  * object's SQLite storage (values as Float32 bytes) and are searched from memory
  * (`MemoryIndex`, loaded on first use). Dimensions and metric are fixed when the index is
  * first written, as a Vectorize index's are at creation.
  */
-export class VectorIndexObject extends DurableObject<ApiEnv> {
+export class VectorIndexObject extends DurableObject<IngestEnv> {
   private index: MemoryIndex | undefined;
 
-  constructor(ctx: DurableObjectState, env: ApiEnv) {
+  constructor(ctx: DurableObjectState, env: IngestEnv) {
     super(ctx, env);
     ctx.storage.sql.exec(
       "CREATE TABLE IF NOT EXISTS vectors (id TEXT PRIMARY KEY, namespace TEXT, vals BLOB NOT NULL, metadata TEXT)",
