@@ -123,10 +123,8 @@ describe("local vector index (Vectorize semantics, Durable Object)", () => {
   });
 
   it("enforces Vectorize's limits", async () => {
-    const index = new LocalVectorIndex(env.VECTOR_INDEX, `t-limits-${crypto.randomUUID()}`, {
-      dimensions: 4,
-      metric: "cosine",
-    });
+    const tenant = `t-limits-${crypto.randomUUID()}`;
+    const index = new LocalVectorIndex(env.VECTOR_INDEX, tenant, { dimensions: 4, metric: "cosine" });
     await expect(index.upsert([{ id: "x", values: [1, 2, 3] }])).rejects.toThrow(/dimensions/);
     await expect(
       index.upsert(Array.from({ length: 1001 }, (_, i) => ({ id: `i${i}`, values: [1, 1, 1, 1] }))),
@@ -137,5 +135,8 @@ describe("local vector index (Vectorize semantics, Durable Object)", () => {
     await expect(index.query([1, 1, 1, 1], { topK: 21, returnValues: true })).rejects.toThrow(/topK/);
     await expect(index.query([1, 1, 1, 1], { topK: 100 })).resolves.toMatchObject({ count: 1 });
     await expect(index.query([1, 1, 1, 1], { filter: { a: { $regex: "x" } as never } })).rejects.toThrow(/operator/);
+    // An index keeps the dimensions and metric it was created with.
+    const sameTenant = new LocalVectorIndex(env.VECTOR_INDEX, tenant, { dimensions: 8, metric: "cosine" });
+    await expect(sameTenant.query(new Array(8).fill(1))).rejects.toThrow(/4-d cosine/);
   });
 });
