@@ -32,6 +32,7 @@ export const REFERENCE_PAGE = `<!doctype html>
   td, th { text-align:left; border-bottom:1px solid var(--line); padding:5px 8px; vertical-align:top; }
   pre { background:var(--bg); border:1px solid var(--line); border-radius:6px; padding:10px; overflow:auto; font-size:13px; }
   h4 { margin:14px 0 4px; }
+  code { font:13px ui-monospace, monospace; background:var(--bg); border:1px solid var(--line); border-radius:4px; padding:0 4px; }
 </style>
 </head>
 <body>
@@ -45,6 +46,12 @@ export const REFERENCE_PAGE = `<!doctype html>
     for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
     for (const kid of kids) n.append(kid instanceof Node ? kid : document.createTextNode(String(kid ?? "")));
     return n;
+  };
+  // Inline code in descriptions: text between backticks becomes <code>, all as text nodes.
+  const md = (text) => {
+    const span = document.createElement("span");
+    String(text || "").split("\`").forEach((part, i) => span.append(i % 2 ? el("code", {}, part) : part));
+    return span;
   };
   const spec = await (await fetch("/openapi.json")).json();
   const resolve = (s) => (s && s.$ref ? spec.components.schemas[s.$ref.split("/").pop()] : s);
@@ -68,7 +75,7 @@ export const REFERENCE_PAGE = `<!doctype html>
   };
   const schemaBlock = (s) => el("pre", {}, JSON.stringify(example(s), null, 2));
   document.getElementById("ver").textContent = "version " + spec.info.version + " - OpenAPI " + spec.openapi;
-  document.getElementById("intro").textContent = spec.info.description || "";
+  document.getElementById("intro").replaceChildren(md(spec.info.description));
   const byTag = new Map();
   for (const [path, item] of Object.entries(spec.paths)) {
     for (const [method, op] of Object.entries(item)) {
@@ -84,7 +91,7 @@ export const REFERENCE_PAGE = `<!doctype html>
     ops.append(el("h2", { id }, tag));
     for (const { path, method, op } of list) {
       const body = el("div", { class: "body" });
-      if (op.description) body.append(el("p", {}, op.description));
+      if (op.description) body.append(el("p", {}, md(op.description)));
       if (op.parameters && op.parameters.length) {
         const t = el("table", {}, el("tr", {}, el("th", {}, "Parameter"), el("th", {}, "In"), el("th", {}, "Required"), el("th", {}, "Schema")));
         for (const p of op.parameters) {
