@@ -66,6 +66,7 @@ export default defineConfig(async () => {
                     durableObjects: {
                       CATALOG: { className: "CatalogWriter", useSQLite: true },
                       VECTOR_INDEX: { className: "VectorIndexObject", useSQLite: true },
+                      TEXT_ENCODER: { className: "TextEncoderObject", useSQLite: true },
                     },
                     queueConsumers: {
                       "edge-ml-ingest": {

@@ -12,6 +12,7 @@ import { authRouter } from "./routes/auth/auth.index";
 import { openapiHandler, referenceHandler } from "./routes/docs/docs.handlers";
 import * as docsRoutes from "./routes/docs/docs.routes";
 import { deadLettersRouter } from "./routes/dead-letters/dead-letters.index";
+import { embeddingsRouter } from "./routes/embeddings/embeddings.index";
 import { healthRouter } from "./routes/health/health.index";
 import { ingestRouter } from "./routes/ingest/ingest.index";
 import { tenantRouter } from "./routes/tenant/tenant.index";
@@ -27,6 +28,7 @@ const routers = [
   usersRouter,
   apiKeysRouter,
   ingestRouter,
+  embeddingsRouter,
   deadLettersRouter,
   trainingDataRouter,
   usageRouter,

@@ -39,6 +39,7 @@ describe("local vector index (Vectorize semantics, Durable Object)", () => {
     async (metric) => {
       const data = vectors(1500, 32, metric.length);
       const index = new LocalVectorIndex(env.VECTOR_INDEX, `t-${metric}-${crypto.randomUUID()}`, {
+        name: "test",
         dimensions: 32,
         metric,
       });
@@ -56,6 +57,7 @@ describe("local vector index (Vectorize semantics, Durable Object)", () => {
   it("filters metadata with $eq $ne $in $nin $lt $lte $gt $gte and implicit equality", async () => {
     const data = vectors(300, 8, 3);
     const index = new LocalVectorIndex(env.VECTOR_INDEX, `t-filter-${crypto.randomUUID()}`, {
+      name: "test",
       dimensions: 8,
       metric: "cosine",
     });
@@ -84,10 +86,12 @@ describe("local vector index (Vectorize semantics, Durable Object)", () => {
   it("keeps tenants and namespaces apart", async () => {
     const data = vectors(50, 8, 5);
     const a = new LocalVectorIndex(env.VECTOR_INDEX, `tenant-a-${crypto.randomUUID()}`, {
+      name: "test",
       dimensions: 8,
       metric: "cosine",
     });
     const b = new LocalVectorIndex(env.VECTOR_INDEX, `tenant-b-${crypto.randomUUID()}`, {
+      name: "test",
       dimensions: 8,
       metric: "cosine",
     });
@@ -101,6 +105,7 @@ describe("local vector index (Vectorize semantics, Durable Object)", () => {
 
   it("insert keeps existing ids, upsert replaces them; get, delete and describe", async () => {
     const index = new LocalVectorIndex(env.VECTOR_INDEX, `t-crud-${crypto.randomUUID()}`, {
+      name: "test",
       dimensions: 3,
       metric: "euclidean",
     });
@@ -124,7 +129,7 @@ describe("local vector index (Vectorize semantics, Durable Object)", () => {
 
   it("enforces Vectorize's limits", async () => {
     const tenant = `t-limits-${crypto.randomUUID()}`;
-    const index = new LocalVectorIndex(env.VECTOR_INDEX, tenant, { dimensions: 4, metric: "cosine" });
+    const index = new LocalVectorIndex(env.VECTOR_INDEX, tenant, { name: "test", dimensions: 4, metric: "cosine" });
     await expect(index.upsert([{ id: "x", values: [1, 2, 3] }])).rejects.toThrow(/dimensions/);
     await expect(
       index.upsert(Array.from({ length: 1001 }, (_, i) => ({ id: `i${i}`, values: [1, 1, 1, 1] }))),
@@ -136,7 +141,11 @@ describe("local vector index (Vectorize semantics, Durable Object)", () => {
     await expect(index.query([1, 1, 1, 1], { topK: 100 })).resolves.toMatchObject({ count: 1 });
     await expect(index.query([1, 1, 1, 1], { filter: { a: { $regex: "x" } as never } })).rejects.toThrow(/operator/);
     // An index keeps the dimensions and metric it was created with.
-    const sameTenant = new LocalVectorIndex(env.VECTOR_INDEX, tenant, { dimensions: 8, metric: "cosine" });
+    const sameTenant = new LocalVectorIndex(env.VECTOR_INDEX, tenant, {
+      name: "test",
+      dimensions: 8,
+      metric: "cosine",
+    });
     await expect(sameTenant.query(new Array(8).fill(1))).rejects.toThrow(/4-d cosine/);
   });
 });

@@ -1,5 +1,7 @@
 import type { IngestMessage } from "@edge-ml/core/ingest/rows";
+import { indexObjectName, TEXT_INDEX, vectorIdFor } from "@edge-ml/core/vector/indexes";
 import { applyOnce } from "./apply-once";
+import { itemText } from "./text-encoder";
 
 type Batch = Extract<IngestMessage, { kind: "items" }>;
 
@@ -31,4 +33,45 @@ export async function applyItems(env: IngestEnv, msg: Batch): Promise<void> {
      WHERE excluded.accepted_at > items.accepted_at`,
   ).bind(msg.tenant_id, JSON.stringify(rows), now);
   await applyOnce(env, msg, [upsert]);
+  await embedItems(
+    env,
+    msg.tenant_id,
+    msg.rows.map((r) => r.id),
+  );
+}
+
+type StoredItem = { item_id: string; title: string; description: string; category: string | null; tags: string };
+
+/**
+ * Text vectors of the items as D1 now holds them (not as the message carried them, so a
+ * late redelivery cannot put an older text's vector back), upserted into the tenant's text
+ * index. Safe to repeat: upserts by id, and the encoder counts each item once.
+ */
+export async function embedItems(env: IngestEnv, tenantId: string, ids: string[]): Promise<void> {
+  const { results } = await env.DB.prepare(
+    `SELECT item_id, title, description, category, tags FROM items
+     WHERE tenant_id = ?1 AND item_id IN (SELECT value FROM json_each(?2))`,
+  )
+    .bind(tenantId, JSON.stringify(ids))
+    .all<StoredItem>();
+  if (results.length === 0) return;
+  const encoder = env.TEXT_ENCODER.get(env.TEXT_ENCODER.idFromName(tenantId));
+  const { vectors } = await encoder.learnAndEncode(
+    results.map((r) => ({ id: r.item_id, text: itemText({ ...r, tags: JSON.parse(r.tags) as string[] }) })),
+  );
+  const index = env.VECTOR_INDEX.get(env.VECTOR_INDEX.idFromName(indexObjectName(TEXT_INDEX, tenantId)));
+  const records = await Promise.all(
+    results.map(async (r, i) => ({
+      id: await vectorIdFor(r.item_id),
+      values: vectors[i]!,
+      metadata: { item_id: r.item_id, ...(r.category ? { category: r.category } : {}) },
+    })),
+  );
+  for (let i = 0; i < records.length; i += 1000) {
+    await index.write(
+      { dimensions: TEXT_INDEX.dimensions, metric: TEXT_INDEX.metric },
+      records.slice(i, i + 1000),
+      "upsert",
+    );
+  }
 }

@@ -6,6 +6,7 @@ import { consumeDeadLetters } from "./dead-letters";
 import { deleteExpiredIdempotencyKeys, trimUserHistory } from "./housekeeping";
 
 export { CatalogWriter } from "./catalog-writer";
+export { TextEncoderObject } from "./text-encoder";
 export { VectorIndexObject } from "./vector-index";
 
 /**

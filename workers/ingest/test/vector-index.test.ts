@@ -7,7 +7,7 @@ const vec = (i: number) => Array.from({ length: 16 }, (_, j) => Math.sin(i * 7 +
 
 describe("VectorIndexObject persistence (the object is local to this worker)", () => {
   it("a restarted object loads its vectors from SQLite and answers the same", async () => {
-    const id = ingestEnv.VECTOR_INDEX.idFromName(`vectors:persist-${crypto.randomUUID()}`);
+    const id = ingestEnv.VECTOR_INDEX.idFromName(`vectors:test:persist-${crypto.randomUUID()}`);
     const stub = ingestEnv.VECTOR_INDEX.get(id);
     await stub.write(
       config,

@@ -1,21 +1,21 @@
+import { indexObjectName, type IndexSpec } from "@edge-ml/core/vector/indexes";
 import type { MutationResult, QueryOptions, QueryResult, VectorIndex, VectorRecord } from "@edge-ml/core/vector/types";
 import type { IndexConfig, VectorIndexObject } from "../../../../ingest/src/vector-index";
 
 /**
- * `VectorIndex` over the local Durable Object stand-in: one object per tenant, so tenants
- * never share an index (production uses one Vectorize index with a namespace per tenant).
+ * `VectorIndex` over the Durable Object index: one object per index and tenant, so tenants
+ * never share an index (Vectorize would hold all tenants in one index, a namespace each).
  */
 export class LocalVectorIndex implements VectorIndex {
   private readonly stub: DurableObjectStub<VectorIndexObject>;
 
-  constructor(
-    binding: ApiEnv["VECTOR_INDEX"],
-    tenantId: string,
-    private readonly config: IndexConfig,
-  ) {
+  private readonly config: IndexConfig;
+
+  constructor(binding: DurableObjectNamespace | DurableObjectNamespace<VectorIndexObject>, tenantId: string, spec: IndexSpec) {
     // `wrangler types` cannot see a class of another script: the binding is typed here.
     const namespace = binding as unknown as DurableObjectNamespace<VectorIndexObject>;
-    this.stub = namespace.get(namespace.idFromName(`vectors:${tenantId}`));
+    this.stub = namespace.get(namespace.idFromName(indexObjectName(spec, tenantId)));
+    this.config = { dimensions: spec.dimensions, metric: spec.metric };
   }
 
   private mutation(ids: string[]): MutationResult {

@@ -1,0 +1,27 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { ItemId } from "@edge-ml/core/schemas";
+import { authenticate } from "../../middleware/authenticate";
+import { requirePermission } from "../../middleware/authorize";
+import { bearerSecurity, errorResponses, jsonContent } from "../../lib/openapi-helpers";
+
+export const ItemEmbedding = z
+  .object({
+    item_id: z.string(),
+    embedding: z.array(z.number()),
+    dimension: z.number().int(),
+    model_version: z.string().openapi({ example: "local-hashed-ngram-idf-v1-d384" }),
+  })
+  .openapi("ItemEmbedding");
+
+export const itemEmbedding = createRoute({
+  method: "get",
+  path: "/api/v1/items/{item_id}/embedding",
+  tags: ["Embeddings"],
+  summary: "An item's vector",
+  description:
+    "The item's text vector (title, description, category, tags) from the text encoder, computed when the item was ingested; `model_version` names the encoder. Vectors from trained recommendation models replace it once training exists.",
+  security: bearerSecurity,
+  middleware: [authenticate(), requirePermission("read")],
+  request: { params: z.object({ item_id: ItemId.openapi({ param: { name: "item_id", in: "path" } }) }) },
+  responses: { 200: jsonContent(ItemEmbedding, "The vector"), ...errorResponses(400, 401, 403, 404, 429) },
+});
