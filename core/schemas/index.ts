@@ -6,3 +6,4 @@ export * from "./health";
 export * from "./usage";
 export * from "./abuse";
 export * from "./ingest";
+export * from "./embeddings";

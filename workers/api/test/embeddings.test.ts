@@ -72,3 +72,55 @@ describe("GET /api/v1/items/{item_id}/embedding (items embedded by the ingest wo
     expect(((await bad.json()) as ErrorBody).error.details.field).toBe("item_id");
   });
 });
+
+describe("POST /internal/ml/embeddings", () => {
+  it("encodes items from their features with the tenant's encoder, storing nothing", async () => {
+    const t = await seedTenant("embed-post");
+    // Teach the tenant's encoder its catalogue first (the IDF), through ingestion.
+    await call("/api/v1/items", {
+      method: "POST",
+      token: t.adminKey,
+      body: { items: [{ item_id: "known", title: "Joust Duffle Bag" }] },
+    });
+    const stored = await embeddingOf(t.adminKey, "known");
+    const res = await call("/internal/ml/embeddings", {
+      method: "POST",
+      token: t.adminKey,
+      body: {
+        tenant_id: t.tenantId,
+        items: [
+          { item_id: "same-text", features: { title: "Joust Duffle Bag" } },
+          { item_id: "other", features: { title: "Sprite Yoga Strap", tags: ["yoga"] } },
+        ],
+      },
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      embeddings: { item_id: string; embedding: number[]; dimension: number }[];
+      model_version: string;
+    };
+    expect(body.model_version).toBe("local-hashed-ngram-idf-v1-d384");
+    expect(body.embeddings.map((e) => [e.item_id, e.dimension])).toEqual([
+      ["same-text", 384],
+      ["other", 384],
+    ]);
+    expect(cos(body.embeddings[0]!.embedding, stored.embedding)).toBeCloseTo(1, 5);
+    expect((await call("/api/v1/items/same-text/embedding", { token: t.adminKey })).status).toBe(404);
+  });
+
+  it("refuses another tenant's tenant_id, an unknown model_version and bad features", async () => {
+    const a = await seedTenant("embed-post-a");
+    const b = await seedTenant("embed-post-b");
+    const post = (body: Record<string, unknown>) =>
+      call("/internal/ml/embeddings", { method: "POST", token: a.adminKey, body });
+    const item = { item_id: "i1", features: { title: "x" } };
+    expect((await post({ tenant_id: b.tenantId, items: [item] })).status).toBe(403);
+    const version = await post({ tenant_id: a.tenantId, items: [item], model_version: "v1.2.3" });
+    expect(version.status).toBe(400);
+    expect(((await version.json()) as ErrorBody).error.details.field).toBe("model_version");
+    const noTitle = await post({ tenant_id: a.tenantId, items: [{ item_id: "i1", features: {} }] });
+    expect(((await noTitle.json()) as ErrorBody).error.details.field).toBe("items.0.features.title");
+    const many = await post({ tenant_id: a.tenantId, items: Array.from({ length: 101 }, () => item) });
+    expect(many.status).toBe(400);
+  });
+});

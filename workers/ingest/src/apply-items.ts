@@ -1,7 +1,7 @@
 import type { IngestMessage } from "@edge-ml/core/ingest/rows";
 import { indexObjectName, TEXT_INDEX, vectorIdFor } from "@edge-ml/core/vector/indexes";
 import { applyOnce } from "./apply-once";
-import { itemText } from "./text-encoder";
+import { itemText } from "@edge-ml/core/text/item-text";
 
 type Batch = Extract<IngestMessage, { kind: "items" }>;
 

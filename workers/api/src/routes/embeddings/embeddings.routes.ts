@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { ItemId } from "@edge-ml/core/schemas";
+import { EmbeddingsRequest, EmbeddingsResponse, ItemId } from "@edge-ml/core/schemas";
 import { authenticate } from "../../middleware/authenticate";
 import { requirePermission } from "../../middleware/authorize";
-import { bearerSecurity, errorResponses, jsonContent } from "../../lib/openapi-helpers";
+import { bearerSecurity, errorResponses, jsonBody, jsonContent } from "../../lib/openapi-helpers";
 
 export const ItemEmbedding = z
   .object({
@@ -24,4 +24,20 @@ export const itemEmbedding = createRoute({
   middleware: [authenticate(), requirePermission("read")],
   request: { params: z.object({ item_id: ItemId.openapi({ param: { name: "item_id", in: "path" } }) }) },
   responses: { 200: jsonContent(ItemEmbedding, "The vector"), ...errorResponses(400, 401, 403, 404, 429) },
+});
+
+export const embedItems = createRoute({
+  method: "post",
+  path: "/internal/ml/embeddings",
+  tags: ["Embeddings"],
+  summary: "Vectors for items described in the request (ML engine contract)",
+  description:
+    "Encodes each item's features with the tenant's text encoder (its IDF as learned from the catalogue) without storing anything. `tenant_id` must be the credential's tenant. A `model_version` other than the encoder's is refused: trained models do not embed free text.",
+  security: bearerSecurity,
+  middleware: [authenticate(), requirePermission("read")],
+  request: { body: jsonBody(EmbeddingsRequest) },
+  responses: {
+    200: jsonContent(EmbeddingsResponse, "One vector per item"),
+    ...errorResponses(400, 401, 403, 413, 415, 429),
+  },
 });
