@@ -38,22 +38,10 @@ export type TrainingRow = {
 };
 
 /**
- * One shared object for every empty feature map: the writer caches JSON encoding by object
- * identity, so most rows cost no encoding at all.
+ * One shared object for every empty feature map: `jsonColumn` encodes each distinct object
+ * once, so most rows cost no encoding at all.
  */
 const EMPTY: object = Object.freeze({});
-
-export function toTrainingRow(e: QueuedInteraction): TrainingRow {
-  return {
-    interaction_id: e.id,
-    user_id: e.u,
-    item_id: e.i,
-    interaction_type: e.t,
-    timestamp: BigInt(Math.floor(e.ts / 1000)),
-    label: LABELS[e.t],
-    features: { user_features: EMPTY, item_features: e.md ?? EMPTY, context_features: e.ctx ?? EMPTY },
-  };
-}
 
 /** JSON text of feature maps, encoded once per distinct object (most rows share EMPTY). */
 function jsonColumn(values: object[]): string[] {

@@ -1,3 +1,4 @@
+import { sha256Hex } from "../auth/secrets";
 import { LOCAL_ENCODER_DIMENSIONS } from "../text/hashed-encoder";
 import { LIMITS, type Metric } from "./types";
 
@@ -21,7 +22,5 @@ export function indexObjectName(spec: IndexSpec, tenantId: string): string {
  */
 export async function vectorIdFor(itemId: string): Promise<string> {
   if (itemId.length <= LIMITS.maxIdLength) return itemId;
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(itemId));
-  const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-  return `~${hex.slice(0, LIMITS.maxIdLength - 1)}`;
+  return `~${(await sha256Hex(itemId)).slice(0, LIMITS.maxIdLength - 1)}`;
 }
