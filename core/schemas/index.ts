@@ -7,3 +7,4 @@ export * from "./usage";
 export * from "./abuse";
 export * from "./ingest";
 export * from "./embeddings";
+export * from "./serving";

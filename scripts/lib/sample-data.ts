@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { groupBy } from "@edge-ml/core/util/group-by";
-import { parseCsvObjects } from "./csv";
+import { parseCsvObjects } from "./csv.ts";
 
 /**
  * The sample catalogue (data/catalog, Magento's Luma store) as edge-ml items, and a

@@ -11,8 +11,11 @@ import { apiKeysRouter } from "./routes/api-keys/api-keys.index";
 import { authRouter } from "./routes/auth/auth.index";
 import { openapiHandler, referenceHandler } from "./routes/docs/docs.handlers";
 import * as docsRoutes from "./routes/docs/docs.routes";
+import { debugRouter } from "./routes/debug/debug.index";
 import { deadLettersRouter } from "./routes/dead-letters/dead-letters.index";
 import { embeddingsRouter } from "./routes/embeddings/embeddings.index";
+import { recommendationsRouter } from "./routes/recommendations/recommendations.index";
+import { searchRouter } from "./routes/search/search.index";
 import { healthRouter } from "./routes/health/health.index";
 import { ingestRouter } from "./routes/ingest/ingest.index";
 import { tenantRouter } from "./routes/tenant/tenant.index";
@@ -28,6 +31,9 @@ const routers = [
   usersRouter,
   apiKeysRouter,
   ingestRouter,
+  searchRouter,
+  recommendationsRouter,
+  debugRouter,
   embeddingsRouter,
   deadLettersRouter,
   trainingDataRouter,

@@ -1,0 +1,26 @@
+import type { IndexSpec } from "@edge-ml/core/vector/indexes";
+import type { VectorIndex } from "@edge-ml/core/vector/types";
+import { LocalVectorIndex } from "./local-index";
+import { VectorizeTenantIndex } from "./vectorize-index";
+
+/**
+ * The tenant's vector index `spec`, from the backend the configuration names
+ * (`VECTOR_BACKEND`): the project's Durable Object index locally, Vectorize in production.
+ * Callers see one interface and never know which.
+ */
+export function vectorIndexFor(env: ApiEnv, tenantId: string, spec: IndexSpec): VectorIndex {
+  if (env.VECTOR_BACKEND === "vectorize") {
+    const binding = vectorizeBinding(env, spec);
+    // `wrangler types` names the binding VectorizeIndex (v1); indexes created today are v2 (`Vectorize`).
+    return new VectorizeTenantIndex(binding as unknown as Vectorize, tenantId, spec);
+  }
+  if (env.VECTOR_BACKEND !== "local") {
+    throw new Error(`VECTOR_BACKEND must be "local" or "vectorize", not "${env.VECTOR_BACKEND}"`);
+  }
+  return new LocalVectorIndex(env.VECTOR_INDEX, tenantId, spec);
+}
+
+function vectorizeBinding(env: ApiEnv, spec: IndexSpec): VectorizeIndex {
+  if (spec.name === "text") return env.VECTORIZE_TEXT;
+  throw new Error(`no Vectorize binding for the ${spec.name} index (add one to wrangler.toml)`);
+}

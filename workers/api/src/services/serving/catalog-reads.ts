@@ -1,0 +1,145 @@
+import { USER_HISTORY_LIMIT } from "@edge-ml/core/schemas";
+import type { InteractionTypeName } from "@edge-ml/core/ingest/labels";
+import type { HistoryEvent } from "@edge-ml/core/recommend/profile";
+import { ftsMatchExpression } from "@edge-ml/core/text/fts-query";
+import { TtlCache } from "../../lib/ttl-cache";
+
+/**
+ * The D1 reads of serving. Every statement filters on the tenant; ids travel as one JSON
+ * parameter (D1 allows 100 bound parameters per statement).
+ */
+export type ItemFacts = { itemId: string; title: string; category: string | null; createdAt: string };
+
+/** FTS5 candidates per query: enough for the blend to reorder, few enough to stay fast. */
+export const KEYWORD_CANDIDATES = 100;
+
+/**
+ * BM25 of the tenant's items that match the query's words. Column weights favour the title
+ * (10) over category and tags (3) and the description (1): a word in a product's name says
+ * more than one in its copy.
+ */
+export async function keywordMatches(db: D1Database, tenantId: string, query: string): Promise<Map<string, number>> {
+  const match = ftsMatchExpression(query);
+  if (!match) return new Map();
+  const { results } = await db
+    .prepare(
+      `SELECT i.item_id AS item_id, bm25(items_fts, 10.0, 1.0, 3.0, 3.0) AS bm25
+       FROM items_fts JOIN items i ON i.rowid = items_fts.rowid
+       WHERE items_fts MATCH ?1 AND i.tenant_id = ?2
+       ORDER BY bm25 LIMIT ?3`,
+    )
+    .bind(match, tenantId, KEYWORD_CANDIDATES)
+    .all<{ item_id: string; bm25: number }>();
+  return new Map(results.map((r) => [r.item_id, r.bm25]));
+}
+
+export async function itemFacts(db: D1Database, tenantId: string, ids: string[]): Promise<Map<string, ItemFacts>> {
+  if (ids.length === 0) return new Map();
+  const { results } = await db
+    .prepare(
+      `SELECT item_id, title, category, created_at FROM items
+       WHERE tenant_id = ?1 AND item_id IN (SELECT value FROM json_each(?2))`,
+    )
+    .bind(tenantId, JSON.stringify(ids))
+    .all<{ item_id: string; title: string; category: string | null; created_at: string }>();
+  return new Map(
+    results.map((r) => [
+      r.item_id,
+      { itemId: r.item_id, title: r.title, category: r.category, createdAt: r.created_at },
+    ]),
+  );
+}
+
+export async function popularityOf(db: D1Database, tenantId: string, ids: string[]): Promise<Map<string, number>> {
+  if (ids.length === 0) return new Map();
+  const { results } = await db
+    .prepare(
+      `SELECT item_id, score FROM item_popularity
+       WHERE tenant_id = ?1 AND item_id IN (SELECT value FROM json_each(?2))`,
+    )
+    .bind(tenantId, JSON.stringify(ids))
+    .all<{ item_id: string; score: number }>();
+  return new Map(results.map((r) => [r.item_id, r.score]));
+}
+
+export type PopularHead = { items: { itemId: string; score: number; category: string | null }[]; maxScore: number };
+
+/** How many of the most popular items serving keeps per tenant, and for how long. */
+export const POPULAR_HEAD_SIZE = 200;
+const POPULAR_HEAD_TTL_MS = 30_000;
+const popularHeads = new TtlCache<string, Promise<PopularHead>>(1000, POPULAR_HEAD_TTL_MS);
+
+/**
+ * The tenant's most popular items, cached per isolate for 30 s: item_popularity has no
+ * index on score (it changes with every event), so this is a scan of the tenant's rows that
+ * must not run per request. Its first row is also the scale of the popularity signal.
+ */
+export function popularHead(db: D1Database, tenantId: string): Promise<PopularHead> {
+  const cached = popularHeads.get(tenantId);
+  if (cached) return cached;
+  const loading = db
+    .prepare(
+      `SELECT p.item_id AS item_id, p.score AS score, i.category AS category
+       FROM item_popularity p JOIN items i ON i.tenant_id = p.tenant_id AND i.item_id = p.item_id
+       WHERE p.tenant_id = ?1 AND p.score > 0 ORDER BY p.score DESC LIMIT ?2`,
+    )
+    .bind(tenantId, POPULAR_HEAD_SIZE)
+    .all<{ item_id: string; score: number; category: string | null }>()
+    .then(async ({ results }) => {
+      const items = results.map((r) => ({ itemId: r.item_id, score: r.score, category: r.category }));
+      // A young tenant has few events: newest items fill the head, so a cold user still
+      // gets a full list.
+      if (items.length < POPULAR_HEAD_SIZE) {
+        const seen = new Set(items.map((i) => i.itemId));
+        const { results: newest } = await db
+          .prepare(`SELECT item_id, category FROM items WHERE tenant_id = ?1 ORDER BY created_at DESC LIMIT ?2`)
+          .bind(tenantId, POPULAR_HEAD_SIZE)
+          .all<{ item_id: string; category: string | null }>();
+        for (const r of newest) {
+          if (items.length >= POPULAR_HEAD_SIZE) break;
+          if (!seen.has(r.item_id)) items.push({ itemId: r.item_id, score: 0, category: r.category });
+        }
+      }
+      return { items, maxScore: results[0]?.score ?? 0 };
+    });
+  // A failed read must not stay cached.
+  loading.catch(() => popularHeads.delete(tenantId));
+  popularHeads.set(tenantId, loading);
+  return loading;
+}
+
+/** Forgets cached popularity heads (tests that reload data in the same isolate). */
+export function forgetPopularHeads(): void {
+  popularHeads.deleteWhere(() => true);
+}
+
+/** The user's latest events, newest first (the table keeps the last USER_HISTORY_LIMIT). */
+export async function recentHistory(db: D1Database, tenantId: string, userId: string): Promise<HistoryEvent[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT item_id, interaction_type, ts FROM user_history
+       WHERE tenant_id = ?1 AND user_id = ?2 ORDER BY ts DESC, rowid DESC LIMIT ?3`,
+    )
+    .bind(tenantId, userId, USER_HISTORY_LIMIT)
+    .all<{ item_id: string; interaction_type: string; ts: number }>();
+  return results.map((r) => ({ itemId: r.item_id, type: r.interaction_type as InteractionTypeName, ts: r.ts }));
+}
+
+/** The most popular items of some categories (a filtered request cannot use the cached head). */
+export async function popularInCategories(
+  db: D1Database,
+  tenantId: string,
+  categories: string[],
+  limit: number,
+): Promise<string[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT i.item_id AS item_id FROM items i
+       LEFT JOIN item_popularity p ON p.tenant_id = i.tenant_id AND p.item_id = i.item_id
+       WHERE i.tenant_id = ?1 AND i.category IN (SELECT value FROM json_each(?2))
+       ORDER BY coalesce(p.score, 0) DESC, i.created_at DESC LIMIT ?3`,
+    )
+    .bind(tenantId, JSON.stringify(categories), limit)
+    .all<{ item_id: string }>();
+  return results.map((r) => r.item_id);
+}

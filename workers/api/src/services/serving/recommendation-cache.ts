@@ -1,0 +1,57 @@
+import type { HistoryEvent } from "@edge-ml/core/recommend/profile";
+import type { RecommendationFiltersInput } from "@edge-ml/core/schemas";
+import type { Weights } from "@edge-ml/core/ranking/weights";
+import { TtlCache } from "../../lib/ttl-cache";
+
+/** A served list as the cache keeps it: everything a response needs, nothing recomputed. */
+export type CachedRecommendation = {
+  itemId: string;
+  score: number;
+  distance: number | null;
+  category: string | null;
+  createdAt: string;
+  /** The explanation sentence of the ranking that produced it. */
+  reason: string;
+};
+type Entry = { stamp: string; items: CachedRecommendation[] };
+
+/** Entries per isolate and their lifetime: the bound on staleness from catalogue edits. */
+export const RECOMMENDATION_CACHE_ENTRIES = 5000;
+export const RECOMMENDATION_CACHE_TTL_MS = 60_000;
+
+const cache = new TtlCache<string, Entry>(RECOMMENDATION_CACHE_ENTRIES, RECOMMENDATION_CACHE_TTL_MS);
+
+/**
+ * Per-isolate cache of ranked recommendations. The key holds what changes the ranking
+ * (tenant, user, filters, weights, model version); the entry holds a stamp of the user's
+ * history as read for the request. Serving always reads the history (one indexed D1 read),
+ * so the moment an interaction of the user lands, the stamp differs and the entry is
+ * recomputed: a new click is never answered from the cache. A new model version changes
+ * the key. `count` and `min_score` are applied after the cache, so they share entries.
+ */
+export function cacheKey(
+  tenantId: string,
+  userId: string,
+  filters: RecommendationFiltersInput,
+  weights: Weights,
+  modelVersion: string,
+): string {
+  const f = {
+    c: filters.categories ? [...filters.categories].sort() : null,
+    x: filters.exclude_ids ? [...new Set(filters.exclude_ids)].sort() : null,
+  };
+  return JSON.stringify([tenantId, userId, modelVersion, weights, f]);
+}
+
+export function historyStamp(history: HistoryEvent[]): string {
+  return JSON.stringify([history.length, history.slice(0, 3).map((e) => [e.itemId, e.type, e.ts])]);
+}
+
+export function cachedRecommendations(key: string, stamp: string): CachedRecommendation[] | undefined {
+  const hit = cache.get(key);
+  return hit && hit.stamp === stamp ? hit.items : undefined;
+}
+
+export function cacheRecommendations(key: string, stamp: string, items: CachedRecommendation[]): void {
+  cache.set(key, { stamp, items });
+}

@@ -1,0 +1,110 @@
+import type { Signals } from "@edge-ml/core/ranking/blend";
+import { rankCandidates, type Scored } from "@edge-ml/core/ranking/rank";
+import { freshnessSignal, popularitySignal, similaritySignal } from "@edge-ml/core/ranking/signals";
+import { cosine, excludedItems, seedItems, type HistoryEvent } from "@edge-ml/core/recommend/profile";
+import type { RecommendationFiltersInput } from "@edge-ml/core/schemas";
+import type { MetadataFilter } from "@edge-ml/core/vector/types";
+import { itemFacts, popularHead, popularInCategories, popularityOf, type ItemFacts } from "./catalog-reads";
+import type { ServingContext } from "./context";
+import { nearestItems, vectorsOf } from "./item-vectors";
+import { userSignal } from "./user-signal";
+
+/** Candidates from the user's vector, from each recent item's neighbours, from popularity. */
+export const PROFILE_CANDIDATES = 100;
+export const NEIGHBOUR_SEEDS = 3;
+export const NEIGHBOURS_PER_SEED = 20;
+export const POPULAR_CANDIDATES = 100;
+
+export type RecCandidate = {
+  id: string;
+  signals: Signals;
+  facts: ItemFacts;
+  /** 1 - cosine between the user's vector and the item's; null for a cold user. */
+  distance: number | null;
+  /** Why the item may not be served to this user, when it may not. */
+  excluded?: "bought" | "disliked" | "excluded_ids";
+};
+
+export type RecommendationRanking = {
+  /** Every candidate that may be served, best first; `rank` is the served position. */
+  ranked: Scored<RecCandidate>[];
+  /** Candidates removed before ranking (bought, disliked, `exclude_ids`), for explanations. */
+  removed: RecCandidate[];
+  personalized: boolean;
+};
+
+/**
+ * The one recommender behind /recommend, /api/v1/recommendations and
+ * /internal/ml/recommendations. Candidates: the items nearest the user's vector, the
+ * neighbours of the items they last showed interest in, and the tenant's most popular
+ * items (all a cold user gets). Then the category filter, removal of what they bought or
+ * disliked and of `exclude_ids`, and the blend of affinity, popularity and freshness.
+ * `min_score` and `count` are applied by the caller on the ranked list. `include` forces
+ * an item into the candidates, for explanations.
+ */
+export async function recommendationRanking(
+  ctx: ServingContext,
+  userId: string,
+  filters: RecommendationFiltersInput = {},
+  include?: string,
+  knownHistory?: HistoryEvent[],
+): Promise<RecommendationRanking> {
+  const categories = filters.categories;
+  const filter: MetadataFilter | undefined = categories ? { category: { $in: categories } } : undefined;
+  const [user, head] = await Promise.all([userSignal(ctx, userId, knownHistory), popularHead(ctx.db, ctx.tenantId)]);
+  const { history, profile } = user;
+  const seeds = seedItems(history, NEIGHBOUR_SEEDS);
+  const seedVectors = seeds.length ? await vectorsOf(ctx.textIndex, seeds) : new Map<string, number[]>();
+  const [fromProfile, fromSeeds, popular] = await Promise.all([
+    profile ? nearestItems(ctx.textIndex, profile, PROFILE_CANDIDATES, filter) : [],
+    Promise.all([...seedVectors.values()].map((v) => nearestItems(ctx.textIndex, v, NEIGHBOURS_PER_SEED + 1, filter))),
+    categories
+      ? popularInCategories(ctx.db, ctx.tenantId, categories, POPULAR_CANDIDATES)
+      : head.items.slice(0, POPULAR_CANDIDATES).map((p) => p.itemId),
+  ]);
+  const ids = new Set<string>([
+    ...fromProfile.map((n) => n.itemId),
+    ...fromSeeds.flat().map((n) => n.itemId),
+    ...popular,
+  ]);
+  if (include !== undefined) ids.add(include);
+  const candidates = [...ids];
+  const [facts, popularity, vectors] = await Promise.all([
+    itemFacts(ctx.db, ctx.tenantId, candidates),
+    popularityOf(ctx.db, ctx.tenantId, candidates),
+    profile ? vectorsOf(ctx.textIndex, candidates) : new Map<string, number[]>(),
+  ]);
+  const bought = new Set(history.filter((e) => e.type === "purchase").map((e) => e.itemId));
+  const unwanted = excludedItems(history);
+  const excludeIds = new Set(filters.exclude_ids ?? []);
+  const kept: RecCandidate[] = [];
+  const removed: RecCandidate[] = [];
+  for (const id of candidates) {
+    const f = facts.get(id);
+    if (!f) continue;
+    if (categories && !(f.category !== null && categories.includes(f.category))) continue;
+    const v = vectors.get(id);
+    const cos = profile && v ? cosine(profile, v) : undefined;
+    const candidate: RecCandidate = {
+      id,
+      facts: f,
+      distance: cos === undefined ? null : 1 - cos,
+      signals: {
+        ...(profile ? { cf: similaritySignal(cos) } : {}),
+        popularity: popularitySignal(popularity.get(id), head.maxScore, ctx.nowMs),
+        freshness: freshnessSignal(f.createdAt, ctx.nowMs),
+      },
+    };
+    const why = bought.has(id)
+      ? "bought"
+      : unwanted.has(id)
+        ? "disliked"
+        : excludeIds.has(id)
+          ? "excluded_ids"
+          : undefined;
+    if (why) removed.push({ ...candidate, excluded: why });
+    else kept.push(candidate);
+  }
+  const present = { search: false, cf: profile !== undefined };
+  return { ranked: rankCandidates(kept, ctx.weights, present), removed, personalized: present.cf };
+}

@@ -1,0 +1,111 @@
+import { rankCandidates, type Scored } from "@edge-ml/core/ranking/rank";
+import type { Signals } from "@edge-ml/core/ranking/blend";
+import {
+  freshnessSignal,
+  keywordSignal,
+  popularitySignal,
+  searchSignal,
+  similaritySignal,
+  titleSignal,
+} from "@edge-ml/core/ranking/signals";
+import { cosine } from "@edge-ml/core/recommend/profile";
+import { tokenize } from "@edge-ml/core/text/hashed-encoder";
+import { ftsMatchExpression } from "@edge-ml/core/text/fts-query";
+import { itemFacts, keywordMatches, popularHead, popularityOf, type ItemFacts } from "./catalog-reads";
+import type { ServingContext } from "./context";
+import { nearestItems, vectorsOf } from "./item-vectors";
+import { userSignal } from "./user-signal";
+
+/** Nearest items to the query's vector that join the keyword matches as candidates. */
+export const VECTOR_CANDIDATES = 50;
+
+export type SearchCandidate = {
+  id: string;
+  signals: Signals;
+  facts: ItemFacts;
+  exactTitle: boolean;
+  keyword: boolean;
+};
+
+export type SearchRanking = { ranked: Scored<SearchCandidate>[]; personalized: boolean };
+
+/**
+ * Hybrid search: keyword candidates (FTS5 BM25 in D1) and meaning candidates (the query's
+ * vector in the tenant's text index), each scored on relevance (keyword, vector, title),
+ * the user's affinity when `userId` has a history, popularity and freshness, then blended.
+ * `include` adds an item to the candidates whether or not retrieval found it: the
+ * explanation of an item runs this very function, so its breakdown is the served one.
+ */
+export async function searchRanking(
+  ctx: ServingContext,
+  query: string,
+  opts: { userId?: string; include?: string } = {},
+): Promise<SearchRanking> {
+  const [[queryVector], keyword, user] = await Promise.all([
+    ctx.encoder.encode([query]),
+    keywordMatches(ctx.db, ctx.tenantId, query),
+    opts.userId ? userSignal(ctx, opts.userId) : undefined,
+  ]);
+  const nearest = await nearestItems(ctx.textIndex, queryVector!, VECTOR_CANDIDATES);
+  const ids = new Set([...keyword.keys(), ...nearest.map((n) => n.itemId)]);
+  if (opts.include !== undefined) {
+    ids.add(opts.include);
+    if (!keyword.has(opts.include)) {
+      const own = await keywordMatchOf(ctx, query, opts.include);
+      if (own !== undefined) keyword.set(opts.include, own);
+    }
+  }
+  const candidates = [...ids];
+  const [facts, popularity, head, vectors] = await Promise.all([
+    itemFacts(ctx.db, ctx.tenantId, candidates),
+    popularityOf(ctx.db, ctx.tenantId, candidates),
+    popularHead(ctx.db, ctx.tenantId),
+    vectorsOf(ctx.textIndex, candidates),
+  ]);
+  // The best BM25 of the query's keyword matches sets the keyword scale. An included item
+  // cannot move it: it is among the top matches, or scores below all of them.
+  const best = keyword.size > 0 ? Math.min(...keyword.values()) : undefined;
+  const queryWords = new Set(tokenize(query));
+  const profile = user?.profile;
+  const scored: SearchCandidate[] = [];
+  for (const id of candidates) {
+    const f = facts.get(id);
+    if (!f) continue; // an index row for an item deleted from the catalogue
+    const v = vectors.get(id);
+    const title = titleSignal(queryWords, f.title);
+    const relevance = {
+      keyword: keywordSignal(keyword.get(id), best),
+      vector: v ? similaritySignal(cosine(queryVector!, v)) : 0,
+      title,
+    };
+    scored.push({
+      id,
+      facts: f,
+      exactTitle: title === 1,
+      keyword: keyword.has(id),
+      signals: {
+        search: searchSignal(relevance),
+        ...(profile ? { cf: v ? similaritySignal(cosine(profile, v)) : 0 } : {}),
+        popularity: popularitySignal(popularity.get(id), head.maxScore, ctx.nowMs),
+        freshness: freshnessSignal(f.createdAt, ctx.nowMs),
+      },
+    });
+  }
+  const present = { search: true, cf: profile !== undefined };
+  return { ranked: rankCandidates(scored, ctx.weights, present), personalized: present.cf };
+}
+
+/** The BM25 of one item for the query, when it matches at all (for an item retrieval did not return). */
+async function keywordMatchOf(ctx: ServingContext, query: string, itemId: string): Promise<number | undefined> {
+  const match = ftsMatchExpression(query);
+  if (!match) return undefined;
+  const row = await ctx.db
+    .prepare(
+      `SELECT bm25(items_fts, 10.0, 1.0, 3.0, 3.0) AS bm25
+       FROM items_fts JOIN items i ON i.rowid = items_fts.rowid
+       WHERE items_fts MATCH ?1 AND i.tenant_id = ?2 AND i.item_id = ?3`,
+    )
+    .bind(match, ctx.tenantId, itemId)
+    .first<{ bm25: number }>();
+  return row?.bm25 ?? undefined;
+}
