@@ -40,3 +40,5 @@ export const ready: RouteHandler<typeof routes.ready, AppEnv> = async (c) => {
   c.header("Cache-Control", "no-store");
   return (await checkMigrated(c.env.DB)) ? c.json({ ready: true }, 200) : c.json({ ready: false }, 503);
 };
+
+export const live: RouteHandler<typeof routes.live, AppEnv> = (c) => c.json({ status: "ok" as const }, 200);

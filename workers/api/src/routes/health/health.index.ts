@@ -4,4 +4,5 @@ import * as routes from "./health.routes";
 
 export const healthRouter = createRouter()
   .openapi(routes.health, handlers.health)
-  .openapi(routes.ready, handlers.ready);
+  .openapi(routes.ready, handlers.ready)
+  .openapi(routes.live, handlers.live);

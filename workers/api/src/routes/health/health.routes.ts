@@ -1,4 +1,4 @@
-import { createRoute } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import { HealthResponse, ReadyResponse } from "@edge-ml/core/schemas";
 import { jsonContent } from "../../lib/openapi-helpers";
 
@@ -26,4 +26,14 @@ export const ready = createRoute({
     200: jsonContent(ReadyResponse, "Ready"),
     503: jsonContent(ReadyResponse, "Not ready"),
   },
+});
+
+export const live = createRoute({
+  method: "get",
+  path: "/health/live",
+  tags,
+  summary: "Liveness only: the worker answers (no dependency is called)",
+  description:
+    "For load balancers and probes that must not touch the database, and the baseline of the serving benchmark (the cheapest route through the same middleware).",
+  responses: { 200: jsonContent(z.object({ status: z.literal("ok") }).openapi("Live"), "Alive") },
 });
