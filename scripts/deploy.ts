@@ -1,7 +1,8 @@
 /**
  * `npm run deploy`: the platform on the Cloudflare account wrangler is logged in to.
  *
- * Creates what is missing (the D1 database, the R2 bucket), writes the database id into
+ * Creates what is missing (the D1 database, the R2 bucket, the Vectorize index and its
+ * metadata indexes), writes the database id into
  * the three wrangler.toml files, applies migrations remotely, sets a random JWT_SECRET
  * the first time, then deploys ingest, trainer-dispatch and api. Safe to run again.
  * docs/deploy.md explains each step and how to do it by hand.
@@ -36,6 +37,33 @@ async function ensureBucket(): Promise<void> {
   if (out.includes(BUCKET)) return;
   step(`creating R2 bucket ${BUCKET}`);
   await wrangler(["r2", "bucket", "create", BUCKET], { quiet: true, env: remoteEnv });
+}
+
+/** The Vectorize index the api binds (VECTORIZE_TEXT), sized for bge-small, and its metadata indexes. */
+const VECTORIZE_INDEX = { name: "edge-ml-text", dimensions: 384, metric: "cosine" };
+/** Filtered and returned without `returnMetadata: "all"` only when indexed (lib/vector/vectorize-index.ts). */
+const METADATA_INDEXES = ["_id", "item_id", "category"];
+
+async function ensureVectorIndex(): Promise<void> {
+  const out = await wrangler(["vectorize", "list", "--json"], { quiet: true, env: remoteEnv });
+  if (out.includes(`"${VECTORIZE_INDEX.name}"`)) return;
+  step(`creating Vectorize index ${VECTORIZE_INDEX.name}`);
+  await wrangler(
+    [
+      "vectorize",
+      "create",
+      VECTORIZE_INDEX.name,
+      `--dimensions=${VECTORIZE_INDEX.dimensions}`,
+      `--metric=${VECTORIZE_INDEX.metric}`,
+    ],
+    { quiet: true, env: remoteEnv },
+  );
+  for (const property of METADATA_INDEXES) {
+    await wrangler(
+      ["vectorize", "create-metadata-index", VECTORIZE_INDEX.name, `--property-name=${property}`, "--type=string"],
+      { quiet: true, env: remoteEnv },
+    );
+  }
 }
 
 function writeDatabaseId(id: string): void {
@@ -74,6 +102,7 @@ try {
 const id = await ensureDatabaseId();
 if (id !== PLACEHOLDER_DB_ID) writeDatabaseId(id);
 await ensureBucket();
+await ensureVectorIndex();
 step("applying D1 migrations remotely");
 await wrangler(["d1", "migrations", "apply", "DB", "-c", "wrangler.toml", "--remote"], { env: remoteEnv });
 // Consumers first, so the api never produces to a queue nobody consumes.

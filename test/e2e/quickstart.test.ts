@@ -42,6 +42,22 @@ describe("npm start on a fresh machine", () => {
     expect(rows).toBe(7500);
   });
 
+  it("the README's first calls return real results: search, recommendations, an explanation", async () => {
+    const token = stack.credentials.admin_api_key;
+    // The sample items are embedded as they arrive; wait for the last of them.
+    let search: { product_id: string; score: number }[] = [];
+    for (let i = 0; i < 100 && search[0]?.product_id !== "24-WG085"; i++) {
+      search = (await (await api("/search?q=Sprite+Yoga+Strap+6+foot&k=5", { token })).json()) as typeof search;
+      if (search[0]?.product_id !== "24-WG085") await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(search[0]!.product_id).toBe("24-WG085");
+    const recs = (await (await api("/recommend/demo-user-1?k=5", { token })).json()) as { product_id: string }[];
+    expect(recs).toHaveLength(5);
+    const explain = await api("/search/explain?q=yoga+strap&product_id=24-WG085", { token });
+    expect(explain.status).toBe(200);
+    expect(((await explain.json()) as { explanation: string }).explanation.length).toBeGreaterThan(5);
+  });
+
   it("serves /health healthy with real checks", async () => {
     const res = await api("/health");
     expect(res.status).toBe(200);
