@@ -9,6 +9,12 @@ import type {
   VectorRecord,
 } from "@edge-ml/core/vector/types";
 
+/**
+ * Ids per getByIds request. Vectorize's limits page names no cap for getByIds; 20, its cap on
+ * results that carry values, keeps each request as small as a query that returns values.
+ */
+const GET_BATCH = 20;
+
 /** Metadata key that carries a vector's id as the tenant sees it. */
 const ID_KEY = "_id";
 
@@ -88,7 +94,10 @@ export class VectorizeTenantIndex implements VectorIndex {
   }
 
   async getByIds(ids: string[]): Promise<VectorRecord[]> {
-    const stored = await this.index.getByIds(await Promise.all(ids.map((id) => this.storedId(id))));
+    const storedIds = await Promise.all(ids.map((id) => this.storedId(id)));
+    const batches: string[][] = [];
+    for (let i = 0; i < storedIds.length; i += GET_BATCH) batches.push(storedIds.slice(i, i + GET_BATCH));
+    const stored = (await Promise.all(batches.map((b) => this.index.getByIds(b)))).flat();
     return stored
       .filter((v) => v.namespace === this.tenantId)
       .map((v) => {

@@ -1,17 +1,12 @@
 import { vectorIdFor } from "@edge-ml/core/vector/indexes";
 import type { MetadataFilter, VectorIndex } from "@edge-ml/core/vector/types";
 
-/** Ids per getByIds call, within what Vectorize accepts in one request. */
-const GET_BATCH = 20;
-
 /** The stored vectors of `itemIds` (item ids, not vector ids); items without one are absent. */
 export async function vectorsOf(index: VectorIndex, itemIds: string[]): Promise<Map<string, number[]>> {
   const unique = [...new Set(itemIds)];
   const vectorIds = await Promise.all(unique.map((id) => vectorIdFor(id)));
   const itemOf = new Map(vectorIds.map((v, i) => [v, unique[i]!]));
-  const batches: string[][] = [];
-  for (let i = 0; i < vectorIds.length; i += GET_BATCH) batches.push(vectorIds.slice(i, i + GET_BATCH));
-  const found = (await Promise.all(batches.map((b) => index.getByIds(b)))).flat();
+  const found = await index.getByIds(vectorIds);
   const out = new Map<string, number[]>();
   for (const r of found) {
     const itemId = itemOf.get(r.id);
