@@ -2,6 +2,7 @@ import path from "node:path";
 import { build } from "esbuild";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { sampleInteractions, sampleItems } from "./scripts/lib/sample-data.ts";
 
 const DB_ID = "00000000-0000-4000-8000-000000000001";
 const JWT_SECRET = "test-jwt-secret-0123456789abcdef0123456789abcdef";
@@ -18,6 +19,10 @@ async function bundleIngestWorker(): Promise<string> {
     conditions: ["workerd", "worker", "browser"],
     mainFields: ["module", "main"],
     external: ["cloudflare:*", "node:*"],
+    // The vector kernel: copied beside the bundle as kernel.wasm and imported as a compiled
+    // module, as wrangler ships it (listed as a CompiledWasm module below).
+    loader: { ".wasm": "copy" },
+    assetNames: "[name]",
     outfile,
     logLevel: "warning",
   });
@@ -35,6 +40,9 @@ async function bundleIngestWorker(): Promise<string> {
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
   const ingestScript = await bundleIngestWorker();
+  // The sample catalogue (data/catalog) and synthetic shoppers, for the serving tests.
+  const sample = sampleItems();
+  const sampleData = { items: sample, events: sampleInteractions(sample, 120, 25) };
   const ingestVars = {
     SERVICE_VERSION: "test",
     DATA_BUCKET_NAME: "edge-ml-data",
@@ -52,12 +60,14 @@ export default defineConfig(async () => {
               wrangler: { configPath: "./wrangler.toml" },
               remoteBindings: false,
               miniflare: {
-                bindings: { TEST_MIGRATIONS: migrations, JWT_SECRET },
+                bindings: { TEST_MIGRATIONS: migrations, JWT_SECRET, TEST_SAMPLE_DATA: sampleData },
                 workers: [
                   {
                     name: "edge-ml-ingest",
-                    modules: true,
-                    scriptPath: ingestScript,
+                    modules: [
+                      { type: "ESModule", path: ingestScript },
+                      { type: "CompiledWasm", path: path.join(path.dirname(ingestScript), "kernel.wasm") },
+                    ],
                     compatibilityDate: "2026-10-01",
                     bindings: ingestVars,
                     d1Databases: { DB: DB_ID },

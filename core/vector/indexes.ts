@@ -7,11 +7,32 @@ import { LIMITS, type Metric } from "./types";
  * index is: item text vectors from the text encoder now; the recommendation model's item
  * factors (128-d) join with the training issue.
  */
-export type IndexSpec = { name: string; dimensions: number; metric: Metric };
+export type IndexSpec = {
+  name: string;
+  dimensions: number;
+  metric: Metric;
+  /**
+   * Shard objects holding the index (default 1), fixed at creation: each holds at most
+   * `shardMaxRows(dimensions)` rows (core/vector/shards.ts), so the count sets the capacity.
+   */
+  shards?: number;
+};
 
-export const TEXT_INDEX: IndexSpec = { name: "text", dimensions: LOCAL_ENCODER_DIMENSIONS, metric: "cosine" };
+/** 8 shards of at most 14,298 rows (384-d): text vectors for catalogues up to about 110k items. */
+export const TEXT_INDEX: IndexSpec = {
+  name: "text",
+  dimensions: LOCAL_ENCODER_DIMENSIONS,
+  metric: "cosine",
+  shards: 8,
+};
 
-/** The Durable Object that holds one tenant's index `spec` (local and deployed alike). */
+/**
+ * The recommendation model's item factors (written with the training issue): 32 shards of at
+ * most 34,192 rows (128-d) hold 1M items with room for hash skew.
+ */
+export const ITEM_FACTORS_INDEX: IndexSpec = { name: "factors", dimensions: 128, metric: "dot-product", shards: 32 };
+
+/** The name of one tenant's index `spec`; its shard objects append `:s{n}` (shards.ts). */
 export function indexObjectName(spec: IndexSpec, tenantId: string): string {
   return `vectors:${spec.name}:${tenantId}`;
 }

@@ -33,6 +33,11 @@ export type QueryOptions = {
   filter?: MetadataFilter;
   returnValues?: boolean;
   returnMetadata?: boolean | "none" | "indexed" | "all";
+  /**
+   * Not in Vectorize (which is always approximate): the local index answers exactly below a
+   * size threshold and from its IVF lists above it; `true` or `false` forces either.
+   */
+  approximate?: boolean;
 };
 
 export type Match = { id: string; score: number; values?: number[]; metadata?: Metadata; namespace?: string };

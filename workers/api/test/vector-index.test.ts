@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { shardObjectName } from "@edge-ml/core/vector/shards";
 import type { Metric, VectorRecord } from "@edge-ml/core/vector/types";
 import { LocalVectorIndex } from "../src/lib/vector/local-index";
 
@@ -127,6 +128,34 @@ describe("local vector index (Vectorize semantics, Durable Object)", () => {
     expect(matches).toEqual([{ id: "a", score: 0, values: [0, 0, 1], metadata: { k: "v" } }]);
   });
 
+  it("a sharded index (4 objects) answers as the brute force, on the WASM kernel", async () => {
+    const tenant = `t-shards-${crypto.randomUUID()}`;
+    const spec = { name: "test", dimensions: 32, metric: "cosine" as const, shards: 4 };
+    const index = new LocalVectorIndex(env.VECTOR_INDEX, tenant, spec);
+    const data = vectors(2000, 32, 17);
+    for (let i = 0; i < data.length; i += 1000)
+      await index.upsert(
+        records(data.slice(i, i + 1000)).map((r, j) => ({ ...r, id: `v${i + j}`, metadata: { n: i + j } })),
+      );
+    for (const q of vectors(5, 32, 23)) {
+      const { matches } = await index.query(q, { topK: 10, filter: { n: { $gte: 500 } } });
+      const ref = bruteForce(data, q, "cosine", 10, (i) => i >= 500);
+      expect(matches.map((m) => m.id)).toEqual(ref.map((r) => `v${r.i}`));
+      matches.forEach((m, j) => expect(m.score).toBeCloseTo(ref[j]!.s, 4));
+    }
+    expect((await index.getByIds(["v5", "v1999", "v0"])).map((r) => r.id)).toEqual(["v5", "v1999", "v0"]);
+    expect((await index.deleteByIds(["v5", "v6"])).count).toBe(2);
+    expect(await index.describe()).toEqual({ dimensions: 32, metric: "cosine", vectorCount: 1998 });
+    const binding = env.VECTOR_INDEX as unknown as DurableObjectNamespace<
+      import("../../ingest/src/vector-index").VectorIndexObject
+    >;
+    const stats = await Promise.all(
+      [0, 1, 2, 3].map((s) => binding.get(binding.idFromName(shardObjectName(spec, tenant, s))).stats(spec)),
+    );
+    expect(stats.reduce((a, s) => a + s.rows, 0)).toBe(1998);
+    expect(stats.every((s) => s.rows > 300 && s.kernel === "wasm-simd")).toBe(true);
+  });
+
   it("enforces Vectorize's limits", async () => {
     const tenant = `t-limits-${crypto.randomUUID()}`;
     const index = new LocalVectorIndex(env.VECTOR_INDEX, tenant, { name: "test", dimensions: 4, metric: "cosine" });
@@ -147,5 +176,7 @@ describe("local vector index (Vectorize semantics, Durable Object)", () => {
       metric: "cosine",
     });
     await expect(sameTenant.query(new Array(8).fill(1))).rejects.toThrow(/4-d cosine/);
+    // A query may ask for either mode; a small index is exact either way it is asked.
+    await expect(index.query([1, 1, 1, 1], { topK: 1, approximate: true })).resolves.toMatchObject({ count: 1 });
   });
 });

@@ -1,5 +1,6 @@
 import type { IngestMessage } from "@edge-ml/core/ingest/rows";
-import { indexObjectName, TEXT_INDEX, vectorIdFor } from "@edge-ml/core/vector/indexes";
+import { TEXT_INDEX, vectorIdFor } from "@edge-ml/core/vector/indexes";
+import { ShardedIndex, type ShardClient } from "@edge-ml/core/vector/shards";
 import { applyOnce } from "./apply-once";
 import { itemText } from "@edge-ml/core/text/item-text";
 
@@ -59,7 +60,11 @@ export async function embedItems(env: IngestEnv, tenantId: string, ids: string[]
   const { vectors } = await encoder.learnAndEncode(
     results.map((r) => ({ id: r.item_id, text: itemText({ ...r, tags: JSON.parse(r.tags) as string[] }) })),
   );
-  const index = env.VECTOR_INDEX.get(env.VECTOR_INDEX.idFromName(indexObjectName(TEXT_INDEX, tenantId)));
+  const index = new ShardedIndex(
+    TEXT_INDEX,
+    tenantId,
+    (name) => env.VECTOR_INDEX.get(env.VECTOR_INDEX.idFromName(name)) as unknown as ShardClient,
+  );
   const records = await Promise.all(
     results.map(async (r, i) => ({
       id: await vectorIdFor(r.item_id),
@@ -67,11 +72,5 @@ export async function embedItems(env: IngestEnv, tenantId: string, ids: string[]
       metadata: { item_id: r.item_id, ...(r.category ? { category: r.category } : {}) },
     })),
   );
-  for (let i = 0; i < records.length; i += 1000) {
-    await index.write(
-      { dimensions: TEXT_INDEX.dimensions, metric: TEXT_INDEX.metric },
-      records.slice(i, i + 1000),
-      "upsert",
-    );
-  }
+  for (let i = 0; i < records.length; i += 1000) await index.upsert(records.slice(i, i + 1000));
 }

@@ -1,15 +1,22 @@
 import { DurableObject } from "cloudflare:workers";
+import { createKernel } from "@edge-ml/core/vector/kernel";
 import { MemoryIndex, VectorIndexError } from "@edge-ml/core/vector/memory-index";
-import type { Match, Metadata, Metric, QueryOptions, VectorRecord } from "@edge-ml/core/vector/types";
+import { shardMaxRows, type ShardConfig } from "@edge-ml/core/vector/shards";
+import type { Match, Metadata, QueryOptions, VectorRecord } from "@edge-ml/core/vector/types";
+// Workers cannot compile WebAssembly at run time: wrangler ships this as a compiled module.
+import kernelModule from "@edge-ml/core/vector/wasm/kernel.wasm";
 
-export type IndexConfig = { dimensions: number; metric: Metric };
+export type IndexConfig = ShardConfig;
 
 /**
- * The local stand-in for Vectorize: one object per tenant index. It lives in the ingest
+ * The local stand-in for Vectorize: one object per shard of a tenant index (`ShardedIndex` in
+ * core routes ids to shards and merges query results). It lives in the ingest
  * worker, which writes item vectors as items arrive; the api worker reads it through a
  * cross-script binding (`script_name = "edge-ml-ingest"`). Rows persist in the
  * object's SQLite storage (values as Float32 bytes) and are searched from memory
- * (`MemoryIndex`, loaded on first use). Dimensions and metric are fixed when the index is
+ * (`MemoryIndex` on the WASM SIMD kernel, loaded on first use; its IVF lists are trained in
+ * memory on the first approximate query, not persisted). A shard refuses rows beyond its
+ * memory budget (`shardMaxRows`). Dimensions and metric are fixed when the index is
  * first written, as a Vectorize index's are at creation.
  */
 export class VectorIndexObject extends DurableObject<IngestEnv> {
@@ -33,7 +40,13 @@ export class VectorIndexObject extends DurableObject<IngestEnv> {
       );
     }
     if (this.index) return this.index;
-    const index = new MemoryIndex(fixed.dimensions, fixed.metric);
+    const storedRows = this.ctx.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM vectors").one().n;
+    const index = new MemoryIndex(fixed.dimensions, fixed.metric, {
+      kernel: createKernel(kernelModule),
+      maxRows: shardMaxRows(fixed.dimensions),
+      // Exactly the rows there are (plus a little), so a loaded shard holds no spare capacity.
+      capacity: Math.max(1024, Math.ceil(storedRows * 1.05)),
+    });
     const rows = this.ctx.storage.sql.exec<{
       id: string;
       namespace: string | null;
@@ -91,5 +104,11 @@ export class VectorIndexObject extends DurableObject<IngestEnv> {
 
   count(config: IndexConfig): number {
     return this.load(config).size;
+  }
+
+  /** What the shard holds and how it searches: for tests and operators. */
+  stats(config: IndexConfig): { rows: number; lists: number; kernel: string; vectorBytes: number } {
+    const index = this.load(config);
+    return { rows: index.size, lists: index.lists, kernel: index.kernel.kind, vectorBytes: index.vectorBytes };
   }
 }

@@ -23,5 +23,7 @@ describe("VectorIndexObject persistence (the object is local to this worker)", (
     expect(await after.count(config)).toBe(199);
     expect(await after.query(config, q, { topK: 10, returnMetadata: "all" })).toEqual(before);
     expect(await after.get(config, ["v3"])).toEqual([]);
+    // The object searches on the WASM SIMD kernel (imported as a compiled module), not the fallback.
+    expect(await after.stats(config)).toMatchObject({ rows: 199, lists: 0, kernel: "wasm-simd" });
   });
 });

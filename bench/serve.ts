@@ -1,0 +1,220 @@
+/**
+ * bench/serve: latency and throughput of the serving routes on the local stack.
+ *
+ * One `npm start` stack (workers, Durable Objects, D1 in workerd) with a tenant holding
+ * BENCH_ITEMS synthetic items (default 100,000: the sample catalogue's products, each in
+ * many variants) and BENCH_USERS x 10 events. Then, for GET /health/live (the baseline: the
+ * same worker and middleware, no I/O), GET /search and GET /recommend/{user_id}:
+ *   1. open loop at BENCH_RPS requests/s (default 200) for BENCH_SECONDS (default 20):
+ *      latency is measured from each request's scheduled start, so a slow server cannot
+ *      hide its queue (no coordinated omission); p50/p99 against the target p99 < 25 ms;
+ *   2. closed loop, BENCH_CONCURRENCY clients (default 32) for 10 s: requests/s, and that
+ *      as a share of the baseline's (target >= 30%).
+ * Clients rotate over many client IPs, as real traffic does (the per-IP limits stay on).
+ * Run: npm run bench:serve
+ */
+import { startStack, type Stack } from "../scripts/lib/stack";
+import { sampleItems } from "../scripts/lib/sample-data";
+import { summarize, table } from "./lib/stats";
+
+const ITEMS = Number(process.env.BENCH_ITEMS ?? 100_000);
+const USERS = Number(process.env.BENCH_USERS ?? 10_000);
+const RPS = Number(process.env.BENCH_RPS ?? 200);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const EVENTS_PER_USER = 10;
+
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const random = rng(7);
+const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)]!;
+
+const COLOURS = ["black", "blue", "red", "green", "grey", "white", "orange", "purple", "yellow", "brown"];
+const SIZES = ["xs", "s", "m", "l", "xl", "xxl"];
+const EDITIONS = ["classic", "pro", "lite", "eco", "sport", "trail", "studio", "urban", "tech", "core"];
+
+function benchItems() {
+  const base = sampleItems();
+  return Array.from({ length: ITEMS }, (_, i) => {
+    const b = base[i % base.length]!;
+    const variant = `${pick(EDITIONS)} ${pick(COLOURS)} ${pick(SIZES)}`;
+    return {
+      item_id: `bench-${i}`,
+      title: `${b.title} ${variant}`,
+      description: `${b.description.slice(0, 400)} ${variant} edition.`,
+      category: b.category,
+      tags: [...b.tags.slice(0, 5), pick(COLOURS)],
+    };
+  });
+}
+
+type Client = { stack: Stack; key: string };
+
+async function send(c: Client, path: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(`${c.stack.base}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${c.key}`, "content-type": "application/json", ...init.headers },
+  });
+}
+
+async function load(c: Client) {
+  const items = benchItems();
+  const byCategory = new Map<string, string[]>();
+  for (const it of items) byCategory.set(it.category, [...(byCategory.get(it.category) ?? []), it.item_id]);
+  const categories = [...byCategory.keys()];
+  const t0 = performance.now();
+  for (let i = 0; i < items.length; i += 5000) {
+    const res = await send(c, "/internal/data/items", {
+      method: "POST",
+      body: JSON.stringify({ tenant_id: c.stack.credentials.tenant_id, items: items.slice(i, i + 5000) }),
+    });
+    if (res.status !== 202) throw new Error(`items upload: ${res.status} ${await res.text()}`);
+  }
+  const types = ["view", "view", "view", "click", "click", "add_to_cart", "purchase", "like"];
+  const events = [];
+  const now = Date.now();
+  for (let u = 0; u < USERS; u++) {
+    const favourite = byCategory.get(pick(categories))!;
+    for (let e = 0; e < EVENTS_PER_USER; e++) {
+      events.push({
+        user_id: `bench-user-${u}`,
+        item_id: random() < 0.8 ? pick(favourite) : pick(items).item_id,
+        interaction_type: pick(types),
+        timestamp: new Date(now - Math.floor(random() * 7 * 86_400_000)).toISOString(),
+      });
+    }
+  }
+  for (let i = 0; i < events.length; i += 10_000) {
+    const res = await send(c, "/internal/data/interactions", {
+      method: "POST",
+      body: JSON.stringify({ tenant_id: c.stack.credentials.tenant_id, interactions: events.slice(i, i + 10_000) }),
+    });
+    if (res.status !== 202) throw new Error(`events upload: ${res.status} ${await res.text()}`);
+  }
+  // Embedded items answer /embedding; the last ones queued are a fair sign the rest are done.
+  const probes = [...Array(30).keys()].map((k) => `bench-${items.length - 1 - k * 997}`);
+  for (;;) {
+    const codes = await Promise.all(probes.map(async (id) => (await send(c, `/api/v1/items/${id}/embedding`)).status));
+    if (codes.every((s) => s === 200)) break;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  for (;;) {
+    const res = await send(c, "/api/v1/training-data/catalog");
+    const catalog = (await res.json()) as { partitions?: { row_count: number }[] };
+    const rows = (catalog.partitions ?? []).reduce((n, p) => n + p.row_count, 0);
+    if (rows >= events.length) break;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  console.log(`loaded ${items.length} items and ${events.length} events in ${seconds.toFixed(1)} s`);
+  return { items, categories };
+}
+
+const QUERIES = [
+  "hoodie",
+  "running shorts",
+  "yoga",
+  "water bottle",
+  "backpack for travel",
+  "black jacket",
+  "tank top",
+  "fitness equipment",
+  "watch",
+  "pants",
+];
+
+let ipCounter = 0;
+/** A fresh client IP per request out of 4096, like many shoppers. */
+const clientIp = () => `10.${(ipCounter >> 8) & 15}.${ipCounter++ & 255}.7`;
+
+function routes(items: { title: string }[]) {
+  return [
+    { name: "GET /health/live (baseline)", path: () => "/health/live" },
+    {
+      name: "GET /search",
+      path: () => {
+        const q = random() < 0.5 ? pick(QUERIES) : pick(items).title.split(" ").slice(0, 3).join(" ");
+        return `/search?q=${encodeURIComponent(q)}&k=10`;
+      },
+    },
+    { name: "GET /recommend/{user_id}", path: () => `/recommend/bench-user-${Math.floor(random() * USERS)}?k=10` },
+  ];
+}
+
+async function timedGet(c: Client, path: string): Promise<number> {
+  const res = await send(c, path, { headers: { "cf-connecting-ip": clientIp() } });
+  await res.arrayBuffer();
+  if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
+  return res.status;
+}
+
+async function openLoop(c: Client, path: () => string) {
+  const n = RPS * SECONDS;
+  const start = performance.now() + 50;
+  const latencies: number[] = [];
+  await Promise.all(
+    Array.from({ length: n }, async (_, i) => {
+      const scheduled = start + (i * 1000) / RPS;
+      const wait = scheduled - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      await timedGet(c, path());
+      latencies.push(performance.now() - scheduled);
+    }),
+  );
+  return summarize(latencies);
+}
+
+async function closedLoop(c: Client, path: () => string) {
+  const until = performance.now() + 10_000;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < until) {
+        await timedGet(c, path());
+        done++;
+      }
+    }),
+  );
+  return done / 10;
+}
+
+console.log(`starting the local stack (npm start), then loading ${ITEMS} items...`);
+const stack = await startStack(19187, { EDGE_ML_SAMPLE_DATA: "0", EDGE_ML_BOOTSTRAP_PLAN: "enterprise" });
+try {
+  const keyRes = await fetch(`${stack.base}/auth/api-keys`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${stack.credentials.admin_api_key}`, "content-type": "application/json" },
+    body: JSON.stringify({ name: "bench", rate_limit_search: 1_000_000, rate_limit_recommend: 1_000_000 }),
+  });
+  const client: Client = { stack, key: ((await keyRes.json()) as { api_key: string }).api_key };
+  const { items } = await load(client);
+  const rows: Record<string, string | number>[] = [];
+  let baseline = 0;
+  for (const r of routes(items)) {
+    for (let i = 0; i < 200; i++) await timedGet(client, r.path()); // warm caches and isolates
+    const lat = await openLoop(client, r.path);
+    const rps = await closedLoop(client, r.path);
+    if (baseline === 0) baseline = rps;
+    rows.push({
+      route: r.name,
+      [`p50_ms@${RPS}rps`]: lat.p50,
+      [`p99_ms@${RPS}rps`]: lat.p99,
+      [`max_req_per_s(${CONCURRENCY} clients)`]: rps,
+      share_of_baseline: `${((100 * rps) / baseline).toFixed(0)}%`,
+    });
+  }
+  console.log(
+    `\nserving on the local stack: ${ITEMS} items, ${USERS * EVENTS_PER_USER} events, ${SECONDS} s per route\n`,
+  );
+  console.log(table(rows));
+  console.log("\ntargets: p99 < 25 ms at 200 requests/s; throughput >= 30% of the baseline route's");
+} finally {
+  await stack.stop();
+}

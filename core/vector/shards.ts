@@ -1,0 +1,132 @@
+import { indexObjectName, type IndexSpec } from "./indexes";
+import { closerFirst } from "./exact";
+import { paddedDims } from "./kernel";
+import { validateQuery, validateRecords } from "./memory-index";
+import type { Match, Metric, MutationResult, QueryOptions, QueryResult, VectorIndex, VectorRecord } from "./types";
+
+/**
+ * A tenant index as N shard objects. The shard of a vector is a stable hash of its id, so
+ * writes, reads and deletes go to one shard each, while a query asks every shard for its own
+ * top k in parallel and keeps the best k of those (exactly the global top k when each shard is
+ * exact, since a global top-k row is in its shard's top k). The shard count is part of the
+ * index (`IndexSpec.shards`), fixed when it is created: re-sharding would move rows between
+ * objects, and no index needs it before release.
+ */
+
+/** What a shard object answers (the Durable Object's RPC methods, structurally). */
+export type ShardConfig = { dimensions: number; metric: Metric };
+export interface ShardClient {
+  write(config: ShardConfig, records: VectorRecord[], mode: "insert" | "upsert"): Promise<string[]>;
+  delete(config: ShardConfig, ids: string[]): Promise<string[]>;
+  get(config: ShardConfig, ids: string[]): Promise<VectorRecord[]>;
+  query(config: ShardConfig, vector: number[] | Float32Array, options: QueryOptions): Promise<Match[]>;
+  count(config: ShardConfig): Promise<number>;
+}
+
+/**
+ * Resident memory one shard object may hold. Workers give an isolate 128 MB, and objects of
+ * one class may share an isolate: at 24 MiB, four full shards and the runtime fit in one.
+ */
+export const SHARD_BUDGET_BYTES = 24 * 1024 * 1024;
+
+/**
+ * Resident bytes per row: the padded float32 row, its norm, IVF membership (12), query
+ * scratch (8) and about 200 bytes of JS for the id, its map entry and the per-row arrays
+ * (bench/vector measures the real figure).
+ */
+export const bytesPerRow = (dimensions: number) => paddedDims(dimensions) * 4 + 4 + 12 + 8 + 200;
+
+/** The most rows a shard accepts: 128-d, 34,192 (so 32 shards hold 1M with room for hash skew). */
+export const shardMaxRows = (dimensions: number) => Math.floor(SHARD_BUDGET_BYTES / bytesPerRow(dimensions));
+
+export const shardCount = (spec: IndexSpec) => spec.shards ?? 1;
+
+/** The Durable Object name of shard `shard` of a tenant's index. */
+export const shardObjectName = (spec: IndexSpec, tenantId: string, shard: number) =>
+  `${indexObjectName(spec, tenantId)}:s${shard}`;
+
+/** FNV-1a of the id's UTF-16 code units: stable across runtimes and releases. */
+export function shardOf(id: string, shards: number): number {
+  if (shards <= 1) return 0;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % shards;
+}
+
+/** `VectorIndex` over the shard objects of one tenant index. */
+export class ShardedIndex implements VectorIndex {
+  private readonly shards: ShardClient[];
+  protected readonly config: ShardConfig;
+
+  constructor(spec: IndexSpec, tenantId: string, open: (objectName: string) => ShardClient) {
+    this.config = { dimensions: spec.dimensions, metric: spec.metric };
+    this.shards = Array.from({ length: shardCount(spec) }, (_, s) => open(shardObjectName(spec, tenantId, s)));
+  }
+
+  private group<T>(items: T[], id: (item: T) => string): Map<number, T[]> {
+    const groups = new Map<number, T[]>();
+    for (const item of items) {
+      const s = shardOf(id(item), this.shards.length);
+      const g = groups.get(s);
+      if (g) g.push(item);
+      else groups.set(s, [item]);
+    }
+    return groups;
+  }
+
+  /** Ids that `done` holds, once each, in request order. */
+  private inOrder(ids: string[], done: Set<string>): MutationResult {
+    const seen = new Set<string>();
+    const out = ids.filter((id) => done.has(id) && !seen.has(id) && seen.add(id));
+    return { mutationId: crypto.randomUUID(), count: out.length, ids: out };
+  }
+
+  async query(vector: number[] | Float32Array, options: QueryOptions = {}): Promise<QueryResult> {
+    const k = validateQuery(vector, this.config.dimensions, options);
+    const perShard = await Promise.all(this.shards.map((s) => s.query(this.config, vector, options)));
+    if (perShard.length === 1) return { matches: perShard[0]!, count: perShard[0]!.length };
+    const cmp = closerFirst(this.config.metric);
+    const matches = perShard
+      .flat()
+      .sort((a, b) => cmp(a.score, b.score))
+      .slice(0, k);
+    return { matches, count: matches.length };
+  }
+
+  private async write(records: VectorRecord[], mode: "insert" | "upsert"): Promise<MutationResult> {
+    // The whole batch is checked here, so no shard writes part of a batch another refuses.
+    validateRecords(records, this.config.dimensions);
+    const groups = [...this.group(records, (r) => r.id)];
+    const written = await Promise.all(groups.map(([s, g]) => this.shards[s]!.write(this.config, g, mode)));
+    return this.inOrder(
+      records.map((r) => r.id),
+      new Set(written.flat()),
+    );
+  }
+
+  insert(vectors: VectorRecord[]): Promise<MutationResult> {
+    return this.write(vectors, "insert");
+  }
+
+  upsert(vectors: VectorRecord[]): Promise<MutationResult> {
+    return this.write(vectors, "upsert");
+  }
+
+  async getByIds(ids: string[]): Promise<VectorRecord[]> {
+    const groups = [...this.group(ids, (id) => id)];
+    const found = (await Promise.all(groups.map(([s, g]) => this.shards[s]!.get(this.config, g)))).flat();
+    const byId = new Map(found.map((r) => [r.id, r]));
+    return ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
+  }
+
+  async deleteByIds(ids: string[]): Promise<MutationResult> {
+    const groups = [...this.group(ids, (id) => id)];
+    const removed = await Promise.all(groups.map(([s, g]) => this.shards[s]!.delete(this.config, g)));
+    return this.inOrder(ids, new Set(removed.flat()));
+  }
+
+  async describe(): Promise<{ dimensions: number; metric: Metric; vectorCount: number }> {
+    const counts = await Promise.all(this.shards.map((s) => s.count(this.config)));
+    return { ...this.config, vectorCount: counts.reduce((a, b) => a + b, 0) };
+  }
+}
