@@ -48,6 +48,9 @@ export default defineConfig(async () => {
     DATA_BUCKET_NAME: "edge-ml-data",
     DEAD_LETTER_QUEUE_NAME: "edge-ml-ingest-dlq",
     INGEST_RETRY_BASE_SECONDS: "0",
+    VECTOR_BACKEND: "local",
+    TEXT_ENCODER_BACKEND: "local",
+    TEXT_ENCODER_MODEL: "@cf/baai/bge-small-en-v1.5",
   };
   return {
     test: {

@@ -3,10 +3,10 @@ import { describe, expect, it } from "vitest";
 import { MemoryIndex } from "@edge-ml/core/vector/memory-index";
 import type { VectorIndex } from "@edge-ml/core/vector/types";
 import { TEXT_INDEX, type IndexSpec } from "@edge-ml/core/vector/indexes";
-import { LocalTextEncoder, textEncoderFor, WorkersAiTextEncoder } from "../src/lib/text/encoder";
-import { vectorIndexFor } from "../src/lib/vector/index-for";
-import { LocalVectorIndex } from "../src/lib/vector/local-index";
-import { VectorizeTenantIndex } from "../src/lib/vector/vectorize-index";
+import { LocalTextEncoder, textEncoderFor, WorkersAiTextEncoder } from "../../shared/text/encoder";
+import { vectorIndexFor } from "../../shared/vector/index-for";
+import { LocalVectorIndex } from "../../shared/vector/local-index";
+import { VectorizeTenantIndex } from "../../shared/vector/vectorize-index";
 
 /**
  * Vectorize and Workers AI cannot run here. Their adapters are tested against in-memory

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import { TEXT_INDEX } from "@edge-ml/core/vector/indexes";
-import { LocalVectorIndex } from "../src/lib/vector/local-index";
+import { LocalVectorIndex } from "../../shared/vector/local-index";
 import { call, seedTenant, type SeededTenant } from "./helpers";
 import { count, waitFor } from "./ingest-helpers";
 

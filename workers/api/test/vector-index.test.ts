@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { shardObjectName } from "@edge-ml/core/vector/shards";
 import type { Metric, VectorRecord } from "@edge-ml/core/vector/types";
-import { LocalVectorIndex } from "../src/lib/vector/local-index";
+import { LocalVectorIndex } from "../../shared/vector/local-index";
 
 /** Deterministic pseudo-random vectors (xorshift), so failures reproduce. */
 function vectors(n: number, dims: number, seed = 7): number[][] {

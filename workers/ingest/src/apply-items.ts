@@ -1,6 +1,6 @@
 import type { IngestMessage } from "@edge-ml/core/ingest/rows";
-import { TEXT_INDEX, vectorIdFor } from "@edge-ml/core/vector/indexes";
-import { ShardedIndex, type ShardClient } from "@edge-ml/core/vector/shards";
+import { vectorIdFor } from "@edge-ml/core/vector/indexes";
+import { textSpace } from "../../shared/text-space";
 import { applyOnce } from "./apply-once";
 import { itemText } from "@edge-ml/core/text/item-text";
 
@@ -56,14 +56,9 @@ export async function embedItems(env: IngestEnv, tenantId: string, ids: string[]
     .bind(tenantId, JSON.stringify(ids))
     .all<StoredItem>();
   if (results.length === 0) return;
-  const encoder = env.TEXT_ENCODER.get(env.TEXT_ENCODER.idFromName(tenantId));
-  const { vectors } = await encoder.learnAndEncode(
+  const { encoder, index } = textSpace(env, tenantId);
+  const vectors = await encoder.embedDocuments(
     results.map((r) => ({ id: r.item_id, text: itemText({ ...r, tags: JSON.parse(r.tags) as string[] }) })),
-  );
-  const index = new ShardedIndex(
-    TEXT_INDEX,
-    tenantId,
-    (name) => env.VECTOR_INDEX.get(env.VECTOR_INDEX.idFromName(name)) as unknown as ShardClient,
   );
   const records = await Promise.all(
     results.map(async (r, i) => ({

@@ -1,8 +1,7 @@
 import { DEFAULT_WEIGHTS, type Weights } from "@edge-ml/core/ranking/weights";
-import { TEXT_INDEX, type IndexSpec } from "@edge-ml/core/vector/indexes";
 import type { VectorIndex } from "@edge-ml/core/vector/types";
-import { textEncoderFor, type TextEncoder } from "../../lib/text/encoder";
-import { vectorIndexFor } from "../../lib/vector/index-for";
+import type { TextEncoder } from "../../../../shared/text/encoder";
+import { textSpace } from "../../../../shared/text-space";
 
 /** What one tenant's ranking needs, built once per request from the configuration. */
 export type ServingContext = {
@@ -17,13 +16,12 @@ export type ServingContext = {
 };
 
 export function servingContext(env: ApiEnv, tenantId: string, weights: Weights = DEFAULT_WEIGHTS): ServingContext {
-  const encoder = textEncoderFor(env, tenantId);
-  const spec: IndexSpec = { ...TEXT_INDEX, dimensions: encoder.dimensions };
+  const { encoder, index } = textSpace(env, tenantId);
   return {
     db: env.DB,
     tenantId,
     encoder,
-    textIndex: vectorIndexFor(env, tenantId, spec),
+    textIndex: index,
     weights,
     nowMs: scoringClock(Date.now()),
   };

@@ -1,12 +1,23 @@
 import { localEncoderVersion, LOCAL_ENCODER_DIMENSIONS } from "@edge-ml/core/text/hashed-encoder";
-import type { TextEncoderObject } from "../../../../ingest/src/text-encoder";
+import type { TextEncoderObject } from "../../ingest/src/text-encoder";
 
 /** Turns texts into vectors of the text index's size; `version` names the encoder honestly. */
 export interface TextEncoder {
   readonly version: string;
   readonly dimensions: number;
+  /** Queries and ad-hoc texts: nothing is learned from them. */
   encode(texts: string[]): Promise<number[][]>;
+  /** Catalogue items, as they are ingested: an encoder that learns from the catalogue does so here. */
+  embedDocuments(docs: { id: string; text: string }[]): Promise<number[][]>;
 }
+
+/** What choosing a text encoder needs; both the api and the ingest worker bind it. */
+export type TextBackendEnv = {
+  TEXT_ENCODER_BACKEND: string;
+  TEXT_ENCODER_MODEL: string;
+  TEXT_ENCODER: DurableObjectNamespace | DurableObjectNamespace<TextEncoderObject>;
+  AI: Ai;
+};
 
 /** The local stand-in: the tenant's hashed n-gram encoder (its IDF learned from its catalogue). */
 export class LocalTextEncoder implements TextEncoder {
@@ -14,14 +25,23 @@ export class LocalTextEncoder implements TextEncoder {
   readonly dimensions = LOCAL_ENCODER_DIMENSIONS;
 
   constructor(
-    private readonly binding: DurableObjectNamespace,
+    private readonly binding: DurableObjectNamespace | DurableObjectNamespace<TextEncoderObject>,
     private readonly tenantId: string,
   ) {}
 
-  async encode(texts: string[]): Promise<number[][]> {
+  private stub() {
     // `wrangler types` cannot see a class of another script: the binding is typed here.
     const ns = this.binding as unknown as DurableObjectNamespace<TextEncoderObject>;
-    return (await ns.get(ns.idFromName(this.tenantId)).encode(texts)).vectors;
+    return ns.get(ns.idFromName(this.tenantId));
+  }
+
+  async encode(texts: string[]): Promise<number[][]> {
+    return (await this.stub().encode(texts)).vectors;
+  }
+
+  /** Counts each new item once in the tenant's IDF, then encodes. */
+  async embedDocuments(docs: { id: string; text: string }[]): Promise<number[][]> {
+    return (await this.stub().learnAndEncode(docs)).vectors;
   }
 }
 
@@ -63,10 +83,15 @@ export class WorkersAiTextEncoder implements TextEncoder {
     }
     return out;
   }
+
+  /** A pretrained model learns nothing from the catalogue. */
+  embedDocuments(docs: { id: string; text: string }[]): Promise<number[][]> {
+    return this.encode(docs.map((d) => d.text));
+  }
 }
 
 /** The encoder the configuration names (`TEXT_ENCODER_BACKEND`). */
-export function textEncoderFor(env: ApiEnv, tenantId: string): TextEncoder {
+export function textEncoderFor(env: TextBackendEnv, tenantId: string): TextEncoder {
   if (env.TEXT_ENCODER_BACKEND === "workers-ai") return new WorkersAiTextEncoder(env.AI, env.TEXT_ENCODER_MODEL);
   if (env.TEXT_ENCODER_BACKEND !== "local") {
     throw new Error(`TEXT_ENCODER_BACKEND must be "local" or "workers-ai", not "${env.TEXT_ENCODER_BACKEND}"`);

@@ -1,14 +1,23 @@
 import type { IndexSpec } from "@edge-ml/core/vector/indexes";
 import type { VectorIndex } from "@edge-ml/core/vector/types";
+import type { VectorIndexObject } from "../../ingest/src/vector-index";
 import { LocalVectorIndex } from "./local-index";
 import { VectorizeTenantIndex } from "./vectorize-index";
+
+/** What choosing a vector backend needs; both the api and the ingest worker bind it. */
+export type VectorBackendEnv = {
+  VECTOR_BACKEND: string;
+  // The api sees the ingest worker's class untyped; the ingest worker sees it typed.
+  VECTOR_INDEX: DurableObjectNamespace | DurableObjectNamespace<VectorIndexObject>;
+  VECTORIZE_TEXT: VectorizeIndex;
+};
 
 /**
  * The tenant's vector index `spec`, from the backend the configuration names
  * (`VECTOR_BACKEND`): the project's Durable Object index locally, Vectorize in production.
  * Callers see one interface and never know which.
  */
-export function vectorIndexFor(env: ApiEnv, tenantId: string, spec: IndexSpec): VectorIndex {
+export function vectorIndexFor(env: VectorBackendEnv, tenantId: string, spec: IndexSpec): VectorIndex {
   if (env.VECTOR_BACKEND === "vectorize") {
     const binding = vectorizeBinding(env, spec);
     // `wrangler types` names the binding VectorizeIndex (v1); indexes created today are v2 (`Vectorize`).
@@ -20,7 +29,7 @@ export function vectorIndexFor(env: ApiEnv, tenantId: string, spec: IndexSpec): 
   return new LocalVectorIndex(env.VECTOR_INDEX, tenantId, spec);
 }
 
-function vectorizeBinding(env: ApiEnv, spec: IndexSpec): VectorizeIndex {
+function vectorizeBinding(env: VectorBackendEnv, spec: IndexSpec): VectorizeIndex {
   if (spec.name === "text") return env.VECTORIZE_TEXT;
   throw new Error(`no Vectorize binding for the ${spec.name} index (add one to wrangler.toml)`);
 }
