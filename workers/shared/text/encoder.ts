@@ -16,7 +16,8 @@ export type TextBackendEnv = {
   TEXT_ENCODER_BACKEND: string;
   TEXT_ENCODER_MODEL: string;
   TEXT_ENCODER: DurableObjectNamespace | DurableObjectNamespace<TextEncoderObject>;
-  AI: Ai;
+  /** Bound in the api; in the ingest worker only once added for Workers AI (its wrangler.toml says why). */
+  AI?: Ai;
 };
 
 /** The local stand-in: the tenant's hashed n-gram encoder (its IDF learned from its catalogue). */
@@ -92,7 +93,10 @@ export class WorkersAiTextEncoder implements TextEncoder {
 
 /** The encoder the configuration names (`TEXT_ENCODER_BACKEND`). */
 export function textEncoderFor(env: TextBackendEnv, tenantId: string): TextEncoder {
-  if (env.TEXT_ENCODER_BACKEND === "workers-ai") return new WorkersAiTextEncoder(env.AI, env.TEXT_ENCODER_MODEL);
+  if (env.TEXT_ENCODER_BACKEND === "workers-ai") {
+    if (!env.AI) throw new Error('TEXT_ENCODER_BACKEND is "workers-ai" but this worker has no [ai] binding "AI"');
+    return new WorkersAiTextEncoder(env.AI, env.TEXT_ENCODER_MODEL);
+  }
   if (env.TEXT_ENCODER_BACKEND !== "local") {
     throw new Error(`TEXT_ENCODER_BACKEND must be "local" or "workers-ai", not "${env.TEXT_ENCODER_BACKEND}"`);
   }
