@@ -1,3 +1,4 @@
 export * from "./secrets";
 export * from "./passwords";
 export * from "./api-key-format";
+export * from "./signatures";
