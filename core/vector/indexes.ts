@@ -45,3 +45,18 @@ export async function vectorIdFor(itemId: string): Promise<string> {
   if (itemId.length <= LIMITS.maxIdLength) return itemId;
   return `~${(await sha256Hex(itemId)).slice(0, LIMITS.maxIdLength - 1)}`;
 }
+
+/**
+ * The index of one trained recommender version's item factors: its own objects, so a new
+ * version is written completely before a deploy switches serving to it, and the old one
+ * keeps serving until then. Dot product: ALS scores are inner products. Enough shards for
+ * the catalogue at the shard budget.
+ */
+export function modelIndexSpec(version: string, factors: number, items: number, rowsPerShard: number): IndexSpec {
+  return {
+    name: `model:${version}`,
+    dimensions: factors,
+    metric: "dot-product",
+    shards: Math.max(1, Math.ceil(items / rowsPerShard)),
+  };
+}

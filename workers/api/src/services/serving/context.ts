@@ -2,9 +2,11 @@ import { DEFAULT_WEIGHTS, type Weights } from "@edge-ml/core/ranking/weights";
 import type { VectorIndex } from "@edge-ml/core/vector/types";
 import type { TextEncoder } from "../../../../shared/text/encoder";
 import { textSpace } from "../../../../shared/text-space";
+import { productionRecommender, type TrainedRecommender } from "./trained-model";
 
 /** What one tenant's ranking needs, built once per request from the configuration. */
 export type ServingContext = {
+  env: ApiEnv;
   db: D1Database;
   tenantId: string;
   encoder: TextEncoder;
@@ -18,6 +20,7 @@ export type ServingContext = {
 export function servingContext(env: ApiEnv, tenantId: string, weights: Weights = DEFAULT_WEIGHTS): ServingContext {
   const { encoder, index } = textSpace(env, tenantId);
   return {
+    env,
     db: env.DB,
     tenantId,
     encoder,
@@ -38,10 +41,14 @@ export function scoringClock(nowMs: number): number {
 }
 
 /**
- * The version a ranking reports. Until a trained recommendation model is deployed, user
- * affinity comes from the user's recent items in the text encoder's space, and the version
- * says so.
+ * The version a ranking reports: the deployed recommender's, or, until one is deployed,
+ * one that says user affinity comes from the user's recent items in the text encoder's space.
  */
-export function servingModelVersion(ctx: ServingContext): string {
-  return `content-profile-v1+${ctx.encoder.version}`;
+export function servingModelVersion(ctx: ServingContext, model: TrainedRecommender | undefined): string {
+  return model?.version ?? `content-profile-v1+${ctx.encoder.version}`;
+}
+
+/** The tenant's deployed recommender, if any (cached per isolate, see trained-model.ts). */
+export function deployedRecommender(ctx: ServingContext): Promise<TrainedRecommender | undefined> {
+  return productionRecommender(ctx.db, ctx.env.DATA, ctx.tenantId);
 }

@@ -2,7 +2,7 @@ import { explanationSentence } from "@edge-ml/core/ranking/explain";
 import { blend } from "@edge-ml/core/ranking/blend";
 import { errors } from "@edge-ml/core/errors";
 import { itemFacts } from "./catalog-reads";
-import { servingModelVersion, type ServingContext } from "./context";
+import { deployedRecommender, servingModelVersion, type ServingContext } from "./context";
 import { recommendationRanking } from "./recommender";
 import { searchRanking } from "./search-ranking";
 
@@ -38,10 +38,15 @@ export async function explainRanking(
 ): Promise<RankingExplanation> {
   const facts = await itemFacts(ctx.db, ctx.tenantId, [productId]);
   if (!facts.has(productId)) throw errors.notFound("Product");
-  const modelVersion = servingModelVersion(ctx);
+  const model = await deployedRecommender(ctx);
+  const modelVersion = servingModelVersion(ctx, model);
   const base = { product_id: productId, query: query ?? null, user_id: userId ?? null, model_version: modelVersion };
   if (query !== undefined) {
-    const { ranked } = await searchRanking(ctx, query, { ...(userId ? { userId } : {}), include: productId });
+    const { ranked } = await searchRanking(ctx, query, {
+      ...(userId ? { userId } : {}),
+      include: productId,
+      model,
+    });
     const hit = ranked.find((r) => r.id === productId)!;
     return {
       ...base,
@@ -53,7 +58,7 @@ export async function explainRanking(
     };
   }
   if (userId === undefined) throw errors.validation("query or user_id is required", "query");
-  const { ranked, removed, personalized } = await recommendationRanking(ctx, userId, {}, productId);
+  const { ranked, removed, personalized } = await recommendationRanking(ctx, userId, {}, model, productId);
   const hit = ranked.find((r) => r.id === productId);
   if (hit) {
     return {

@@ -1,13 +1,14 @@
 import type { Signals } from "@edge-ml/core/ranking/blend";
 import { rankCandidates, type Scored } from "@edge-ml/core/ranking/rank";
-import { freshnessSignal, popularitySignal, similaritySignal } from "@edge-ml/core/ranking/signals";
-import { cosine, excludedItems, seedItems, type HistoryEvent } from "@edge-ml/core/recommend/profile";
+import { freshnessSignal, popularitySignal } from "@edge-ml/core/ranking/signals";
+import { excludedItems, seedItems, type HistoryEvent } from "@edge-ml/core/recommend/profile";
 import type { RecommendationFiltersInput } from "@edge-ml/core/schemas";
 import type { MetadataFilter } from "@edge-ml/core/vector/types";
 import { itemFacts, popularHead, popularInCategories, popularityOf, type ItemFacts } from "./catalog-reads";
 import type { ServingContext } from "./context";
 import { nearestItems, vectorsOf } from "./item-vectors";
-import { userSignal } from "./user-signal";
+import { userAffinity } from "./affinity";
+import type { TrainedRecommender } from "./trained-model";
 
 /** Candidates from the user's vector, from each recent item's neighbours, from popularity. */
 export const PROFILE_CANDIDATES = 100;
@@ -35,7 +36,8 @@ export type RecommendationRanking = {
 
 /**
  * The one recommender behind /recommend, /api/v1/recommendations and
- * /internal/ml/recommendations. Candidates: the items nearest the user's vector, the
+ * /internal/ml/recommendations. Candidates: the items nearest the user's vector (from the
+ * deployed model, or from their recent items' text vectors before one exists), the
  * neighbours of the items they last showed interest in, and the tenant's most popular
  * items (all a cold user gets). Then the category filter, removal of what they bought or
  * disliked and of `exclude_ids`, and the blend of affinity, popularity and freshness.
@@ -46,33 +48,33 @@ export async function recommendationRanking(
   ctx: ServingContext,
   userId: string,
   filters: RecommendationFiltersInput = {},
+  model: TrainedRecommender | undefined,
   include?: string,
   knownHistory?: HistoryEvent[],
 ): Promise<RecommendationRanking> {
   const categories = filters.categories;
   const filter: MetadataFilter | undefined = categories ? { category: { $in: categories } } : undefined;
-  const [user, head] = await Promise.all([userSignal(ctx, userId, knownHistory), popularHead(ctx.db, ctx.tenantId)]);
-  const { history, profile } = user;
+  const [user, head] = await Promise.all([
+    userAffinity(ctx, userId, model, knownHistory),
+    popularHead(ctx.db, ctx.tenantId),
+  ]);
+  const { history, personalized } = user;
   const seeds = seedItems(history, NEIGHBOUR_SEEDS);
   const seedVectors = seeds.length ? await vectorsOf(ctx.textIndex, seeds) : new Map<string, number[]>();
-  const [fromProfile, fromSeeds, popular] = await Promise.all([
-    profile ? nearestItems(ctx.textIndex, profile, PROFILE_CANDIDATES, filter) : [],
+  const [fromUser, fromSeeds, popular] = await Promise.all([
+    user.nearest(PROFILE_CANDIDATES, filter),
     Promise.all([...seedVectors.values()].map((v) => nearestItems(ctx.textIndex, v, NEIGHBOURS_PER_SEED + 1, filter))),
     categories
       ? popularInCategories(ctx.db, ctx.tenantId, categories, POPULAR_CANDIDATES)
       : head.items.slice(0, POPULAR_CANDIDATES).map((p) => p.itemId),
   ]);
-  const ids = new Set<string>([
-    ...fromProfile.map((n) => n.itemId),
-    ...fromSeeds.flat().map((n) => n.itemId),
-    ...popular,
-  ]);
+  const ids = new Set<string>([...fromUser.map((n) => n.itemId), ...fromSeeds.flat().map((n) => n.itemId), ...popular]);
   if (include !== undefined) ids.add(include);
   const candidates = [...ids];
-  const [facts, popularity, vectors] = await Promise.all([
+  const [facts, popularity, affinity] = await Promise.all([
     itemFacts(ctx.db, ctx.tenantId, candidates),
     popularityOf(ctx.db, ctx.tenantId, candidates),
-    profile ? vectorsOf(ctx.textIndex, candidates) : new Map<string, number[]>(),
+    user.score(candidates),
   ]);
   const bought = new Set(history.filter((e) => e.type === "purchase").map((e) => e.itemId));
   const unwanted = excludedItems(history);
@@ -83,14 +85,13 @@ export async function recommendationRanking(
     const f = facts.get(id);
     if (!f) continue;
     if (categories && !(f.category !== null && categories.includes(f.category))) continue;
-    const v = vectors.get(id);
-    const cos = profile && v ? cosine(profile, v) : undefined;
+    const a = affinity.get(id);
     const candidate: RecCandidate = {
       id,
       facts: f,
-      distance: cos === undefined ? null : 1 - cos,
+      distance: personalized ? (a?.distance ?? null) : null,
       signals: {
-        ...(profile ? { cf: similaritySignal(cos) } : {}),
+        ...(personalized ? { cf: a?.cf ?? 0 } : {}),
         popularity: popularitySignal(popularity.get(id), head.maxScore, ctx.nowMs),
         freshness: freshnessSignal(f.createdAt, ctx.nowMs),
       },
@@ -105,6 +106,6 @@ export async function recommendationRanking(
     if (why) removed.push({ ...candidate, excluded: why });
     else kept.push(candidate);
   }
-  const present = { search: false, cf: profile !== undefined };
-  return { ranked: rankCandidates(kept, ctx.weights, present), removed, personalized: present.cf };
+  const present = { search: false, cf: personalized };
+  return { ranked: rankCandidates(kept, ctx.weights, present), removed, personalized };
 }

@@ -14,7 +14,8 @@ import { ftsMatchExpression } from "@edge-ml/core/text/fts-query";
 import { itemFacts, keywordMatches, popularHead, popularityOf, type ItemFacts } from "./catalog-reads";
 import type { ServingContext } from "./context";
 import { nearestItems, vectorsOf } from "./item-vectors";
-import { userSignal } from "./user-signal";
+import { userAffinity } from "./affinity";
+import type { TrainedRecommender } from "./trained-model";
 
 /** Nearest items to the query's vector that join the keyword matches as candidates. */
 export const VECTOR_CANDIDATES = 50;
@@ -39,12 +40,12 @@ export type SearchRanking = { ranked: Scored<SearchCandidate>[]; personalized: b
 export async function searchRanking(
   ctx: ServingContext,
   query: string,
-  opts: { userId?: string; include?: string } = {},
+  opts: { userId?: string; include?: string; model?: TrainedRecommender } = {},
 ): Promise<SearchRanking> {
   const [[queryVector], keyword, user] = await Promise.all([
     ctx.encoder.encode([query]),
     keywordMatches(ctx.db, ctx.tenantId, query),
-    opts.userId ? userSignal(ctx, opts.userId) : undefined,
+    opts.userId ? userAffinity(ctx, opts.userId, opts.model) : undefined,
   ]);
   const nearest = await nearestItems(ctx.textIndex, queryVector!, VECTOR_CANDIDATES);
   const ids = new Set([...keyword.keys(), ...nearest.map((n) => n.itemId)]);
@@ -56,17 +57,17 @@ export async function searchRanking(
     }
   }
   const candidates = [...ids];
-  const [facts, popularity, head, vectors] = await Promise.all([
+  const [facts, popularity, head, vectors, affinity] = await Promise.all([
     itemFacts(ctx.db, ctx.tenantId, candidates),
     popularityOf(ctx.db, ctx.tenantId, candidates),
     popularHead(ctx.db, ctx.tenantId),
     vectorsOf(ctx.textIndex, candidates),
+    user?.personalized ? user.score(candidates) : undefined,
   ]);
   // The best BM25 of the query's keyword matches sets the keyword scale. An included item
   // cannot move it: it is among the top matches, or scores below all of them.
   const best = keyword.size > 0 ? Math.min(...keyword.values()) : undefined;
   const queryWords = new Set(tokenize(query));
-  const profile = user?.profile;
   const scored: SearchCandidate[] = [];
   for (const id of candidates) {
     const f = facts.get(id);
@@ -85,13 +86,13 @@ export async function searchRanking(
       keyword: keyword.has(id),
       signals: {
         search: searchSignal(relevance),
-        ...(profile ? { cf: v ? similaritySignal(cosine(profile, v)) : 0 } : {}),
+        ...(affinity ? { cf: affinity.get(id)?.cf ?? 0 } : {}),
         popularity: popularitySignal(popularity.get(id), head.maxScore, ctx.nowMs),
         freshness: freshnessSignal(f.createdAt, ctx.nowMs),
       },
     });
   }
-  const present = { search: true, cf: profile !== undefined };
+  const present = { search: true, cf: affinity !== undefined };
   return { ranked: rankCandidates(scored, ctx.weights, present), personalized: present.cf };
 }
 

@@ -2,7 +2,7 @@ import { errors } from "@edge-ml/core/errors";
 import { explanationSentence } from "@edge-ml/core/ranking/explain";
 import { MAX_RESULTS, type RecommendationFiltersInput } from "@edge-ml/core/schemas";
 import { recentHistory } from "./catalog-reads";
-import { servingModelVersion, type ServingContext } from "./context";
+import { deployedRecommender, servingModelVersion, type ServingContext } from "./context";
 import {
   cachedRecommendations,
   cacheKey,
@@ -32,7 +32,8 @@ export async function serveRecommendations(
   requestedVersion?: string,
 ): Promise<ServedRecommendations> {
   const started = performance.now();
-  const modelVersion = servingModelVersion(ctx);
+  const model = await deployedRecommender(ctx);
+  const modelVersion = servingModelVersion(ctx, model);
   if (requestedVersion !== undefined && requestedVersion !== modelVersion) {
     throw errors.validation(
       `model_version ${requestedVersion} is not served; the serving version is ${modelVersion}`,
@@ -45,7 +46,7 @@ export async function serveRecommendations(
   let items = cachedRecommendations(key, stamp);
   const cacheHit = items !== undefined;
   if (!items) {
-    const { ranked } = await recommendationRanking(ctx, userId, filters, undefined, history);
+    const { ranked } = await recommendationRanking(ctx, userId, filters, model, undefined, history);
     items = ranked.slice(0, MAX_RESULTS).map((r) => ({
       itemId: r.id,
       score: r.score,

@@ -1,0 +1,48 @@
+import { vectorIdFor } from "@edge-ml/core/vector/indexes";
+import { vectorIndexFor } from "../../../../shared/vector/index-for";
+import { manifestSpec, readManifest } from "./trained-model";
+
+/** Rows per upsert (Vectorize's batch limit from a Worker). */
+const BATCH = 1000;
+
+/**
+ * Writes a trained recommender's item factors into its own index (one per version), with
+ * each item's category for filters. Runs before a deploy switches serving to the version,
+ * so serving never meets a half-written index; safe to repeat (upserts by id). Returns the
+ * number of items written.
+ */
+export async function publishItemFactors(
+  env: ApiEnv,
+  tenantId: string,
+  version: string,
+  prefix: string,
+): Promise<number> {
+  const manifest = await readManifest(env.DATA, prefix);
+  const obj = await env.DATA.get(`${prefix}/item_factors.f32`);
+  if (!obj) throw new Error(`model artifact ${prefix}/item_factors.f32 is missing`);
+  const factors = new Float32Array(await obj.arrayBuffer());
+  const k = manifest.factors;
+  if (factors.length !== manifest.items.length * k) throw new Error(`${prefix}/item_factors.f32 has the wrong size`);
+  const index = vectorIndexFor(env, tenantId, manifestSpec(version, manifest));
+  for (let start = 0; start < manifest.items.length; start += BATCH) {
+    const ids = manifest.items.slice(start, start + BATCH);
+    const { results } = await env.DB.prepare(
+      `SELECT item_id, category FROM items WHERE tenant_id = ?1 AND item_id IN (SELECT value FROM json_each(?2))`,
+    )
+      .bind(tenantId, JSON.stringify(ids))
+      .all<{ item_id: string; category: string | null }>();
+    const category = new Map(results.map((r) => [r.item_id, r.category]));
+    const records = await Promise.all(
+      ids.map(async (itemId, i) => {
+        const c = category.get(itemId);
+        return {
+          id: await vectorIdFor(itemId),
+          values: factors.subarray((start + i) * k, (start + i + 1) * k),
+          metadata: { item_id: itemId, model_version: version, ...(c ? { category: c } : {}) },
+        };
+      }),
+    );
+    await index.upsert(records);
+  }
+  return manifest.items.length;
+}

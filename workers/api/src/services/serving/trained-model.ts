@@ -1,0 +1,97 @@
+import type { FoldInModel } from "@edge-ml/core/ml/fold-in";
+import { modelIndexSpec, type IndexSpec } from "@edge-ml/core/vector/indexes";
+import { shardMaxRows } from "@edge-ml/core/vector/shards";
+import { TtlCache } from "../../lib/ttl-cache";
+
+/**
+ * A deployed recommender as serving uses it: the version, the fold-in parameters and Gram
+ * matrix (artifacts `model.json` and `gram.f64`, docs/trainer-contract.md), and the index
+ * holding its item factors. Item factors themselves stay in the index: a catalogue's
+ * factors can outgrow an isolate, the k x k Gram never does.
+ */
+export type TrainedRecommender = {
+  version: string;
+  spec: IndexSpec;
+  foldIn: Pick<FoldInModel, "gram" | "params">;
+};
+
+export type ModelManifest = {
+  model_type: string;
+  factors: number;
+  regularization: number;
+  alpha: number;
+  items: string[];
+  params?: { frequencyScaling?: number };
+};
+
+/** How long an isolate trusts its idea of the production version: a deploy reaches every isolate within this. */
+export const ACTIVE_VERSION_TTL_MS = 5_000;
+const activeVersions = new TtlCache<string, Promise<{ version: string; prefix: string } | null>>(
+  1000,
+  ACTIVE_VERSION_TTL_MS,
+);
+/** Versions are immutable, so their artifacts are cached until evicted. */
+const loaded = new TtlCache<string, Promise<TrainedRecommender>>(32, 24 * 3600_000);
+
+export function manifestSpec(version: string, manifest: ModelManifest): IndexSpec {
+  return modelIndexSpec(version, manifest.factors, manifest.items.length, shardMaxRows(manifest.factors));
+}
+
+/**
+ * The tenant's production recommender, or undefined before one is deployed. One indexed D1
+ * read per tenant per 5 s per isolate; the artifacts once per version per isolate.
+ */
+export async function productionRecommender(
+  db: D1Database,
+  bucket: R2Bucket,
+  tenantId: string,
+): Promise<TrainedRecommender | undefined> {
+  let active = activeVersions.get(tenantId);
+  if (!active) {
+    active = db
+      .prepare(
+        `SELECT version, artifact_prefix AS prefix FROM model_versions
+         WHERE tenant_id = ?1 AND kind = 'recommender' AND is_production = 1`,
+      )
+      .bind(tenantId)
+      .first<{ version: string; prefix: string }>();
+    active.catch(() => activeVersions.delete(tenantId));
+    activeVersions.set(tenantId, active);
+  }
+  const row = await active;
+  if (!row) return undefined;
+  const key = `${tenantId}:${row.version}`;
+  let model = loaded.get(key);
+  if (!model) {
+    model = loadRecommender(bucket, row.version, row.prefix);
+    model.catch(() => loaded.delete(key));
+    loaded.set(key, model);
+  }
+  return model;
+}
+
+export async function readManifest(bucket: R2Bucket, prefix: string): Promise<ModelManifest> {
+  const obj = await bucket.get(`${prefix}/model.json`);
+  if (!obj) throw new Error(`model artifact ${prefix}/model.json is missing`);
+  return (await obj.json()) as ModelManifest;
+}
+
+async function loadRecommender(bucket: R2Bucket, version: string, prefix: string): Promise<TrainedRecommender> {
+  const [manifest, gramObj] = await Promise.all([readManifest(bucket, prefix), bucket.get(`${prefix}/gram.f64`)]);
+  if (!gramObj) throw new Error(`model artifact ${prefix}/gram.f64 is missing`);
+  const gram = new Float64Array(await gramObj.arrayBuffer());
+  if (gram.length !== manifest.factors * manifest.factors) throw new Error(`${prefix}/gram.f64 has the wrong size`);
+  return {
+    version,
+    spec: manifestSpec(version, manifest),
+    foldIn: {
+      gram,
+      params: {
+        factors: manifest.factors,
+        regularization: manifest.regularization,
+        alpha: manifest.alpha,
+        frequencyScaling: manifest.params?.frequencyScaling ?? 0,
+      },
+    },
+  };
+}
