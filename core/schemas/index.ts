@@ -8,3 +8,4 @@ export * from "./abuse";
 export * from "./ingest";
 export * from "./embeddings";
 export * from "./serving";
+export * from "./training";

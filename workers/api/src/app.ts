@@ -20,6 +20,9 @@ import { healthRouter } from "./routes/health/health.index";
 import { ingestRouter } from "./routes/ingest/ingest.index";
 import { tenantRouter } from "./routes/tenant/tenant.index";
 import { trainingDataRouter } from "./routes/training-data/training-data.index";
+import { trainingRouter } from "./routes/training/training.index";
+import { modelVersionsRouter } from "./routes/model-versions/model-versions.index";
+import { webhooksRouter } from "./routes/webhooks/webhooks.index";
 import { usageRouter } from "./routes/usage/usage.index";
 import { usersRouter } from "./routes/users/users.index";
 
@@ -37,6 +40,9 @@ const routers = [
   embeddingsRouter,
   deadLettersRouter,
   trainingDataRouter,
+  trainingRouter,
+  modelVersionsRouter,
+  webhooksRouter,
   usageRouter,
   abuseRouter,
 ];

@@ -127,7 +127,8 @@ describe("per-tenant limits", () => {
     expect(admitted).toBe(1000);
     expect429(await untilRefused(() => send(a.adminKey), 1000, startedAt), 1000);
     expect((await send(b.adminKey)).status).not.toBe(429);
-  });
+    // 1000 real recommendation requests: seconds on a loaded 2-core machine.
+  }, 60_000);
 
   it.each([
     ["/api/v1/predict", "POST", 100],

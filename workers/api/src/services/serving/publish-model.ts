@@ -1,6 +1,7 @@
 import { vectorIdFor } from "@edge-ml/core/vector/indexes";
 import { vectorIndexFor } from "../../../../shared/vector/index-for";
-import { manifestSpec, readManifest } from "./trained-model";
+import { ApiError } from "@edge-ml/core/errors";
+import { artifactKey, manifestSpec, MissingArtifactError, readManifest } from "./trained-model";
 
 /** Rows per upsert (Vectorize's batch limit from a Worker). */
 const BATCH = 1000;
@@ -17,12 +18,20 @@ export async function publishItemFactors(
   version: string,
   prefix: string,
 ): Promise<number> {
-  const manifest = await readManifest(env.DATA, prefix);
-  const obj = await env.DATA.get(`${prefix}/item_factors.f32`);
-  if (!obj) throw new Error(`model artifact ${prefix}/item_factors.f32 is missing`);
+  const refuse = (why: string) =>
+    new ApiError("conflict", `Version ${version} cannot be deployed: ${why}`, { field: "version", reason: why });
+  const manifest = await readManifest(env.DATA, prefix).catch((e: unknown) => {
+    throw e instanceof MissingArtifactError ? refuse(e.message) : e;
+  });
+  const [obj, gram] = await Promise.all([
+    env.DATA.get(artifactKey(prefix, "item_factors.f32")),
+    env.DATA.head(artifactKey(prefix, "gram.f64")),
+  ]);
+  if (!obj) throw refuse("its artifact item_factors.f32 is missing");
+  if (!gram) throw refuse("its artifact gram.f64 is missing");
   const factors = new Float32Array(await obj.arrayBuffer());
   const k = manifest.factors;
-  if (factors.length !== manifest.items.length * k) throw new Error(`${prefix}/item_factors.f32 has the wrong size`);
+  if (factors.length !== manifest.items.length * k) throw refuse("item_factors.f32 does not match model.json");
   const index = vectorIndexFor(env, tenantId, manifestSpec(version, manifest));
   for (let start = 0; start < manifest.items.length; start += BATCH) {
     const ids = manifest.items.slice(start, start + BATCH);

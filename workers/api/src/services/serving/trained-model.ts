@@ -33,6 +33,11 @@ const activeVersions = new TtlCache<string, Promise<{ version: string; prefix: s
 /** Versions are immutable, so their artifacts are cached until evicted. */
 const loaded = new TtlCache<string, Promise<TrainedRecommender>>(32, 24 * 3600_000);
 
+/** A deploy in this isolate is seen at once (others see it within ACTIVE_VERSION_TTL_MS). */
+export function forgetProductionVersion(tenantId: string): void {
+  activeVersions.delete(tenantId);
+}
+
 export function manifestSpec(version: string, manifest: ModelManifest): IndexSpec {
   return modelIndexSpec(version, manifest.factors, manifest.items.length, shardMaxRows(manifest.factors));
 }
@@ -70,17 +75,25 @@ export async function productionRecommender(
   return model;
 }
 
+/** `{prefix}/{name}`, whether or not the stored prefix ends with a slash. */
+export const artifactKey = (prefix: string, name: string) => `${prefix.replace(/\/+$/, "")}/${name}`;
+
+export class MissingArtifactError extends Error {}
+
 export async function readManifest(bucket: R2Bucket, prefix: string): Promise<ModelManifest> {
-  const obj = await bucket.get(`${prefix}/model.json`);
-  if (!obj) throw new Error(`model artifact ${prefix}/model.json is missing`);
+  const obj = await bucket.get(artifactKey(prefix, "model.json"));
+  if (!obj) throw new MissingArtifactError(`its artifact model.json is missing`);
   return (await obj.json()) as ModelManifest;
 }
 
 async function loadRecommender(bucket: R2Bucket, version: string, prefix: string): Promise<TrainedRecommender> {
-  const [manifest, gramObj] = await Promise.all([readManifest(bucket, prefix), bucket.get(`${prefix}/gram.f64`)]);
-  if (!gramObj) throw new Error(`model artifact ${prefix}/gram.f64 is missing`);
+  const [manifest, gramObj] = await Promise.all([
+    readManifest(bucket, prefix),
+    bucket.get(artifactKey(prefix, "gram.f64")),
+  ]);
+  if (!gramObj) throw new MissingArtifactError(`its artifact gram.f64 is missing`);
   const gram = new Float64Array(await gramObj.arrayBuffer());
-  if (gram.length !== manifest.factors * manifest.factors) throw new Error(`${prefix}/gram.f64 has the wrong size`);
+  if (gram.length !== manifest.factors * manifest.factors) throw new Error(`gram.f64 of ${version} has the wrong size`);
   return {
     version,
     spec: manifestSpec(version, manifest),
