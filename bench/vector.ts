@@ -11,12 +11,15 @@
  * shard count whose shards stay under shardMaxRows(128) (4 shards for 100k, 32 for 1M), one
  * MemoryIndex on its own WASM SIMD kernel per shard. Latency "serial" runs the shards one
  * after another in this thread (QPS is 1000 / mean serial ms); "fan-out" is the slowest shard
- * plus the merge, what parallel shard objects would see without the RPC. Ground truth is the
- * exact mode; recall@10 = |approx top 10 n exact top 10| / 10, averaged over the queries.
+ * plus the merge (ShardedIndex's mergeMatches), what parallel shard objects would see without
+ * the RPC. IVF rows sweep the lists probed per shard (a fraction of its lists, at least one).
+ * Ground truth is the exact mode; recall@10 = |approx top 10 n exact top 10| / 10, averaged
+ * over the queries.
  * usearch: connectivity 16, expansion_add 128, built with all cores, searched one query at a
  * time on one thread, expansion_search swept to find the recall the local index reaches.
  *
- * Run: npm run bench:vector   (BENCH_SIZES=100000,1000000 BENCH_QUERIES=1000)
+ * Run: npm run bench:vector   (BENCH_SIZES=100000,1000000 BENCH_QUERIES=1000; for a quick
+ * look at one case, BENCH_PROBES=0.01 and BENCH_EFS=... or BENCH_EFS= to skip usearch)
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,8 +29,7 @@ import vm from "node:vm";
 import usearch from "usearch";
 import { createKernel } from "../core/vector/kernel";
 import { MemoryIndex } from "../core/vector/memory-index";
-import { shardMaxRows, shardOf } from "../core/vector/shards";
-import { closerFirst } from "../core/vector/exact";
+import { mergeMatches, shardMaxRows, shardOf } from "../core/vector/shards";
 import type { Match } from "../core/vector/types";
 import { summarize, table } from "./lib/stats";
 
@@ -37,8 +39,10 @@ const DIMS = 128;
 const CLUSTERS = 1000;
 const K = 10;
 const SPREAD = Number(process.env.BENCH_SPREAD ?? 0.8);
-const PROBES = [0.01, 0.02, 0.03, 0.05, 0.08];
-const EFS = [10, 16, 24, 32, 48, 64, 96, 128, 192];
+const list = (v: string | undefined, d: number[]) => (v === undefined ? d : v.split(",").filter(Boolean).map(Number));
+/** Probed lists per shard as a fraction of its lists (at least one list: minProbes 1 here). */
+const PROBES = list(process.env.BENCH_PROBES, [0.0025, 0.005, 0.01, 0.02, 0.03, 0.05, 0.08]);
+const EFS = list(process.env.BENCH_EFS, [10, 16, 24, 32, 48, 64, 96, 128, 192]);
 
 v8.setFlagsFromString("--expose-gc");
 const gc = vm.runInNewContext("gc") as () => void;
@@ -116,21 +120,20 @@ function runLocal(shards: MemoryIndex[], queries: Float32Array, approximate: boo
   const serial: number[] = [];
   const fanout: number[] = [];
   const results: number[][] = [];
-  const cmp = closerFirst("cosine");
   for (let q = 0; q < QUERIES; q++) {
     const v = queries.subarray(q * DIMS, (q + 1) * DIMS);
     let sum = 0;
     let max = 0;
-    const all: Match[] = [];
+    const all: Match[][] = [];
     for (const s of shards) {
       const t = performance.now();
-      all.push(...s.query(v, { topK: K, approximate }));
+      all.push(s.query(v, { topK: K, approximate }));
       const dt = performance.now() - t;
       sum += dt;
       max = Math.max(max, dt);
     }
     const t = performance.now();
-    const top = all.sort((a, b) => cmp(a.score, b.score)).slice(0, K);
+    const top = mergeMatches(all, K, "cosine");
     const merge = performance.now() - t;
     serial.push(sum + merge);
     fanout.push(max + merge);
@@ -201,12 +204,22 @@ for (const n of SIZES) {
   const build = { build_s: ((local.loadMs + local.trainMs) / 1000).toFixed(1), "B/vector": perVector };
   row(n, "local", "exact", 1, exact.serial, exact.fanout, build);
   for (const f of PROBES) {
-    for (const s of local.shards) s.params.probeFraction = f;
+    for (const s of local.shards) Object.assign(s.params, { probeFraction: f, minProbes: 1 });
     const approx = runLocal(local.shards, queries, true);
     const r = recall(approx.results, exact.results);
-    row(n, "local", `ivf probes ${f * 100}%`, r, approx.serial, approx.fanout, build);
+    const probed = Math.ceil(f * local.shards[0]!.lists);
+    row(
+      n,
+      "local",
+      `ivf probes ${f * 100}% (${probed} of ${local.shards[0]!.lists})`,
+      r,
+      approx.serial,
+      approx.fanout,
+      build,
+    );
   }
 
+  if (EFS.length === 0) continue;
   const dir = mkdtempSync(path.join(tmpdir(), "bench-vector-"));
   const t0 = performance.now();
   const built = new usearch.Index(hnsw(64));

@@ -38,49 +38,99 @@ export function score(
 export const closerFirst = (metric: Metric) => (a: number, b: number) => (metric === "euclidean" ? a - b : b - a);
 
 /**
- * The k best of `n` candidates by `scoreOf`, best first, with a bounded binary heap whose
- * root is the worst kept (O(n log k)).
+ * The k best candidates seen, as a bounded binary heap in typed arrays whose root is the worst
+ * kept: O(n log k) and nothing allocated per candidate. Keys are "higher is better" (pass a
+ * distance negated); a candidate no better than the root is refused with one comparison, the
+ * common case once the heap is full. Ties keep the candidate offered first. Reused across
+ * queries (`reset`); NaN keys are refused.
  */
-export function topK(
-  n: number,
-  k: number,
-  scoreOf: (i: number) => number | undefined,
-  metric: Metric,
-): { index: number; score: number }[] {
-  const better = (a: number, b: number) => (metric === "euclidean" ? a < b : a > b);
-  const heap: { index: number; score: number }[] = [];
-  const worse = (i: number, j: number) => better(heap[j]!.score, heap[i]!.score);
-  const swap = (i: number, j: number) => ([heap[i], heap[j]] = [heap[j]!, heap[i]!]);
-  const up = (i: number) => {
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!worse(i, p)) break;
-      swap(i, p);
-      i = p;
+export class TopK {
+  private keys: Float64Array;
+  private items: Int32Array;
+  private k = 0;
+  size = 0;
+
+  constructor(capacity = 16) {
+    this.keys = new Float64Array(capacity);
+    this.items = new Int32Array(capacity);
+  }
+
+  /** Empties the heap and sets how many it keeps (growing its arrays if needed). */
+  reset(k: number): void {
+    if (k > this.keys.length) {
+      this.keys = new Float64Array(k);
+      this.items = new Int32Array(k);
     }
-  };
-  const down = (i: number) => {
+    this.k = k;
+    this.size = 0;
+  }
+
+  /** The worst key kept once full (a candidate must beat it), else -Infinity. */
+  get bar(): number {
+    return this.size < this.k ? -Infinity : this.keys[0]!;
+  }
+
+  push(item: number, key: number): void {
+    const keys = this.keys;
+    const items = this.items;
+    if (this.size < this.k) {
+      if (!(key === key)) return; // NaN
+      let i = this.size++;
+      while (i > 0) {
+        const p = (i - 1) >> 1;
+        if (keys[p]! <= key) break;
+        keys[i] = keys[p]!;
+        items[i] = items[p]!;
+        i = p;
+      }
+      keys[i] = key;
+      items[i] = item;
+      return;
+    }
+    if (!(key > keys[0]!)) return; // also refuses NaN, and k = 0
+    const n = this.size;
+    let i = 0;
     for (;;) {
       const l = 2 * i + 1;
+      if (l >= n) break;
       const r = l + 1;
-      let m = i;
-      if (l < heap.length && worse(l, m)) m = l;
-      if (r < heap.length && worse(r, m)) m = r;
-      if (m === i) return;
-      swap(i, m);
+      const m = r < n && keys[r]! < keys[l]! ? r : l;
+      if (keys[m]! >= key) break;
+      keys[i] = keys[m]!;
+      items[i] = items[m]!;
       i = m;
     }
-  };
-  for (let i = 0; i < n; i++) {
-    const s = scoreOf(i);
-    if (s === undefined || Number.isNaN(s)) continue;
-    if (heap.length < k) {
-      heap.push({ index: i, score: s });
-      up(heap.length - 1);
-    } else if (k > 0 && better(s, heap[0]!.score)) {
-      heap[0] = { index: i, score: s };
-      down(0);
-    }
+    keys[i] = key;
+    items[i] = item;
   }
-  return heap.sort((a, b) => closerFirst(metric)(a.score, b.score));
+
+  /**
+   * Empties the heap into `items` and `keys`, best first; returns how many. Equal keys come
+   * out in no particular order.
+   */
+  drain(items: Int32Array, keys: Float64Array): number {
+    const n = this.size;
+    for (let j = n - 1; j >= 0; j--) {
+      // Pop the root (the worst left) into the last free place.
+      items[j] = this.items[0]!;
+      keys[j] = this.keys[0]!;
+      const last = --this.size;
+      const key = this.keys[last]!;
+      const item = this.items[last]!;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= last) break;
+        const r = l + 1;
+        const m = r < last && this.keys[r]! < this.keys[l]! ? r : l;
+        if (this.keys[m]! >= key) break;
+        this.keys[i] = this.keys[m]!;
+        this.items[i] = this.items[m]!;
+        i = m;
+      }
+      this.keys[i] = key;
+      this.items[i] = item;
+    }
+    return n;
+  }
 }

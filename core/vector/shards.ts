@@ -1,5 +1,4 @@
 import { indexObjectName, type IndexSpec } from "./indexes";
-import { closerFirst } from "./exact";
 import { paddedDims } from "./kernel";
 import { validateQuery, validateRecords } from "./memory-index";
 import type { Match, Metric, MutationResult, QueryOptions, QueryResult, VectorIndex, VectorRecord } from "./types";
@@ -53,6 +52,33 @@ export function shardOf(id: string, shards: number): number {
   return (h >>> 0) % shards;
 }
 
+/**
+ * The best k of several shards' answers, each best first (as every shard returns them): a
+ * k-way merge, k steps over the list heads, no sort. Equal scores keep shard order, as a
+ * stable sort of the concatenation would.
+ */
+export function mergeMatches(lists: Match[][], k: number, metric: Metric): Match[] {
+  if (lists.length === 1) return lists[0]!.length > k ? lists[0]!.slice(0, k) : lists[0]!;
+  const heads = new Int32Array(lists.length);
+  const out: Match[] = [];
+  const lower = metric === "euclidean";
+  while (out.length < k) {
+    let best = -1;
+    let bestScore = 0;
+    for (let s = 0; s < lists.length; s++) {
+      const m = lists[s]![heads[s]!];
+      if (m === undefined) continue;
+      if (best < 0 || (lower ? m.score < bestScore : m.score > bestScore)) {
+        best = s;
+        bestScore = m.score;
+      }
+    }
+    if (best < 0) break;
+    out.push(lists[best]![heads[best]!++]!);
+  }
+  return out;
+}
+
 /** `VectorIndex` over the shard objects of one tenant index. */
 export class ShardedIndex implements VectorIndex {
   private readonly shards: ShardClient[];
@@ -84,12 +110,7 @@ export class ShardedIndex implements VectorIndex {
   async query(vector: number[] | Float32Array, options: QueryOptions = {}): Promise<QueryResult> {
     const k = validateQuery(vector, this.config.dimensions, options);
     const perShard = await Promise.all(this.shards.map((s) => s.query(this.config, vector, options)));
-    if (perShard.length === 1) return { matches: perShard[0]!, count: perShard[0]!.length };
-    const cmp = closerFirst(this.config.metric);
-    const matches = perShard
-      .flat()
-      .sort((a, b) => cmp(a.score, b.score))
-      .slice(0, k);
+    const matches = mergeMatches(perShard, k, this.config.metric);
     return { matches, count: matches.length };
   }
 
