@@ -30,16 +30,59 @@ async function bundleIngestWorker(): Promise<string> {
 }
 
 /**
- * Three projects:
+ * The trainer-dispatch worker, bundled the same way: the api's tests run it beside the api as
+ * the target of the api's service binding for /trainer/* (no queue consumers there, so the
+ * api's tests see their training and webhook messages untouched).
+ */
+async function bundleDispatchWorker(): Promise<string> {
+  const outfile = path.join(import.meta.dirname, "dist/test/trainer-dispatch.mjs");
+  await build({
+    entryPoints: [path.join(import.meta.dirname, "workers/trainer-dispatch/src/index.ts")],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    conditions: ["workerd", "worker", "browser"],
+    mainFields: ["module", "main"],
+    external: ["cloudflare:*", "node:*"],
+    outfile,
+    logLevel: "warning",
+  });
+  return outfile;
+}
+
+/**
+ * Outbound fetches of the dispatch tests: `https://webhook-receiver.test/<status>` answers with
+ * that status and records the request (GET /__received returns the records); anything else
+ * goes to the real network (so a closed port is really closed).
+ */
+const received: { url: string; headers: Record<string, string>; body: string }[] = [];
+async function webhookReceiver(request: Request): Promise<Response> {
+  const url = new URL(request.url);
+  if (url.hostname !== "webhook-receiver.test") return fetch(request);
+  if (url.pathname === "/__received") return Response.json(received.splice(0));
+  received.push({
+    url: request.url,
+    headers: Object.fromEntries([...(request.headers as unknown as Iterable<[string, string]>)]),
+    body: await request.text(),
+  });
+  return new Response("ok", { status: Number(url.pathname.slice(1)) || 200 });
+}
+
+/**
+ * Four projects:
  * - `workers`: tests inside workerd against the api worker (wrangler.toml) with the ingest
  *   worker running beside it as the queue consumer, sharing the real local D1, R2 and Queues;
  * - `ingest`: tests inside workerd against the ingest worker's own config (consumer faults,
  *   compaction, catalogue);
+ * - `dispatch`: tests inside workerd against the trainer-dispatch worker's config (trainer
+ *   hand-off, signed URLs and callbacks, heartbeat timeouts, webhook deliveries);
  * - `e2e`: Node tests that start the whole platform with `npm start` and call it over HTTP.
  */
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
   const ingestScript = await bundleIngestWorker();
+  const dispatchScript = await bundleDispatchWorker();
   // The sample catalogue (data/catalog) and synthetic shoppers, for the serving tests.
   const sample = sampleItems();
   const sampleData = { items: sample, events: sampleInteractions(sample, 120, 25) };
@@ -91,6 +134,29 @@ export default defineConfig(async () => {
                       "edge-ml-ingest-dlq": { maxBatchSize: 100, maxBatchTimeout: 0.2 },
                     },
                   },
+                  {
+                    name: "edge-ml-trainer-dispatch",
+                    modules: [{ type: "ESModule", path: dispatchScript }],
+                    compatibilityDate: "2026-10-01",
+                    bindings: {
+                      SERVICE_VERSION: "test",
+                      TRAINER_URL: "http://127.0.0.1:9",
+                      PUBLIC_URL: "https://api.edge-ml.test",
+                      TRAINER_SHARED_SECRET: "test-trainer-shared-secret-0123456789",
+                      HEARTBEAT_SECONDS: "30",
+                      DISPATCH_MAX_ATTEMPTS: "3",
+                      DISPATCH_RETRY_BASE_SECONDS: "0",
+                      QUEUED_TIMEOUT_SECONDS: "3600",
+                      SIGNED_URL_TTL_SECONDS: "21600",
+                      WEBHOOK_MAX_ATTEMPTS: "3",
+                      WEBHOOK_RETRY_BASE_SECONDS: "0",
+                      TRAINING_QUEUE_NAME: "edge-ml-training",
+                      WEBHOOK_QUEUE_NAME: "edge-ml-webhooks",
+                    },
+                    d1Databases: { DB: DB_ID },
+                    r2Buckets: { DATA: "edge-ml-data" },
+                    queueProducers: { TRAINING_QUEUE: "edge-ml-training", WEBHOOK_QUEUE: "edge-ml-webhooks" },
+                  },
                 ],
               },
             }),
@@ -111,7 +177,32 @@ export default defineConfig(async () => {
           ],
           test: {
             name: "ingest",
-            include: ["workers/ingest/test/**/*.test.ts", "workers/trainer-dispatch/test/**/*.test.ts"],
+            include: ["workers/ingest/test/**/*.test.ts"],
+            setupFiles: ["./workers/api/test/apply-migrations.ts"],
+          },
+        },
+        {
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: "./workers/trainer-dispatch/wrangler.toml" },
+              remoteBindings: false,
+              miniflare: {
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  TRAINER_SHARED_SECRET: "test-trainer-shared-secret-0123456789",
+                  // Nothing listens on port 9: the trainer is unreachable unless a test says otherwise.
+                  TRAINER_URL: "http://127.0.0.1:9",
+                  PUBLIC_URL: "https://api.edge-ml.test",
+                  DISPATCH_MAX_ATTEMPTS: "3",
+                },
+                // The one fake: a remote webhook receiver (a tenant's server), nothing of ours.
+                outboundService: webhookReceiver,
+              },
+            }),
+          ],
+          test: {
+            name: "dispatch",
+            include: ["workers/trainer-dispatch/test/**/*.test.ts"],
             setupFiles: ["./workers/api/test/apply-migrations.ts"],
           },
         },

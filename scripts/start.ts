@@ -5,16 +5,23 @@
  * 2. D1 migrations applied to the local database;
  * 3. on first run, a tenant with an admin user and an admin API key, printed once and
  *    saved to .edge-ml/credentials.json so a restart reuses them;
- * 4. the api, ingest and trainer-dispatch workers in one workerd (`wrangler dev --local`);
- * 5. waits for /health, loads the sample data (data/) on the first run, prints the URLs.
+ * 4. the trainer (trainer/, a Node process on TRAINER_PORT) and the api, ingest and
+ *    trainer-dispatch workers in one workerd (`wrangler dev --local`);
+ * 5. waits for /health, loads the sample data (data/) on the first run, prints the URLs;
+ * 6. on the first run, trains the first recommender on the sample data through the api,
+ *    printing its progress, and deploys it.
  *
  * Environment: PORT (default 8787), EDGE_ML_HOME (default .edge-ml), WRANGLER_LOG (warn),
- * WRANGLER_VARS ("NAME:value,..." overrides of [vars]), EDGE_ML_BOOTSTRAP_PLAN (pro),
- * EDGE_ML_SAMPLE_DATA ("0" skips the sample data).
+ * WRANGLER_VARS ("NAME:value,..." overrides of the api's [vars]), EDGE_ML_BOOTSTRAP_PLAN (pro),
+ * EDGE_ML_SAMPLE_DATA ("0" skips the sample data), EDGE_ML_TRAIN ("0" skips the first training),
+ * TRAINER_PORT (default PORT + 3). TRAINER_URL (with TRAINER_SHARED_SECRET) uses a trainer
+ * running elsewhere instead of starting one. The trainer-dispatch worker's other [vars]
+ * (HEARTBEAT_SECONDS, DISPATCH_MAX_ATTEMPTS, ...) can be overridden from the environment.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
+import { trainFirstModel } from "./lib/first-training";
 import { applyMigrations, createTenant, tenantExists, type TenantCredentials } from "./lib/bootstrap";
 import { credentialsFile, homeDir, stateDir } from "./lib/paths";
 import { sampleInteractions, sampleItems } from "./lib/sample-data";
@@ -72,6 +79,28 @@ step("applying D1 migrations to the local database");
 await applyMigrations(target);
 const { creds, fresh } = await ensureTenant(target);
 
+// The trainer: a local process unless TRAINER_URL names one elsewhere. The dispatch worker
+// reads TRAINER_URL, PUBLIC_URL and TRAINER_SHARED_SECRET from this environment
+// (workers/trainer-dispatch/wrangler.toml, [secrets]).
+const trainerPort = Number(process.env.TRAINER_PORT ?? port + 3);
+const externalTrainer = process.env.TRAINER_URL;
+const trainerSecret = process.env.TRAINER_SHARED_SECRET ?? randomBytes(32).toString("base64url");
+let trainer: ChildProcess | undefined;
+if (!externalTrainer) {
+  step(`starting the trainer on http://127.0.0.1:${trainerPort}`);
+  trainer = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "trainer/src/server.ts"], {
+    env: { ...process.env, TRAINER_PORT: String(trainerPort), TRAINER_SHARED_SECRET: trainerSecret },
+    stdio: "inherit",
+    detached: true,
+  });
+}
+const workerEnv = {
+  ...WRANGLER_ENV,
+  TRAINER_URL: externalTrainer ?? `http://127.0.0.1:${trainerPort}`,
+  TRAINER_SHARED_SECRET: trainerSecret,
+  PUBLIC_URL: process.env.PUBLIC_URL ?? base,
+};
+
 step(`starting ${WORKERS.map((w) => w.name).join(", ")} in one workerd on ${base}`);
 const args = [
   "node_modules/wrangler/bin/wrangler.js",
@@ -96,18 +125,26 @@ const args = [
     .flatMap((v) => ["--var", v]),
 ];
 // Own process group, so stopping npm start stops workerd too (wrangler ignores SIGINT in the background).
-const child = spawn(process.execPath, args, { env: WRANGLER_ENV, stdio: "inherit", detached: true });
+const child = spawn(process.execPath, args, { env: workerEnv, stdio: "inherit", detached: true });
 const stop = (signal: NodeJS.Signals) => {
-  try {
-    if (child.pid) process.kill(-child.pid, "SIGTERM");
-  } catch {
-    // already gone
+  for (const p of [child, trainer]) {
+    try {
+      if (p?.pid) process.kill(-p.pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
   }
   process.exitCode = signal === "SIGINT" ? 130 : 143;
 };
 process.on("SIGINT", () => stop("SIGINT"));
 process.on("SIGTERM", () => stop("SIGTERM"));
-child.on("exit", (code) => process.exit(code ?? 0));
+child.on("exit", (code) => {
+  stop("SIGTERM");
+  process.exit(code ?? 0);
+});
+trainer?.on("exit", (code, signal) => {
+  if (child.exitCode === null) step(`the trainer exited (${signal ?? code}); training jobs will fail until it is back`);
+});
 
 try {
   await waitForHealth(child);
@@ -144,9 +181,11 @@ async function loadSampleData(): Promise<string> {
 }
 
 let sample = "sample data loaded on the first run";
+let sampleEvents = 0;
 if (fresh && process.env.EDGE_ML_SAMPLE_DATA !== "0") {
   try {
     sample = await loadSampleData();
+    sampleEvents = Number(/(\d+) synthetic events/.exec(sample)?.[1] ?? 0);
   } catch (e) {
     sample = `sample data not loaded: ${(e as Error).message}`;
   }
@@ -168,3 +207,9 @@ Try:
   curl -H "Authorization: Bearer $(node -p "require('./.edge-ml/credentials.json').admin_api_key")" ${base}/api/v1/tenant
 Stop with Ctrl+C.
 `);
+
+// The first model, after the banner so the platform is usable meanwhile (EDGE_ML_TRAIN=0 skips).
+if (sampleEvents > 0 && process.env.EDGE_ML_TRAIN !== "0") {
+  const summary = await trainFirstModel(base, creds.admin_api_key, creds.tenant_id, sampleEvents, step);
+  step(summary);
+}

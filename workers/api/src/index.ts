@@ -8,5 +8,10 @@ export { UsageMeter } from "./durable-objects/usage-meter";
 const app = createApp();
 
 export default {
-  fetch: app.fetch,
+  fetch(request, env, ctx) {
+    // Before the app's middleware: the trainer authenticates with signatures, not API keys,
+    // and uploads artifacts larger than the api's body limit (docs/trainer-contract.md).
+    if (new URL(request.url).pathname.startsWith("/trainer/")) return env.TRAINER_DISPATCH.fetch(request);
+    return app.fetch(request, env, ctx);
+  },
 } satisfies ExportedHandler<ApiEnv>;

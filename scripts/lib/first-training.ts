@@ -1,0 +1,92 @@
+/**
+ * `npm start`'s first run: trains the first recommender on the sample data through the api
+ * (POST /internal/ml/training/trigger), prints its progress as the trainer reports it
+ * (GET /api/v1/model/train/{job_id}), and deploys the result (POST /api/v1/model/deploy/{version})
+ * so /recommend serves it. Returns a one-line summary; never throws.
+ */
+type JobStatus = {
+  status: "queued" | "running" | "completed" | "failed" | "cancelled";
+  progress: number;
+  current_epoch: number;
+  total_epochs: number;
+  metrics: Record<string, number>;
+  error: string | null;
+  model_version: string | null;
+};
+
+export async function trainFirstModel(
+  base: string,
+  apiKey: string,
+  tenantId: string,
+  expectedRows: number,
+  say: (line: string) => void,
+  timeoutMs = 300_000,
+): Promise<string> {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const headers = { authorization: `Bearer ${apiKey}`, "content-type": "application/json" };
+  // The bootstrap key has the plan's rate limits (the model routes allow a few calls a
+  // minute): a 429 waits as told and tries again.
+  const call = async (path: string, init: RequestInit = {}): Promise<Response> => {
+    for (;;) {
+      const res = await fetch(`${base}${path}`, { ...init, headers });
+      if (res.status !== 429) return res;
+      await res.body?.cancel();
+      await sleep(1000 * Math.min(30, Number(res.headers.get("retry-after")) || 2));
+    }
+  };
+  const get = async <T>(path: string): Promise<{ status: number; body: T }> => {
+    const res = await call(path);
+    return { status: res.status, body: (await res.json()) as T };
+  };
+  const deadline = Date.now() + timeoutMs;
+  try {
+    // The sample events reach the training data through the ingest queue: wait for all of them.
+    let rows = 0;
+    while (rows < expectedRows && Date.now() < deadline) {
+      const { status, body } = await get<{ partitions?: { row_count: number }[] }>("/api/v1/training-data/catalog");
+      rows = status === 200 ? (body.partitions ?? []).reduce((n, p) => n + p.row_count, 0) : 0;
+      if (rows < expectedRows) await sleep(300);
+    }
+    const trigger = await call("/internal/ml/training/trigger", {
+      method: "POST",
+      body: JSON.stringify({ tenant_id: tenantId, training_config: { model_type: "matrix_factorization" } }),
+    });
+    const created = (await trigger.json()) as { job_id?: string; status?: string; error?: string | null };
+    if (!created.job_id)
+      return `first model not trained: the trigger answered ${trigger.status} ${JSON.stringify(created)}`;
+    if (created.status === "failed") return `first model not trained: ${created.error}`;
+    say(`training the first recommender on the sample data (job ${created.job_id})`);
+    let lastEpoch = -1;
+    let lastStatus = "";
+    while (Date.now() < deadline) {
+      const { status, body: job } = await get<JobStatus>(`/api/v1/model/train/${created.job_id}`);
+      if (status !== 200) return `first model: job status answered ${status}`;
+      if (job.status !== lastStatus && job.status !== "completed") say(`  training: ${job.status}`);
+      lastStatus = job.status;
+      if (job.current_epoch !== lastEpoch && job.current_epoch > 0 && job.status === "running") {
+        lastEpoch = job.current_epoch;
+        const loss = job.metrics.loss === undefined ? "" : `, loss ${job.metrics.loss.toFixed(1)}`;
+        say(`  training: epoch ${job.current_epoch}/${job.total_epochs} (${Math.round(job.progress * 100)}%${loss})`);
+      }
+      if (job.status === "failed" || job.status === "cancelled") return `first model ${job.status}: ${job.error}`;
+      if (job.status === "completed" && job.model_version) {
+        const m = job.metrics;
+        say(
+          `  trained ${job.model_version}: held-out Recall@10 ${m.recall_at_10?.toFixed(3)}, NDCG@10 ${m.ndcg_at_10?.toFixed(3)} ` +
+            `(popularity ${m.popularity_recall_at_10?.toFixed(3)} / ${m.popularity_ndcg_at_10?.toFixed(3)})`,
+        );
+        const deploy = await call(`/api/v1/model/deploy/${job.model_version}`, {
+          method: "POST",
+          body: JSON.stringify({ kind: "recommender" }),
+        });
+        if (!deploy.ok)
+          return `first model ${job.model_version} trained, not deployed: ${deploy.status} ${await deploy.text()}`;
+        return `first model ${job.model_version} trained on the sample data and deployed`;
+      }
+      await sleep(1000);
+    }
+    return "first model: still training after 5 minutes (see GET /api/v1/model/train/{job_id})";
+  } catch (e) {
+    return `first model not trained: ${(e as Error).message}`;
+  }
+}

@@ -1,0 +1,177 @@
+import { signPayload, SIGNATURE_HEADER } from "@edge-ml/core/auth/signatures";
+import { catalogKey } from "@edge-ml/core/ingest/catalog";
+import { failJob, loadJob, log, nowIso, type Job } from "./jobs";
+import { signUrl } from "./signing";
+import { scheduleWatchdog } from "./watchdog";
+import { emitSafely } from "./webhooks";
+
+/**
+ * The training queue's job messages (`{ job_id, tenant_id }` from the api's trigger route):
+ * each is handed to the trainer (docs/trainer-contract.md section 1). While the trainer is
+ * unreachable the message is retried with exponential backoff (DISPATCH_RETRY_BASE_SECONDS,
+ * doubling, at most 5 minutes) and the attempts are counted on the job; after
+ * DISPATCH_MAX_ATTEMPTS the job fails with the last error. A refusal (4xx) fails it at once.
+ */
+export type JobMessage = { job_id: string; tenant_id: string };
+
+export function dispatchRetryDelaySeconds(env: DispatchEnv, attempts: number): number {
+  return Math.min(300, Math.round(Number(env.DISPATCH_RETRY_BASE_SECONDS) * 2 ** Math.max(0, attempts - 1)));
+}
+
+type DataFile = { key: string; date: string; name: string; row_count: number; size_bytes: number };
+
+type CatalogJson = {
+  partitions?: { date: string; files?: { key: string; row_count: number; size_bytes: number }[] }[];
+};
+
+const day = (iso: string) => iso.slice(0, 10);
+
+/** The tenant's live Parquet parts with a partition date inside the job's data_range (inclusive). */
+export async function filesInRange(env: DispatchEnv, job: Job): Promise<DataFile[]> {
+  const obj = await env.DATA.get(catalogKey(job.tenantId));
+  if (!obj) return [];
+  const catalog = (await obj.json()) as CatalogJson;
+  const from = day(job.dataRange.start_date);
+  const to = day(job.dataRange.end_date);
+  return (catalog.partitions ?? [])
+    .filter((p) => p.date >= from && p.date <= to)
+    .flatMap((p) =>
+      (p.files ?? []).map((f) => ({ ...f, date: p.date, name: f.key.slice(f.key.lastIndexOf("/") + 1) })),
+    );
+}
+
+/** The job spec of docs/trainer-contract.md section 1. */
+export async function jobSpec(
+  env: DispatchEnv,
+  job: Job,
+  files: DataFile[],
+  nowSeconds = Math.floor(Date.now() / 1000),
+) {
+  const base = env.PUBLIC_URL.replace(/\/+$/, "");
+  const exp = nowSeconds + Number(env.SIGNED_URL_TTL_SECONDS);
+  const jobPath = `/trainer/jobs/${job.id}`;
+  const data = await Promise.all(
+    files.map(async (f) => {
+      const path = `${jobPath}/data/${f.date}/${f.name}`;
+      const sig = await signUrl(job.callbackSecret, "GET", path, exp);
+      return { url: `${base}${path}?exp=${exp}&sig=${sig}`, row_count: f.row_count, size_bytes: f.size_bytes };
+    }),
+  );
+  const artifactScope = `${jobPath}/artifacts/`;
+  const artifactSig = await signUrl(job.callbackSecret, "PUT", artifactScope, exp);
+  return {
+    job_id: job.id,
+    tenant_id: job.tenantId,
+    model_type: job.modelType,
+    hyperparameters: job.hyperparameters,
+    total_epochs: job.totalEpochs,
+    data: { files: data },
+    callback: { url: `${base}${jobPath}/callbacks`, secret: job.callbackSecret },
+    artifacts: { url: `${base}${artifactScope}{name}?exp=${exp}&sig=${artifactSig}` },
+    heartbeat_seconds: Number(env.HEARTBEAT_SECONDS),
+  };
+}
+
+async function fail(env: DispatchEnv, job: Job, error: string): Promise<void> {
+  if (await failJob(env.DB, job.id, error)) {
+    log("WARN", "Training job failed at dispatch", { job_id: job.id, tenant_id: job.tenantId, error });
+    await emitSafely(env, job.tenantId, "training.failed", { training_job_id: job.id, error });
+  }
+}
+
+function isJobMessage(body: unknown): body is JobMessage {
+  const b = body as Partial<JobMessage> | null;
+  return !!b && typeof b.job_id === "string" && typeof b.tenant_id === "string";
+}
+
+export async function dispatchJob(msg: Message<unknown>, env: DispatchEnv): Promise<void> {
+  if (!isJobMessage(msg.body)) {
+    log("WARN", "Dropping a malformed training message", { message_id: msg.id });
+    msg.ack();
+    return;
+  }
+  const job = await loadJob(env.DB, msg.body.job_id);
+  // Only a queued job is dispatched: a redelivered message for a running, finished or
+  // cancelled job does nothing. The tenant in the message must match the row's.
+  if (!job || job.tenantId !== msg.body.tenant_id || job.status !== "queued") {
+    msg.ack();
+    return;
+  }
+  const files = await filesInRange(env, job);
+  if (files.length === 0) {
+    await fail(
+      env,
+      job,
+      `no training data between ${job.dataRange.start_date} and ${job.dataRange.end_date}: ingest interactions for that range first`,
+    );
+    msg.ack();
+    return;
+  }
+  const attempts = job.dispatchAttempts + 1;
+  await env.DB.prepare(
+    "UPDATE training_jobs SET dispatch_attempts = ?, updated_at = ? WHERE id = ? AND status = 'queued'",
+  )
+    .bind(attempts, nowIso(), job.id)
+    .run();
+
+  const trainerUrl = env.TRAINER_URL.replace(/\/+$/, "");
+  const body = JSON.stringify(await jobSpec(env, job, files));
+  let outcome: { kind: "accepted" } | { kind: "refused"; reason: string } | { kind: "unreachable"; error: string };
+  try {
+    const res = await fetch(`${trainerUrl}/jobs`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        [SIGNATURE_HEADER]: await signPayload(env.TRAINER_SHARED_SECRET, body),
+      },
+      body,
+      signal: AbortSignal.timeout(15_000),
+    });
+    const text = await res.text();
+    if (res.status >= 200 && res.status < 300) outcome = { kind: "accepted" };
+    else if (res.status >= 400 && res.status < 500) outcome = { kind: "refused", reason: reasonOf(text, res.status) };
+    else outcome = { kind: "unreachable", error: `answered ${res.status}` };
+  } catch (e) {
+    outcome = { kind: "unreachable", error: e instanceof Error ? e.message : String(e) };
+  }
+
+  if (outcome.kind === "accepted") {
+    const now = nowIso();
+    // The trainer's first callback may already have marked the job running (it can overtake this update).
+    const res = await env.DB.prepare(
+      "UPDATE training_jobs SET status = 'running', started_at = coalesce(started_at, ?), heartbeat_at = coalesce(heartbeat_at, ?), updated_at = ? WHERE id = ? AND status IN ('queued', 'running')",
+    )
+      .bind(now, now, now, job.id)
+      .run();
+    if (res.meta.changes > 0) {
+      log("INFO", "Training job handed to the trainer", { job_id: job.id, tenant_id: job.tenantId, attempts });
+      await scheduleWatchdog(env, job, Number(env.HEARTBEAT_SECONDS) * 3);
+      await emitSafely(env, job.tenantId, "training.started", {
+        training_job_id: job.id,
+        model_type: job.modelType,
+        total_epochs: job.totalEpochs,
+      });
+    }
+    msg.ack();
+  } else if (outcome.kind === "refused") {
+    await fail(env, job, `the trainer refused the job: ${outcome.reason}`);
+    msg.ack();
+  } else if (attempts >= Number(env.DISPATCH_MAX_ATTEMPTS)) {
+    await fail(env, job, `trainer unreachable at ${trainerUrl} after ${attempts} attempts: ${outcome.error}`);
+    msg.ack();
+  } else {
+    log("WARN", "Trainer unreachable; will retry", { job_id: job.id, attempts, error: outcome.error });
+    msg.retry({ delaySeconds: dispatchRetryDelaySeconds(env, attempts) });
+  }
+}
+
+function reasonOf(text: string, status: number): string {
+  try {
+    const body = JSON.parse(text) as { error?: unknown; message?: unknown };
+    const reason = typeof body.error === "string" ? body.error : typeof body.message === "string" ? body.message : null;
+    if (reason) return reason;
+  } catch {
+    // not JSON
+  }
+  return text.trim().slice(0, 300) || `HTTP ${status}`;
+}

@@ -1,0 +1,132 @@
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { signPayload, SIGNATURE_HEADER } from "@edge-ml/core/auth/signatures";
+import worker from "../src/index";
+
+export const dispatchEnv = env as unknown as DispatchEnv;
+
+export async function createTenant(id = crypto.randomUUID()): Promise<string> {
+  const now = new Date().toISOString();
+  await dispatchEnv.DB.prepare(
+    "INSERT INTO tenants (id, name, plan, status, settings, created_at, updated_at) VALUES (?, 'T', 'pro', 'active', '{}', ?, ?)",
+  )
+    .bind(id, now, now)
+    .run();
+  return id;
+}
+
+export type TestJob = { id: string; tenantId: string; secret: string };
+
+/** A job row as the api's trigger writes it. */
+export async function createJob(
+  tenantId: string,
+  options: { status?: string; modelType?: string; start?: string; end?: string; createdAt?: string } = {},
+): Promise<TestJob> {
+  const id = crypto.randomUUID();
+  const secret = `secret-${crypto.randomUUID()}`;
+  const now = options.createdAt ?? new Date().toISOString();
+  await dispatchEnv.DB.prepare(
+    `INSERT INTO training_jobs (id, tenant_id, model_type, status, hyperparameters, data_range, total_epochs, callback_secret, estimated_duration_minutes, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, 3, ?, 1, ?, ?)`,
+  )
+    .bind(
+      id,
+      tenantId,
+      options.modelType ?? "matrix_factorization",
+      options.status ?? "queued",
+      JSON.stringify({ factors: 8, iterations: 3, regularization: 1, alpha: 2, cg_steps: 3, seed: 1 }),
+      JSON.stringify({ start_date: options.start ?? "2026-11-01", end_date: options.end ?? "2026-11-30" }),
+      secret,
+      now,
+      now,
+    )
+    .run();
+  return { id, tenantId, secret };
+}
+
+/** A Parquet part (any bytes do for the dispatcher) and the catalogue that lists it. */
+export async function addTrainingFile(tenantId: string, date: string, name = "part-0001"): Promise<string> {
+  const key = `tenants/${tenantId}/training_data/${date}/${name}.parquet`;
+  await dispatchEnv.DATA.put(key, `PAR1 ${tenantId} ${date} ${name}`);
+  const catalogKey = `tenants/${tenantId}/catalog.json`;
+  const existing = await dispatchEnv.DATA.get(catalogKey);
+  const catalog = existing
+    ? ((await existing.json()) as { partitions: { date: string; files: object[] }[] })
+    : { partitions: [] as { date: string; files: object[] }[] };
+  let partition = catalog.partitions.find((p) => p.date === date);
+  if (!partition) catalog.partitions.push((partition = { date, files: [] }));
+  partition.files.push({ key, row_count: 10, size_bytes: 40 });
+  await dispatchEnv.DATA.put(catalogKey, JSON.stringify(catalog));
+  return key;
+}
+
+export const job = async (id: string) =>
+  (await dispatchEnv.DB.prepare("SELECT * FROM training_jobs WHERE id = ?").bind(id).first<Record<string, unknown>>())!;
+
+export const versionsOf = async (tenantId: string) =>
+  (
+    await dispatchEnv.DB.prepare("SELECT * FROM model_versions WHERE tenant_id = ?")
+      .bind(tenantId)
+      .all<Record<string, unknown>>()
+  ).results;
+
+export function request(path: string, init: RequestInit = {}, handlerEnv: DispatchEnv = dispatchEnv) {
+  const req = new Request(`https://api.edge-ml.test${path}`, init) as Request<unknown, IncomingRequestCfProperties>;
+  return worker.fetch(req, handlerEnv);
+}
+
+/** A trainer callback, signed with `secret` (the job's own unless a test forges one). */
+export async function callback(
+  target: TestJob,
+  body: Record<string, unknown>,
+  options: { secret?: string; t?: number; signature?: string } = {},
+) {
+  const raw = JSON.stringify({ job_id: target.id, ...body });
+  const signature = options.signature ?? (await signPayload(options.secret ?? target.secret, raw, options.t));
+  return request(`/trainer/jobs/${target.id}/callbacks`, {
+    method: "POST",
+    headers: { "content-type": "application/json", [SIGNATURE_HEADER]: signature },
+    body: raw,
+  });
+}
+
+/** Delivers messages to the real queue handler as the Queues runtime would. */
+export async function deliver(queue: string, bodies: unknown[], handlerEnv: DispatchEnv = dispatchEnv, attempts = 1) {
+  const batch = createMessageBatch(
+    queue,
+    bodies.map((body, i) => ({ id: `m${i}-${crypto.randomUUID()}`, timestamp: new Date(), attempts, body })),
+  );
+  // The retry delays each message asked for (getQueueResult reports only which were retried).
+  const delays: (number | undefined)[] = [];
+  const recording = {
+    queue: batch.queue,
+    messages: batch.messages.map((m) => ({
+      get id() {
+        return m.id;
+      },
+      get timestamp() {
+        return m.timestamp;
+      },
+      get body() {
+        return m.body;
+      },
+      get attempts() {
+        return m.attempts;
+      },
+      ack: () => m.ack(),
+      retry: (o?: QueueRetryOptions) => {
+        delays.push(o?.delaySeconds);
+        m.retry(o);
+      },
+    })),
+    ackAll: () => batch.ackAll(),
+    retryAll: (o?: QueueRetryOptions) => batch.retryAll(o),
+  };
+  const ctx = createExecutionContext();
+  await worker.queue(recording as unknown as MessageBatch<unknown>, handlerEnv, ctx);
+  const result = await getQueueResult(batch, ctx);
+  return {
+    acked: result.explicitAcks.length,
+    retried: result.retryMessages.map((r, i) => ({ ...r, delaySeconds: delays[i] })),
+  };
+}
