@@ -13,6 +13,7 @@
  * Clients rotate over many client IPs, as real traffic does (the per-IP limits stay on).
  * Run: npm run bench:serve
  */
+import { Agent, setGlobalDispatcher } from "undici";
 import { startStack, type Stack } from "../scripts/lib/stack";
 import { sampleItems } from "../scripts/lib/sample-data";
 import { summarize, table } from "./lib/stats";
@@ -23,6 +24,10 @@ const RPS = Number(process.env.BENCH_RPS ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const EVENTS_PER_USER = 10;
+
+// A bounded pool of keep-alive connections, as a load balancer would hold: an unbounded
+// burst of new sockets overwhelms wrangler's local proxy before it measures the worker.
+setGlobalDispatcher(new Agent({ connections: 64, headersTimeout: 15_000, bodyTimeout: 15_000 }));
 
 function rng(seed: number) {
   let a = seed >>> 0;
@@ -64,6 +69,10 @@ async function send(c: Client, path: string, init: RequestInit = {}): Promise<Re
   });
 }
 
+let ipCounter = 0;
+/** A fresh client IP per request out of 4096, like many shoppers. */
+const clientIp = () => `10.${(ipCounter >> 8) & 15}.${ipCounter++ & 255}.7`;
+
 async function load(c: Client) {
   const items = benchItems();
   const byCategory = new Map<string, string[]>();
@@ -99,14 +108,24 @@ async function load(c: Client) {
     if (res.status !== 202) throw new Error(`events upload: ${res.status} ${await res.text()}`);
   }
   // Embedded items answer /embedding; the last ones queued are a fair sign the rest are done.
-  const probes = [...Array(30).keys()].map((k) => `bench-${items.length - 1 - k * 997}`);
+  const probes = [...Array(30).keys()].map((k) => `bench-${Math.floor(((k + 1) * (items.length - 1)) / 30)}`);
   for (;;) {
-    const codes = await Promise.all(probes.map(async (id) => (await send(c, `/api/v1/items/${id}/embedding`)).status));
+    // Each probe from its own client: ids in order from one client look like catalogue scraping.
+    const codes = await Promise.all(
+      probes.map(
+        async (id) =>
+          (await send(c, `/api/v1/items/${id}/embedding`, { headers: { "cf-connecting-ip": clientIp() } })).status,
+      ),
+    );
     if (codes.every((s) => s === 200)) break;
     await new Promise((r) => setTimeout(r, 2000));
   }
   for (;;) {
-    const res = await send(c, "/api/v1/training-data/catalog");
+    // The training-data catalogue is an admin route.
+    const res = await send({ ...c, key: c.stack.credentials.admin_api_key }, "/api/v1/training-data/catalog");
+    // 404 until the first events are written.
+    if (res.status !== 200 && res.status !== 404)
+      throw new Error(`training-data catalog: ${res.status} ${await res.text()}`);
     const catalog = (await res.json()) as { partitions?: { row_count: number }[] };
     const rows = (catalog.partitions ?? []).reduce((n, p) => n + p.row_count, 0);
     if (rows >= events.length) break;
@@ -130,10 +149,6 @@ const QUERIES = [
   "pants",
 ];
 
-let ipCounter = 0;
-/** A fresh client IP per request out of 4096, like many shoppers. */
-const clientIp = () => `10.${(ipCounter >> 8) & 15}.${ipCounter++ & 255}.7`;
-
 function routes(items: { title: string }[]) {
   return [
     { name: "GET /health/live (baseline)", path: () => "/health/live" },
@@ -148,14 +163,22 @@ function routes(items: { title: string }[]) {
   ];
 }
 
-async function timedGet(c: Client, path: string): Promise<number> {
-  const res = await send(c, path, { headers: { "cf-connecting-ip": clientIp() } });
-  await res.arrayBuffer();
-  if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
-  return res.status;
+/** Requests that failed (non-200 or a dropped connection), per route: reported, never hidden. */
+const failures = new Map<string, string[]>();
+
+async function timedGet(c: Client, path: string, route = "?"): Promise<boolean> {
+  try {
+    const res = await send(c, path, { headers: { "cf-connecting-ip": clientIp() } });
+    await res.arrayBuffer();
+    if (res.status === 200) return true;
+    failures.set(route, [...(failures.get(route) ?? []), `${res.status}`]);
+  } catch (e) {
+    failures.set(route, [...(failures.get(route) ?? []), String((e as Error).cause ?? e)]);
+  }
+  return false;
 }
 
-async function openLoop(c: Client, path: () => string) {
+async function openLoop(c: Client, path: () => string, route: string) {
   const n = RPS * SECONDS;
   const start = performance.now() + 50;
   const latencies: number[] = [];
@@ -164,21 +187,19 @@ async function openLoop(c: Client, path: () => string) {
       const scheduled = start + (i * 1000) / RPS;
       const wait = scheduled - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      await timedGet(c, path());
-      latencies.push(performance.now() - scheduled);
+      if (await timedGet(c, path(), route)) latencies.push(performance.now() - scheduled);
     }),
   );
   return summarize(latencies);
 }
 
-async function closedLoop(c: Client, path: () => string) {
+async function closedLoop(c: Client, path: () => string, route: string) {
   const until = performance.now() + 10_000;
   let done = 0;
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (performance.now() < until) {
-        await timedGet(c, path());
-        done++;
+        if (await timedGet(c, path(), route)) done++;
       }
     }),
   );
@@ -198,9 +219,9 @@ try {
   const rows: Record<string, string | number>[] = [];
   let baseline = 0;
   for (const r of routes(items)) {
-    for (let i = 0; i < 200; i++) await timedGet(client, r.path()); // warm caches and isolates
-    const lat = await openLoop(client, r.path);
-    const rps = await closedLoop(client, r.path);
+    for (let i = 0; i < 200; i++) await timedGet(client, r.path(), `${r.name} warm-up`); // warm caches and isolates
+    const lat = await openLoop(client, r.path, r.name);
+    const rps = await closedLoop(client, r.path, r.name);
     if (baseline === 0) baseline = rps;
     rows.push({
       route: r.name,
@@ -208,6 +229,7 @@ try {
       [`p99_ms@${RPS}rps`]: lat.p99,
       [`max_req_per_s(${CONCURRENCY} clients)`]: rps,
       share_of_baseline: `${((100 * rps) / baseline).toFixed(0)}%`,
+      failed: failures.get(r.name)?.length ?? 0,
     });
   }
   console.log(
@@ -215,6 +237,11 @@ try {
   );
   console.log(table(rows));
   console.log("\ntargets: p99 < 25 ms at 200 requests/s; throughput >= 30% of the baseline route's");
+  for (const [route, errs] of failures) {
+    const counts = new Map<string, number>();
+    for (const e of errs) counts.set(e, (counts.get(e) ?? 0) + 1);
+    console.log(`failed: ${route}: ${[...counts].map(([e, n]) => `${n} x ${e}`).join(", ")}`);
+  }
 } finally {
   await stack.stop();
 }

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { registerVersion } from "./model-helpers";
 import { call, seedTenant, type ErrorBody, type SeededTenant } from "./helpers";
 
 type Version = {
@@ -23,40 +24,6 @@ type Deployed = {
 };
 
 const tenant = (label: string) => seedTenant(label, "active", "enterprise");
-
-/**
- * A version as workers/trainer-dispatch registers it when a training completes (status
- * pending), with the artifacts of a tiny two-item model (docs/trainer-contract.md).
- */
-async function registerVersion(
-  tenantId: string,
-  version: string,
-  createdAt: string,
-  kind: "recommender" | "classifier" = "recommender",
-) {
-  const prefix = `tenants/${tenantId}/models/${version}`;
-  await env.DATA.put(
-    `${prefix}/model.json`,
-    JSON.stringify({ model_type: "matrix_factorization", factors: 2, regularization: 1, alpha: 2, items: ["a", "b"] }),
-  );
-  await env.DATA.put(`${prefix}/item_factors.f32`, new Float32Array([1, 0, 0, 1]).buffer);
-  await env.DATA.put(`${prefix}/gram.f64`, new Float64Array([1, 0, 0, 1]).buffer);
-  await env.DB.prepare(
-    `INSERT INTO model_versions (tenant_id, kind, version, model_type, status, is_production, metrics,
-       training_job_id, artifact_prefix, created_at)
-     VALUES (?, ?, ?, 'matrix_factorization', 'pending', 0, ?, ?, ?, ?)`,
-  )
-    .bind(
-      tenantId,
-      kind,
-      version,
-      JSON.stringify({ recall_at_10: 0.3 }),
-      crypto.randomUUID(),
-      `tenants/${tenantId}/models/${version}/`,
-      createdAt,
-    )
-    .run();
-}
 
 async function productionRows(tenantId: string, kind = "recommender") {
   const { results } = await env.DB.prepare(

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { catalogKey } from "@edge-ml/core/ingest/catalog";
+import { registerVersion } from "./model-helpers";
 import { call, seedTenant, type ErrorBody, type SeededTenant } from "./helpers";
 
 type Hook = { id: string; url: string; events: string[]; status: string; created_at: string; secret?: string };
@@ -26,15 +27,6 @@ async function createHook(t: SeededTenant, body: unknown, token = t.adminKey) {
 async function deliveriesOf(t: SeededTenant, hookId: string, query = "") {
   const res = await call(`/api/v1/webhooks/${hookId}/deliveries${query}`, { token: t.adminKey });
   return { res, body: (await res.json()) as Deliveries & ErrorBody };
-}
-
-async function registerVersion(tenantId: string, version: string) {
-  await env.DB.prepare(
-    `INSERT INTO model_versions (tenant_id, kind, version, model_type, status, artifact_prefix, created_at)
-     VALUES (?, 'recommender', ?, 'matrix_factorization', 'pending', ?, ?)`,
-  )
-    .bind(tenantId, version, `tenants/${tenantId}/models/${version}/`, new Date().toISOString())
-    .run();
 }
 
 afterEach(() => vi.restoreAllMocks());

@@ -24,6 +24,8 @@ export type Affinity = {
   personalized: boolean;
   nearest(k: number, filter?: MetadataFilter): Promise<{ itemId: string; score: number }[]>;
   score(itemIds: string[]): Promise<Map<string, ItemAffinity>>;
+  /** Text vectors of the history's items when they were read anyway (saves a round trip). */
+  historyTextVectors?: Map<string, number[]>;
 };
 
 export async function userAffinity(
@@ -58,6 +60,7 @@ async function profileAffinity(ctx: ServingContext, history: HistoryEvent[]): Pr
   return {
     history,
     personalized: true,
+    historyTextVectors: vectors,
     nearest: (k, filter) => nearestItems(ctx.textIndex, profile, k, filter),
     score: async (ids) => {
       const found = await vectorsOf(ctx.textIndex, ids);

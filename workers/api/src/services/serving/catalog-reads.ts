@@ -8,7 +8,14 @@ import { TtlCache } from "../../lib/ttl-cache";
  * The D1 reads of serving. Every statement filters on the tenant; ids travel as one JSON
  * parameter (D1 allows 100 bound parameters per statement).
  */
-export type ItemFacts = { itemId: string; title: string; category: string | null; createdAt: string };
+export type ItemFacts = {
+  itemId: string;
+  title: string;
+  category: string | null;
+  createdAt: string;
+  /** Stored popularity score (core/ingest/popularity.ts); 0 without events. */
+  popularity: number;
+};
 
 /** FTS5 candidates per query: enough for the blend to reorder, few enough to stay fast. */
 export const KEYWORD_CANDIDATES = 100;
@@ -33,33 +40,24 @@ export async function keywordMatches(db: D1Database, tenantId: string, query: st
   return new Map(results.map((r) => [r.item_id, r.bm25]));
 }
 
+/** What ranking needs of each candidate, popularity included: one D1 round trip for all. */
 export async function itemFacts(db: D1Database, tenantId: string, ids: string[]): Promise<Map<string, ItemFacts>> {
   if (ids.length === 0) return new Map();
   const { results } = await db
     .prepare(
-      `SELECT item_id, title, category, created_at FROM items
-       WHERE tenant_id = ?1 AND item_id IN (SELECT value FROM json_each(?2))`,
+      `SELECT i.item_id AS item_id, i.title AS title, i.category AS category, i.created_at AS created_at,
+              coalesce(p.score, 0) AS popularity
+       FROM items i LEFT JOIN item_popularity p ON p.tenant_id = i.tenant_id AND p.item_id = i.item_id
+       WHERE i.tenant_id = ?1 AND i.item_id IN (SELECT value FROM json_each(?2))`,
     )
     .bind(tenantId, JSON.stringify(ids))
-    .all<{ item_id: string; title: string; category: string | null; created_at: string }>();
+    .all<{ item_id: string; title: string; category: string | null; created_at: string; popularity: number }>();
   return new Map(
     results.map((r) => [
       r.item_id,
-      { itemId: r.item_id, title: r.title, category: r.category, createdAt: r.created_at },
+      { itemId: r.item_id, title: r.title, category: r.category, createdAt: r.created_at, popularity: r.popularity },
     ]),
   );
-}
-
-export async function popularityOf(db: D1Database, tenantId: string, ids: string[]): Promise<Map<string, number>> {
-  if (ids.length === 0) return new Map();
-  const { results } = await db
-    .prepare(
-      `SELECT item_id, score FROM item_popularity
-       WHERE tenant_id = ?1 AND item_id IN (SELECT value FROM json_each(?2))`,
-    )
-    .bind(tenantId, JSON.stringify(ids))
-    .all<{ item_id: string; score: number }>();
-  return new Map(results.map((r) => [r.item_id, r.score]));
 }
 
 export type PopularHead = { items: { itemId: string; score: number; category: string | null }[]; maxScore: number };

@@ -4,7 +4,7 @@ import { freshnessSignal, popularitySignal } from "@edge-ml/core/ranking/signals
 import { excludedItems, seedItems, type HistoryEvent } from "@edge-ml/core/recommend/profile";
 import type { RecommendationFiltersInput } from "@edge-ml/core/schemas";
 import type { MetadataFilter } from "@edge-ml/core/vector/types";
-import { itemFacts, popularHead, popularInCategories, popularityOf, type ItemFacts } from "./catalog-reads";
+import { itemFacts, popularHead, popularInCategories, type ItemFacts } from "./catalog-reads";
 import type { ServingContext } from "./context";
 import { nearestItems, vectorsOf } from "./item-vectors";
 import { userAffinity } from "./affinity";
@@ -60,7 +60,13 @@ export async function recommendationRanking(
   ]);
   const { history, personalized } = user;
   const seeds = seedItems(history, NEIGHBOUR_SEEDS);
-  const seedVectors = seeds.length ? await vectorsOf(ctx.textIndex, seeds) : new Map<string, number[]>();
+  const known = user.historyTextVectors;
+  const seedVectors =
+    seeds.length === 0
+      ? new Map<string, number[]>()
+      : known && seeds.every((s) => known.has(s))
+        ? new Map(seeds.map((s) => [s, known.get(s)!]))
+        : await vectorsOf(ctx.textIndex, seeds);
   const [fromUser, fromSeeds, popular] = await Promise.all([
     user.nearest(PROFILE_CANDIDATES, filter),
     Promise.all([...seedVectors.values()].map((v) => nearestItems(ctx.textIndex, v, NEIGHBOURS_PER_SEED + 1, filter))),
@@ -71,11 +77,7 @@ export async function recommendationRanking(
   const ids = new Set<string>([...fromUser.map((n) => n.itemId), ...fromSeeds.flat().map((n) => n.itemId), ...popular]);
   if (include !== undefined) ids.add(include);
   const candidates = [...ids];
-  const [facts, popularity, affinity] = await Promise.all([
-    itemFacts(ctx.db, ctx.tenantId, candidates),
-    popularityOf(ctx.db, ctx.tenantId, candidates),
-    user.score(candidates),
-  ]);
+  const [facts, affinity] = await Promise.all([itemFacts(ctx.db, ctx.tenantId, candidates), user.score(candidates)]);
   const bought = new Set(history.filter((e) => e.type === "purchase").map((e) => e.itemId));
   const unwanted = excludedItems(history);
   const excludeIds = new Set(filters.exclude_ids ?? []);
@@ -92,7 +94,7 @@ export async function recommendationRanking(
       distance: personalized ? (a?.distance ?? null) : null,
       signals: {
         ...(personalized ? { cf: a?.cf ?? 0 } : {}),
-        popularity: popularitySignal(popularity.get(id), head.maxScore, ctx.nowMs),
+        popularity: popularitySignal(f.popularity, head.maxScore, ctx.nowMs),
         freshness: freshnessSignal(f.createdAt, ctx.nowMs),
       },
     };

@@ -11,7 +11,7 @@ import {
 import { cosine } from "@edge-ml/core/recommend/profile";
 import { tokenize } from "@edge-ml/core/text/hashed-encoder";
 import { ftsMatchExpression } from "@edge-ml/core/text/fts-query";
-import { itemFacts, keywordMatches, popularHead, popularityOf, type ItemFacts } from "./catalog-reads";
+import { itemFacts, keywordMatches, popularHead, type ItemFacts } from "./catalog-reads";
 import type { ServingContext } from "./context";
 import { nearestItems, vectorsOf } from "./item-vectors";
 import { userAffinity } from "./affinity";
@@ -57,9 +57,8 @@ export async function searchRanking(
     }
   }
   const candidates = [...ids];
-  const [facts, popularity, head, vectors, affinity] = await Promise.all([
+  const [facts, head, vectors, affinity] = await Promise.all([
     itemFacts(ctx.db, ctx.tenantId, candidates),
-    popularityOf(ctx.db, ctx.tenantId, candidates),
     popularHead(ctx.db, ctx.tenantId),
     vectorsOf(ctx.textIndex, candidates),
     user?.personalized ? user.score(candidates) : undefined,
@@ -87,7 +86,7 @@ export async function searchRanking(
       signals: {
         search: searchSignal(relevance),
         ...(affinity ? { cf: affinity.get(id)?.cf ?? 0 } : {}),
-        popularity: popularitySignal(popularity.get(id), head.maxScore, ctx.nowMs),
+        popularity: popularitySignal(f.popularity, head.maxScore, ctx.nowMs),
         freshness: freshnessSignal(f.createdAt, ctx.nowMs),
       },
     });
