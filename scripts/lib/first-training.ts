@@ -12,6 +12,8 @@ type JobStatus = {
   metrics: Record<string, number>;
   error: string | null;
   model_version: string | null;
+  /** One entry per finished epoch: { epoch, loss, ... }. */
+  history: { epoch: number; loss?: number }[];
 };
 
 export async function trainFirstModel(
@@ -63,10 +65,15 @@ export async function trainFirstModel(
       if (status !== 200) return `first model: job status answered ${status}`;
       if (job.status !== lastStatus && job.status !== "completed") say(`  training: ${job.status}`);
       lastStatus = job.status;
-      if (job.current_epoch !== lastEpoch && job.current_epoch > 0 && job.status === "running") {
-        lastEpoch = job.current_epoch;
-        const loss = job.metrics.loss === undefined ? "" : `, loss ${job.metrics.loss.toFixed(1)}`;
-        say(`  training: epoch ${job.current_epoch}/${job.total_epochs} (${Math.round(job.progress * 100)}%${loss})`);
+      // Status reads are limited to 10 a minute (classifier-api.md), so a poll can miss
+      // epochs: print every epoch the history holds that was not printed yet.
+      for (const h of job.history ?? []) {
+        if (h.epoch <= lastEpoch) continue;
+        lastEpoch = h.epoch;
+        const loss = h.loss === undefined ? "" : `, loss ${h.loss.toFixed(1)}`;
+        say(
+          `  training: epoch ${h.epoch}/${job.total_epochs} (${Math.round((100 * h.epoch) / job.total_epochs)}%${loss})`,
+        );
       }
       if (job.status === "failed" || job.status === "cancelled") return `first model ${job.status}: ${job.error}`;
       if (job.status === "completed" && job.model_version) {
