@@ -92,6 +92,23 @@ describe("training on the real stack", () => {
     expect(stack.output()).toMatch(/training: epoch \d+\/15/);
     const { body } = await api<{ versions: { version: string; is_production: boolean }[] }>("/api/v1/model/versions");
     expect(body.versions.find((v) => v.version === version)).toMatchObject({ is_production: true });
+    // Serving answers with the deployed model (deploys reach every isolate within 5 s).
+    let served = "";
+    for (let i = 0; i < 40 && served !== version; i++) {
+      const recs = await api<{ recommendations: unknown[]; metadata: { model_version: string } }>(
+        "/api/v1/recommendations",
+        { method: "POST", body: JSON.stringify({ user_id: "demo-user-1", count: 5 }) },
+      );
+      expect(recs.body.recommendations).toHaveLength(5);
+      served = recs.body.metadata.model_version;
+      if (served !== version) await sleep(250);
+    }
+    expect(served).toBe(version);
+    const res = await fetch(`${stack.base}/recommend/demo-user-1?k=5`, {
+      headers: { authorization: `Bearer ${stack.credentials.admin_api_key}` },
+    });
+    expect(res.headers.get("x-model-version")).toBe(version);
+    expect((await res.json()) as unknown[]).toHaveLength(5);
   });
 
   it("a job's progress rises through running to completed, with one history entry per epoch", async () => {
