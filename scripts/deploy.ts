@@ -93,6 +93,27 @@ async function ensureJwtSecret(): Promise<void> {
   );
 }
 
+/**
+ * The secret that signs job specs for the trainer (docs/trainer-contract.md). Generated once;
+ * printed once, because the trainer host needs the same value.
+ */
+async function ensureTrainerSecret(): Promise<void> {
+  const config = "workers/trainer-dispatch/wrangler.toml";
+  const list = await wrangler(["secret", "list", "-c", config], { quiet: true, env: remoteEnv }).catch(() => "[]");
+  if (list.includes("TRAINER_SHARED_SECRET")) return;
+  const secret = randomBytes(32).toString("base64url");
+  step("setting TRAINER_SHARED_SECRET on the trainer-dispatch worker");
+  await run(
+    "sh",
+    [
+      "-c",
+      `printf %s "$SECRET" | "${process.execPath}" node_modules/wrangler/bin/wrangler.js secret put TRAINER_SHARED_SECRET -c ${config}`,
+    ],
+    { env: { ...remoteEnv, SECRET: secret } },
+  );
+  step(`give the trainer host this TRAINER_SHARED_SECRET (shown once): ${secret}`);
+}
+
 try {
   await wrangler(["whoami"], { quiet: true, env: remoteEnv });
 } catch {
@@ -111,4 +132,5 @@ for (const w of [...WORKERS].reverse()) {
   await wrangler(["deploy", "-c", w.config], { env: remoteEnv });
 }
 await ensureJwtSecret();
+await ensureTrainerSecret();
 step("done. Create your first tenant: npm run tenant:create -- --remote --name <name> --email <email>");
