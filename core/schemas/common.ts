@@ -69,3 +69,21 @@ export const ErrorEnvelope = z
     }),
   })
   .openapi("Error");
+
+/** `limit` (1..100) and `offset` query parameters of every list route. */
+export const paginationQuery = (defaultLimit: number) =>
+  z.object({
+    limit: z.coerce
+      .number({ error: "limit must be a number" })
+      .int("limit must be an integer")
+      .min(1, "limit must be at least 1")
+      .max(100, "limit must be at most 100")
+      .default(defaultLimit)
+      .openapi({ param: { name: "limit", in: "query" } }),
+    offset: z.coerce
+      .number({ error: "offset must be a number" })
+      .int("offset must be an integer")
+      .min(0, "offset must not be negative")
+      .default(0)
+      .openapi({ param: { name: "offset", in: "query" } }),
+  });

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { ALS_DEFAULTS, validateAlsParams, type AlsParams } from "../ml/als";
-import { IsoDateTime, Uuid } from "./common";
+import { IsoDateTime, paginationQuery, Uuid } from "./common";
 
 /**
  * Training jobs, the model registry and webhooks: platform-api.md section 1 ("Trigger Model
@@ -357,20 +357,7 @@ export const VersionParam = z.object({
     .openapi({ param: { name: "version", in: "path" }, example: "v1.2.0" }),
 });
 
-export const ListVersionsQuery = z.object({
-  limit: z.coerce
-    .number({ error: "limit must be a number" })
-    .int("limit must be an integer")
-    .min(1, "limit must be at least 1")
-    .max(100, "limit must be at most 100")
-    .default(10)
-    .openapi({ param: { name: "limit", in: "query" } }),
-  offset: z.coerce
-    .number({ error: "offset must be a number" })
-    .int("offset must be an integer")
-    .min(0, "offset must not be negative")
-    .default(0)
-    .openapi({ param: { name: "offset", in: "query" } }),
+export const ListVersionsQuery = paginationQuery(10).extend({
   status: z
     .enum(VERSION_STATUSES, { error: `status must be one of ${VERSION_STATUSES.join(", ")}` })
     .optional()

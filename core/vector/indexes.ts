@@ -26,12 +26,6 @@ export const TEXT_INDEX: IndexSpec = {
   shards: 8,
 };
 
-/**
- * The recommendation model's item factors (written with the training issue): 32 shards of at
- * most 34,192 rows (128-d) hold 1M items with room for hash skew.
- */
-export const ITEM_FACTORS_INDEX: IndexSpec = { name: "factors", dimensions: 128, metric: "dot-product", shards: 32 };
-
 /** The name of one tenant's index `spec`; its shard objects append `:s{n}` (shards.ts). */
 export function indexObjectName(spec: IndexSpec, tenantId: string): string {
   return `vectors:${spec.name}:${tenantId}`;

@@ -1,24 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { AbuseFlagList } from "@edge-ml/core/schemas";
+import { AbuseFlagList, paginationQuery } from "@edge-ml/core/schemas";
 import { authenticate } from "../../middleware/authenticate";
 import { requirePermission } from "../../middleware/authorize";
 import { bearerSecurity, errorResponses, jsonContent } from "../../lib/openapi-helpers";
 
-export const Pagination = z.object({
-  limit: z.coerce
-    .number({ error: "limit must be a number" })
-    .int("limit must be an integer")
-    .min(1, "limit must be at least 1")
-    .max(100, "limit must be at most 100")
-    .default(20)
-    .openapi({ param: { name: "limit", in: "query" } }),
-  offset: z.coerce
-    .number({ error: "offset must be a number" })
-    .int("offset must be an integer")
-    .min(0, "offset must not be negative")
-    .default(0)
-    .openapi({ param: { name: "offset", in: "query" } }),
-});
+export const Pagination = paginationQuery(20);
 
 export const listFlags = createRoute({
   method: "get",
