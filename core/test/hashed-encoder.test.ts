@@ -12,10 +12,10 @@ describe("local hashed n-gram encoder", () => {
   it("is deterministic, unit-length and names itself honestly", () => {
     const a = encode("Overnight Duffle bag");
     expect(Array.from(a)).toEqual(Array.from(encode("Overnight Duffle bag")));
-    expect(a).toHaveLength(384);
+    expect(a).toHaveLength(128);
     expect(cos(a, a)).toBeCloseTo(1, 5);
-    expect(Array.from(encode(""))).toEqual(new Array(384).fill(0));
-    expect(localEncoderVersion()).toBe("local-hashed-ngram-idf-v1-d384");
+    expect(Array.from(encode(""))).toEqual(new Array(128).fill(0));
+    expect(localEncoderVersion()).toBe("local-hashed-ngram-idf-v1-d128");
   });
 
   it("puts related texts closer than unrelated ones, and tolerates typos through character n-grams", () => {

@@ -4,7 +4,13 @@
  * IDF learned from the tenant's catalogue, L2-normalised. Deterministic and dependency-free;
  * its model_version says exactly what it is, never a learned neural encoder.
  */
-export const LOCAL_ENCODER_DIMENSIONS = 384;
+/**
+ * 128 buckets: locally every shard of every tenant's index lives in the ingest worker's one
+ * isolate (128 MB), so the local stand-in's vectors must be small for a 100k-item catalogue
+ * to stay resident (about 60 MB at 128-d; 384-d would not fit and the isolate would restart
+ * and reload on every query). Production uses Workers AI's 384-d bge.
+ */
+export const LOCAL_ENCODER_DIMENSIONS = 128;
 
 export function localEncoderVersion(dimensions = LOCAL_ENCODER_DIMENSIONS): string {
   return `local-hashed-ngram-idf-v1-d${dimensions}`;

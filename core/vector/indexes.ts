@@ -1,5 +1,6 @@
 import { sha256Hex } from "../auth/secrets";
 import { LOCAL_ENCODER_DIMENSIONS } from "../text/hashed-encoder";
+import { shardMaxRows } from "./budget";
 import { LIMITS, type Metric } from "./types";
 
 /**
@@ -18,13 +19,24 @@ export type IndexSpec = {
   shards?: number;
 };
 
-/** 8 shards of at most 14,298 rows (384-d): text vectors for catalogues up to about 110k items. */
-export const TEXT_INDEX: IndexSpec = {
-  name: "text",
-  dimensions: LOCAL_ENCODER_DIMENSIONS,
-  metric: "cosine",
-  shards: 8,
-};
+/** Items per tenant the text index is sized for. */
+export const TEXT_INDEX_CAPACITY = 120_000;
+
+/**
+ * A tenant's item text vectors in `dimensions` (the encoder's), with enough shards for
+ * TEXT_INDEX_CAPACITY items: 4 at the local encoder's 128-d (34,192 rows each), 9 at bge-small's
+ * 384-d. Fewer shards, fewer RPCs per query.
+ */
+export function textIndexSpec(dimensions: number = LOCAL_ENCODER_DIMENSIONS): IndexSpec {
+  return {
+    name: "text",
+    dimensions,
+    metric: "cosine",
+    shards: Math.ceil(TEXT_INDEX_CAPACITY / shardMaxRows(dimensions)),
+  };
+}
+
+export const TEXT_INDEX: IndexSpec = textIndexSpec();
 
 /** The name of one tenant's index `spec`; its shard objects append `:s{n}` (shards.ts). */
 export function indexObjectName(spec: IndexSpec, tenantId: string): string {

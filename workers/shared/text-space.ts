@@ -1,4 +1,4 @@
-import { TEXT_INDEX, type IndexSpec } from "@edge-ml/core/vector/indexes";
+import { textIndexSpec } from "@edge-ml/core/vector/indexes";
 import type { VectorIndex } from "@edge-ml/core/vector/types";
 import { textEncoderFor, type TextBackendEnv, type TextEncoder } from "./text/encoder";
 import { vectorIndexFor, type VectorBackendEnv } from "./vector/index-for";
@@ -13,6 +13,5 @@ export function textSpace(
   tenantId: string,
 ): { encoder: TextEncoder; index: VectorIndex } {
   const encoder = textEncoderFor(env, tenantId);
-  const spec: IndexSpec = { ...TEXT_INDEX, dimensions: encoder.dimensions };
-  return { encoder, index: vectorIndexFor(env, tenantId, spec) };
+  return { encoder, index: vectorIndexFor(env, tenantId, textIndexSpec(encoder.dimensions)) };
 }

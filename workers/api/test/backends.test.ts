@@ -146,7 +146,7 @@ describe("text encoders", () => {
     const encoder = new LocalTextEncoder(env.TEXT_ENCODER, crypto.randomUUID());
     const [a, b] = await encoder.encode(["red running shoes", "red running shoes"]);
     expect(a).toEqual(b);
-    expect(a).toHaveLength(384);
-    expect(encoder.version).toBe("local-hashed-ngram-idf-v1-d384");
+    expect(a).toHaveLength(128);
+    expect(encoder.version).toBe("local-hashed-ngram-idf-v1-d128");
   });
 });

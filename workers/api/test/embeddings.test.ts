@@ -47,8 +47,8 @@ describe("GET /api/v1/items/{item_id}/embedding (items embedded by the ingest wo
     expect(up.status).toBe(202);
 
     const [a, b, c, long] = await Promise.all(items.map((it) => embeddingOf(t.adminKey, it.item_id)));
-    expect(a!).toMatchObject({ item_id: "duffle", dimension: 384, model_version: "local-hashed-ngram-idf-v1-d384" });
-    expect(a!.embedding).toHaveLength(384);
+    expect(a!).toMatchObject({ item_id: "duffle", dimension: 128, model_version: "local-hashed-ngram-idf-v1-d128" });
+    expect(a!.embedding).toHaveLength(128);
     expect(cos(a!.embedding, a!.embedding)).toBeCloseTo(1, 5);
     expect(cos(a!.embedding, b!.embedding)).toBeGreaterThan(cos(a!.embedding, c!.embedding));
     expect(long!.item_id).toBe(longId);
@@ -99,10 +99,10 @@ describe("POST /internal/ml/embeddings", () => {
       embeddings: { item_id: string; embedding: number[]; dimension: number }[];
       model_version: string;
     };
-    expect(body.model_version).toBe("local-hashed-ngram-idf-v1-d384");
+    expect(body.model_version).toBe("local-hashed-ngram-idf-v1-d128");
     expect(body.embeddings.map((e) => [e.item_id, e.dimension])).toEqual([
-      ["same-text", 384],
-      ["other", 384],
+      ["same-text", 128],
+      ["other", 128],
     ]);
     expect(cos(body.embeddings[0]!.embedding, stored.embedding)).toBeCloseTo(1, 5);
     expect((await call("/api/v1/items/same-text/embedding", { token: t.adminKey })).status).toBe(404);

@@ -48,7 +48,7 @@ describe("recommendations over the sample catalogue", () => {
     expect(warm.status).toBe(200);
     expect(share(warm.body)).toBeGreaterThanOrEqual(6);
     expect(share(warm.body)).toBeGreaterThan(share(cold.body));
-    expect(warm.body.metadata.model_version).toMatch(/^content-profile-v1\+local-hashed-ngram-idf-v1-d384$/);
+    expect(warm.body.metadata.model_version).toMatch(/^content-profile-v1\+local-hashed-ngram-idf-v1-d128$/);
   });
 
   it("never returns what the user bought or disliked, nor exclude_ids", async () => {

@@ -9,7 +9,7 @@ export const ItemEmbedding = z
     item_id: z.string(),
     embedding: z.array(z.number()),
     dimension: z.number().int(),
-    model_version: z.string().openapi({ example: "local-hashed-ngram-idf-v1-d384" }),
+    model_version: z.string().openapi({ example: "local-hashed-ngram-idf-v1-d128" }),
   })
   .openapi("ItemEmbedding");
 
