@@ -8,4 +8,8 @@ export * from "./abuse";
 export * from "./ingest";
 export * from "./embeddings";
 export * from "./serving";
+export * from "./model-types";
+export * from "./hyperparameters";
 export * from "./training";
+export * from "./model-versions";
+export * from "./webhooks";

@@ -1,0 +1,24 @@
+import { z } from "@hono/zod-openapi";
+
+/** The model types and kinds the platform knows, and the job statuses (platform-api.md, classifier-api.md). */
+export const MODEL_TYPES = ["matrix_factorization", "two_tower", "gnn"] as const;
+export type ModelType = (typeof MODEL_TYPES)[number];
+/** Model types the trainer can run today; the others are accepted names whose jobs fail at once. */
+export const SUPPORTED_MODEL_TYPES: readonly ModelType[] = ["matrix_factorization"];
+
+export const MODEL_KINDS = ["recommender", "classifier"] as const;
+export type ModelKind = (typeof MODEL_KINDS)[number];
+export const ModelKindSchema = z.enum(MODEL_KINDS, { error: `kind must be one of ${MODEL_KINDS.join(", ")}` });
+
+/** Every model type of `training_jobs` trains a recommender. */
+export function kindOfModelType(_type: ModelType): ModelKind {
+  return "recommender";
+}
+
+export const JOB_STATUSES = ["queued", "running", "completed", "failed", "cancelled"] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+export const JobStatusSchema = z.enum(JOB_STATUSES);
+
+/** Longest data range one job may read, in whole UTC days; the default when none is given. */
+export const MAX_DATA_RANGE_DAYS = 366;
+export const DEFAULT_DATA_RANGE_DAYS = 90;
