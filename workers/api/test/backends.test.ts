@@ -140,6 +140,13 @@ describe("text encoders", () => {
       VectorizeTenantIndex,
     );
     expect(() => vectorIndexFor({ ...env, VECTOR_BACKEND: "faiss" }, "t", TEXT_INDEX)).toThrow(/local" or "vectorize/);
+    expect(() =>
+      vectorIndexFor({ ...env, VECTOR_BACKEND: "vectorize" }, "t", {
+        name: "model:v1",
+        dimensions: 8,
+        metric: "dot-product",
+      }),
+    ).toThrow(/No Vectorize index is bound for the model:v1 vectors/);
   });
 
   it("the local encoder is the tenant's hashed n-gram encoder, named as such", async () => {

@@ -1,3 +1,4 @@
+import { ApiError } from "@edge-ml/core/errors";
 import type { IndexSpec } from "@edge-ml/core/vector/indexes";
 import type { VectorIndex } from "@edge-ml/core/vector/types";
 import type { VectorIndexObject } from "../../ingest/src/vector-index";
@@ -31,5 +32,9 @@ export function vectorIndexFor(env: VectorBackendEnv, tenantId: string, spec: In
 
 function vectorizeBinding(env: VectorBackendEnv, spec: IndexSpec): VectorizeIndex {
   if (spec.name === "text") return env.VECTORIZE_TEXT;
-  throw new Error(`no Vectorize binding for the ${spec.name} index (add one to wrangler.toml)`);
+  // A configuration gap, not a crash: callers answer 503 with this sentence.
+  throw new ApiError(
+    "unavailable",
+    `No Vectorize index is bound for the ${spec.name} vectors; trained models' factors are served by VECTOR_BACKEND = "local" only for now`,
+  );
 }
