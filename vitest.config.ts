@@ -7,11 +7,16 @@ import { sampleInteractions, sampleItems } from "./scripts/lib/sample-data.ts";
 const DB_ID = "00000000-0000-4000-8000-000000000001";
 const JWT_SECRET = "test-jwt-secret-0123456789abcdef0123456789abcdef";
 
-/** The ingest worker, bundled as `wrangler deploy` would, to run beside the api in its tests. */
-async function bundleIngestWorker(): Promise<string> {
-  const outfile = path.join(import.meta.dirname, "dist/test/ingest.mjs");
+/**
+ * A worker bundled as `wrangler deploy` would, to run beside the api in its tests: the ingest
+ * worker (queue consumer, host of the cross-script objects) and the trainer-dispatch worker
+ * (target of the api's service binding for /trainer/*; no queue consumers there, so the api's
+ * tests see their training and webhook messages untouched).
+ */
+async function bundleWorker(name: "ingest" | "trainer-dispatch"): Promise<string> {
+  const outfile = path.join(import.meta.dirname, `dist/test/${name}.mjs`);
   await build({
-    entryPoints: [path.join(import.meta.dirname, "workers/ingest/src/index.ts")],
+    entryPoints: [path.join(import.meta.dirname, `workers/${name}/src/index.ts`)],
     bundle: true,
     format: "esm",
     platform: "neutral",
@@ -23,28 +28,6 @@ async function bundleIngestWorker(): Promise<string> {
     // module, as wrangler ships it (listed as a CompiledWasm module below).
     loader: { ".wasm": "copy" },
     assetNames: "[name]",
-    outfile,
-    logLevel: "warning",
-  });
-  return outfile;
-}
-
-/**
- * The trainer-dispatch worker, bundled the same way: the api's tests run it beside the api as
- * the target of the api's service binding for /trainer/* (no queue consumers there, so the
- * api's tests see their training and webhook messages untouched).
- */
-async function bundleDispatchWorker(): Promise<string> {
-  const outfile = path.join(import.meta.dirname, "dist/test/trainer-dispatch.mjs");
-  await build({
-    entryPoints: [path.join(import.meta.dirname, "workers/trainer-dispatch/src/index.ts")],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["module", "main"],
-    external: ["cloudflare:*", "node:*"],
     outfile,
     logLevel: "warning",
   });
@@ -81,8 +64,8 @@ async function webhookReceiver(request: Request): Promise<Response> {
  */
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
-  const ingestScript = await bundleIngestWorker();
-  const dispatchScript = await bundleDispatchWorker();
+  const ingestScript = await bundleWorker("ingest");
+  const dispatchScript = await bundleWorker("trainer-dispatch");
   // The sample catalogue (data/catalog) and synthetic shoppers, for the serving tests.
   const sample = sampleItems();
   const sampleData = { items: sample, events: sampleInteractions(sample, 120, 25) };
