@@ -21,16 +21,18 @@ export type ItemFacts = {
 export const KEYWORD_CANDIDATES = 100;
 
 /**
- * BM25 of the tenant's items that match the query's words. Column weights favour the title
- * (10) over category and tags (3) and the description (1): a word in a product's name says
- * more than one in its copy.
+ * BM25 with column weights that favour the title (10) over category and tags (3) and the
+ * description (1): a word in a product's name says more than one in its copy.
  */
+const BM25 = "bm25(items_fts, 10.0, 1.0, 3.0, 3.0)";
+
+/** BM25 of the tenant's best-matching items for the query's words. */
 export async function keywordMatches(db: D1Database, tenantId: string, query: string): Promise<Map<string, number>> {
   const match = ftsMatchExpression(query);
   if (!match) return new Map();
   const { results } = await db
     .prepare(
-      `SELECT i.item_id AS item_id, bm25(items_fts, 10.0, 1.0, 3.0, 3.0) AS bm25
+      `SELECT i.item_id AS item_id, ${BM25} AS bm25
        FROM items_fts JOIN items i ON i.rowid = items_fts.rowid
        WHERE items_fts MATCH ?1 AND i.tenant_id = ?2
        ORDER BY bm25 LIMIT ?3`,
@@ -38,6 +40,25 @@ export async function keywordMatches(db: D1Database, tenantId: string, query: st
     .bind(match, tenantId, KEYWORD_CANDIDATES)
     .all<{ item_id: string; bm25: number }>();
   return new Map(results.map((r) => [r.item_id, r.bm25]));
+}
+
+/** The BM25 of one item for the query, when it matches at all (for an item retrieval did not return). */
+export async function keywordMatchOf(
+  db: D1Database,
+  tenantId: string,
+  query: string,
+  itemId: string,
+): Promise<number | undefined> {
+  const match = ftsMatchExpression(query);
+  if (!match) return undefined;
+  const row = await db
+    .prepare(
+      `SELECT ${BM25} AS bm25 FROM items_fts JOIN items i ON i.rowid = items_fts.rowid
+       WHERE items_fts MATCH ?1 AND i.tenant_id = ?2 AND i.item_id = ?3`,
+    )
+    .bind(match, tenantId, itemId)
+    .first<{ bm25: number }>();
+  return row?.bm25 ?? undefined;
 }
 
 /** What ranking needs of each candidate, popularity included: one D1 round trip for all. */

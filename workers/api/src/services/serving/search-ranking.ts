@@ -10,8 +10,7 @@ import {
 } from "@edge-ml/core/ranking/signals";
 import { cosine } from "@edge-ml/core/recommend/profile";
 import { tokenize } from "@edge-ml/core/text/hashed-encoder";
-import { ftsMatchExpression } from "@edge-ml/core/text/fts-query";
-import { itemFacts, keywordMatches, popularHead, type ItemFacts } from "./catalog-reads";
+import { itemFacts, keywordMatches, keywordMatchOf, popularHead, type ItemFacts } from "./catalog-reads";
 import type { ServingContext } from "./context";
 import { nearestItems, vectorsOf } from "./item-vectors";
 import { userAffinity } from "./affinity";
@@ -52,7 +51,7 @@ export async function searchRanking(
   if (opts.include !== undefined) {
     ids.add(opts.include);
     if (!keyword.has(opts.include)) {
-      const own = await keywordMatchOf(ctx, query, opts.include);
+      const own = await keywordMatchOf(ctx.db, ctx.tenantId, query, opts.include);
       if (own !== undefined) keyword.set(opts.include, own);
     }
   }
@@ -93,19 +92,4 @@ export async function searchRanking(
   }
   const present = { search: true, cf: affinity !== undefined };
   return { ranked: rankCandidates(scored, ctx.weights, present), personalized: present.cf };
-}
-
-/** The BM25 of one item for the query, when it matches at all (for an item retrieval did not return). */
-async function keywordMatchOf(ctx: ServingContext, query: string, itemId: string): Promise<number | undefined> {
-  const match = ftsMatchExpression(query);
-  if (!match) return undefined;
-  const row = await ctx.db
-    .prepare(
-      `SELECT bm25(items_fts, 10.0, 1.0, 3.0, 3.0) AS bm25
-       FROM items_fts JOIN items i ON i.rowid = items_fts.rowid
-       WHERE items_fts MATCH ?1 AND i.tenant_id = ?2 AND i.item_id = ?3`,
-    )
-    .bind(match, ctx.tenantId, itemId)
-    .first<{ bm25: number }>();
-  return row?.bm25 ?? undefined;
 }
