@@ -1,7 +1,8 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../src/app";
+import { RateLimiter } from "../src/durable-objects/rate-limiter";
 import { call, seedTenant, type ErrorBody } from "./helpers";
 
 /**
@@ -212,5 +213,38 @@ describe("limiter unavailable (docs/decisions.md)", () => {
     expect(res.status).toBe(503);
     expect(res.headers.get("retry-after")).toBe("1");
     expect(((await res.json()) as ErrorBody).error.code).toBe("SERVICE_UNAVAILABLE");
+  });
+});
+
+describe("what a limiter object keeps across a restart", () => {
+  const rule = { limit: 10, burst: 10, windowMs: 60_000 };
+  const stubFor = (name: string) => env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(name));
+
+  it("a bucket that spent half its burst is stored and resumes after a restart", async () => {
+    const stub = stubFor(`restart-test:${crypto.randomUUID()}`);
+    for (let i = 0; i < 8; i++) await stub.hit([{ bucket: "ip", rule }]);
+    await new Promise((r) => setTimeout(r, 1300)); // the write-behind runs once a second
+    const resumed = await runInDurableObject(stub, async (_instance: RateLimiter, state) => {
+      const stored = await state.storage.list({ prefix: "b:" });
+      // A fresh instance over the same storage is what a restarted object is.
+      const restarted = new RateLimiter(state, env as never);
+      await state.blockConcurrencyWhile(async () => {});
+      return { stored: [...stored.keys()], decisions: [restarted.hit([{ bucket: "ip", rule }])[0]!] };
+    });
+    expect(resumed.stored).toEqual(["b:ip"]);
+    // 8 spent of 10: the restarted object admits what is left, not a fresh burst.
+    expect(resumed.decisions[0]!.remaining).toBeLessThanOrEqual(1);
+  });
+
+  it("a client that sent a few requests costs no storage and no alarm", async () => {
+    const stub = stubFor(`light-test:${crypto.randomUUID()}`);
+    for (let i = 0; i < 3; i++) await stub.hit([{ bucket: "ip", rule }]);
+    await new Promise((r) => setTimeout(r, 1300));
+    const { keys, alarm } = await runInDurableObject(stub, async (_instance: RateLimiter, state) => ({
+      keys: [...(await state.storage.list()).keys()],
+      alarm: await state.storage.getAlarm(),
+    }));
+    expect(keys).toEqual([]);
+    expect(alarm).toBeNull();
   });
 });

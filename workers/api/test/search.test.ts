@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { SeededTenant } from "./helpers";
-import { type ErrorBody } from "./helpers";
-import { get, post, sampleTenant, waitForVectors } from "./serving-helpers";
+import { call, type ErrorBody } from "./helpers";
+import { act, get, post, sampleTenant, waitForVectors } from "./serving-helpers";
 import { seedTenant } from "./helpers";
 
 type Ranked = { product_id: string; score: number; reason?: string }[];
@@ -62,6 +62,30 @@ describe("GET /search on the sample catalogue", () => {
       return ranks.reduce((a, b) => a + b, 0) / ranks.length;
     };
     expect(meanRank(personal.body)).toBeLessThan(meanRank(anon.body));
+  });
+
+  it("caches a repeated search (X-Cache), and a user's new interaction invalidates their personalized entry", async () => {
+    const search = async (path: string) => {
+      const res = await call(path, { token: t.adminKey, headers: { "cf-connecting-ip": `203.0.113.${++ip}` } });
+      return { cache: res.headers.get("x-cache"), body: (await res.json()) as Ranked };
+    };
+    let ip = 0;
+    const q = encodeURIComponent("lightweight jacket for running");
+    const first = await search(`/search?q=${q}&k=10`);
+    const second = await search(`/search?q=${q}&k=3`);
+    expect([first.cache, second.cache]).toEqual(["MISS", "HIT"]);
+    // One entry serves every k: the first three of the same list.
+    expect(second.body).toEqual(first.body.slice(0, 3));
+
+    const user = "search-cache-shopper";
+    const mine = `/search?q=${q}&k=10&user_id=${user}`;
+    expect((await search(mine)).cache).toBe("MISS");
+    expect((await search(mine)).cache).toBe("HIT");
+    await act(t, user, [{ item_id: env.TEST_SAMPLE_DATA.items[0]!.item_id, interaction_type: "purchase" }]);
+    const after = await search(mine);
+    expect(after.cache).toBe("MISS");
+    // The anonymous entry is untouched by one user's interaction.
+    expect((await search(`/search?q=${q}&k=10`)).cache).toBe("HIT");
   });
 
   it("serves an unknown user unpersonalized (cold start is not an error)", async () => {

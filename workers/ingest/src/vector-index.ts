@@ -21,6 +21,8 @@ export type IndexConfig = ShardConfig;
  */
 export class VectorIndexObject extends DurableObject<IngestEnv> {
   private index: MemoryIndex | undefined;
+  /** The index's fixed configuration, once read: every RPC checks it, none re-reads it. */
+  private fixed: IndexConfig | undefined;
 
   constructor(ctx: DurableObjectState, env: IngestEnv) {
     super(ctx, env);
@@ -31,9 +33,7 @@ export class VectorIndexObject extends DurableObject<IngestEnv> {
   }
 
   private load(config: IndexConfig): MemoryIndex {
-    const stored = this.ctx.storage.sql.exec<{ v: string }>("SELECT v FROM config WHERE k = 'index'").toArray()[0];
-    const fixed = stored ? (JSON.parse(stored.v) as IndexConfig) : config;
-    if (!stored) this.ctx.storage.sql.exec("INSERT INTO config (k, v) VALUES ('index', ?)", JSON.stringify(config));
+    const fixed = (this.fixed ??= this.fixedConfig(config));
     if (fixed.dimensions !== config.dimensions || fixed.metric !== config.metric) {
       throw new VectorIndexError(
         `index is ${fixed.dimensions}-d ${fixed.metric}; asked for ${config.dimensions}-d ${config.metric}`,
@@ -69,6 +69,14 @@ export class VectorIndexObject extends DurableObject<IngestEnv> {
     if (batch.length) index.write(batch, "upsert");
     this.index = index;
     return index;
+  }
+
+  /** The configuration stored at the first write, or `config`, stored now. */
+  private fixedConfig(config: IndexConfig): IndexConfig {
+    const stored = this.ctx.storage.sql.exec<{ v: string }>("SELECT v FROM config WHERE k = 'index'").toArray()[0];
+    if (stored) return JSON.parse(stored.v) as IndexConfig;
+    this.ctx.storage.sql.exec("INSERT INTO config (k, v) VALUES ('index', ?)", JSON.stringify(config));
+    return config;
   }
 
   write(config: IndexConfig, records: VectorRecord[], mode: "insert" | "upsert"): string[] {

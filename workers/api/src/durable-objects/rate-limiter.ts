@@ -10,34 +10,46 @@ export type HitResult = Decision & {
 
 type Bucket = { state: BucketState; rule: BucketRule; refusing: boolean };
 
-/** Buckets one object keeps at most (a client's repeated-query buckets); the least recent go first. */
-const MAX_BUCKETS = 2000;
+/**
+ * Buckets one object keeps at most (the per-IP and repeated-query buckets of a credential's
+ * clients, about 200 bytes each); the least recently used go first, and those are the
+ * clients idle longest, whose buckets have mostly refilled.
+ */
+const MAX_BUCKETS = 20_000;
 /** Changed buckets are written to storage at most this often (write-behind, off the request path). */
 const PERSIST_EVERY_MS = 1000;
 
 /**
- * The token buckets of one limit scope: a tenant's class (`tenant:…`), a key's class
- * (`key:…`) or a client's class (`client:…`, holding the per-IP bucket and one bucket per
- * recent query for repeated-query detection). One object per scope, so a hot scope never
- * queues requests of another, and one call per scope per request.
+ * The token buckets of one limit scope: a tenant's class (`tenant:…`) or a credential's
+ * class (`credential:…`, holding the key's own bucket and, for each client IP using the
+ * credential, its per-IP bucket and one bucket per recent query for repeated-query
+ * detection). One object per scope, so a hot scope never queues requests of another, and
+ * one call per request.
  *
  * `hit` has no await between reading and writing its buckets, and an object runs one event
  * at a time, so concurrent requests to one scope are counted exactly. Buckets live in
- * memory; changed ones are written to storage once a second at most, off the request path,
- * so a restarted object resumes with at most a second of admissions forgotten. An alarm
- * deletes buckets once they are full again, so idle scopes cost nothing.
+ * memory. A bucket is written to storage only once it has spent at least half its burst
+ * (write-behind, once a second at most, off the request path): a restarted object then
+ * resumes every bucket that was close to refusing, and forgives at most half a burst of one
+ * that was not. Most scopes (a client sending a few requests a minute) never write at all,
+ * so they cost no storage and no alarm; an alarm deletes stored buckets once full again.
  */
 export class RateLimiter extends DurableObject<ApiEnv> {
   private buckets = new Map<string, Bucket>();
   private dirty = new Set<string>();
   private persistTimer: ReturnType<typeof setTimeout> | undefined;
   private alarmAt: number | undefined;
+  /** Buckets that have a row in storage (so a refill must delete it). */
+  private stored = new Set<string>();
 
   constructor(ctx: DurableObjectState, env: ApiEnv) {
     super(ctx, env);
     void ctx.blockConcurrencyWhile(async () => {
       const stored = await ctx.storage.list<Bucket>({ prefix: "b:" });
-      for (const [key, bucket] of stored) this.buckets.set(key.slice(2), bucket);
+      for (const [key, bucket] of stored) {
+        this.buckets.set(key.slice(2), bucket);
+        this.stored.add(key.slice(2));
+      }
       this.alarmAt = (await ctx.storage.getAlarm()) ?? undefined;
     });
   }
@@ -51,15 +63,19 @@ export class RateLimiter extends DurableObject<ApiEnv> {
       const bucket = { state, rule, refusing: !decision.allowed };
       this.buckets.delete(name); // re-insert: Map order is recency order
       this.buckets.set(name, bucket);
-      this.dirty.add(name);
-      latestFull = Math.max(latestFull, decision.resetSec * 1000);
+      if (worthStoring(bucket) || this.stored.has(name)) {
+        this.dirty.add(name);
+        latestFull = Math.max(latestFull, decision.resetSec * 1000);
+      }
       return { ...decision, firstRefusal: !decision.allowed && !prev?.refusing };
     });
     this.evictOverflow();
-    this.persistTimer ??= setTimeout(() => this.persist(), PERSIST_EVERY_MS);
-    if (this.alarmAt === undefined) {
-      this.alarmAt = Math.max(latestFull, now + 1000);
-      void this.ctx.storage.setAlarm(this.alarmAt, { allowUnconfirmed: true });
+    if (this.dirty.size > 0) {
+      this.persistTimer ??= setTimeout(() => this.persist(), PERSIST_EVERY_MS);
+      if (this.alarmAt === undefined) {
+        this.alarmAt = Math.max(latestFull, now + 1000);
+        void this.ctx.storage.setAlarm(this.alarmAt, { allowUnconfirmed: true });
+      }
     }
     return results;
   }
@@ -70,8 +86,10 @@ export class RateLimiter extends DurableObject<ApiEnv> {
     const gone: string[] = [];
     for (const name of this.dirty) {
       const b = this.buckets.get(name);
-      if (b) entries[`b:${name}`] = b;
-      else gone.push(`b:${name}`);
+      if (b && (worthStoring(b) || this.stored.has(name))) {
+        entries[`b:${name}`] = b;
+        this.stored.add(name);
+      } else if (!b && this.stored.delete(name)) gone.push(`b:${name}`);
     }
     this.dirty.clear();
     // storage.put/delete take at most 128 keys per call.
@@ -88,7 +106,7 @@ export class RateLimiter extends DurableObject<ApiEnv> {
     for (const name of this.buckets.keys()) {
       if (this.buckets.size <= MAX_BUCKETS) break;
       this.buckets.delete(name);
-      this.dirty.add(name);
+      if (this.stored.has(name)) this.dirty.add(name);
     }
   }
 
@@ -101,19 +119,27 @@ export class RateLimiter extends DurableObject<ApiEnv> {
     for (const [name, b] of this.buckets) {
       const fullAt = b.state.updatedMs + ((b.rule.burst - b.state.tokens) * b.rule.windowMs) / b.rule.limit;
       if (fullAt <= now) full.push(name);
-      else next = Math.min(next, fullAt);
+      else if (this.stored.has(name)) next = Math.min(next, fullAt);
     }
+    const gone: string[] = [];
     for (const name of full) {
       this.buckets.delete(name);
       this.dirty.delete(name);
+      if (this.stored.delete(name)) gone.push(`b:${name}`);
     }
-    if (this.buckets.size === 0) {
-      await this.ctx.storage.deleteAll();
-      return;
-    }
-    for (let i = 0; i < full.length; i += 128)
-      await this.ctx.storage.delete(full.slice(i, i + 128).map((n) => `b:${n}`));
+    for (let i = 0; i < gone.length; i += 128) await this.ctx.storage.delete(gone.slice(i, i + 128));
+    // Buckets that never reached storage need no alarm: they are dropped with the object.
+    if (this.stored.size === 0) return;
     this.alarmAt = Math.ceil(next);
     await this.ctx.storage.setAlarm(this.alarmAt);
   }
+}
+
+/**
+ * Whether a bucket's state must survive a restart: it has spent half its burst or more.
+ * Losing a fuller bucket forgives less than half a burst, and a client that sends a few
+ * requests a minute never costs a storage write.
+ */
+function worthStoring(b: Bucket): boolean {
+  return b.state.tokens <= b.rule.burst / 2;
 }

@@ -41,6 +41,8 @@ export const FLUSH_INTERVAL_MS = 30_000;
  */
 export class UsageMeter extends DurableObject<ApiEnv> {
   private tenantId: string | undefined;
+  /** Whether a flush alarm is known to be set: saves a storage read on every record. */
+  private alarmSet = false;
 
   constructor(ctx: DurableObjectState, env: ApiEnv) {
     super(ctx, env);
@@ -74,8 +76,9 @@ export class UsageMeter extends DurableObject<ApiEnv> {
       latency,
       delta.latencyMs === undefined ? 0 : 1,
     );
-    if ((await this.ctx.storage.getAlarm()) === null) {
-      await this.ctx.storage.setAlarm(Date.now() + FLUSH_INTERVAL_MS);
+    if (!this.alarmSet) {
+      if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + FLUSH_INTERVAL_MS);
+      this.alarmSet = true;
     }
   }
 
@@ -102,7 +105,11 @@ export class UsageMeter extends DurableObject<ApiEnv> {
   }
 
   override async alarm(): Promise<void> {
+    this.alarmSet = false;
     await this.flush();
-    if (this.pending().length > 0) await this.ctx.storage.setAlarm(Date.now() + FLUSH_INTERVAL_MS);
+    if (this.pending().length > 0) {
+      await this.ctx.storage.setAlarm(Date.now() + FLUSH_INTERVAL_MS);
+      this.alarmSet = true;
+    }
   }
 }

@@ -19,10 +19,17 @@ import { authenticate } from "./authenticate";
 /** One bucket to take from: `scope` names the object, `bucket` the bucket inside it. */
 type Check = { scope: string; bucket: string; rule: LimitRule; repeatedQuery?: boolean };
 
+/**
+ * The object of a credential's class: its own bucket (per-key rules) and the per-IP and
+ * repeated-query buckets of the clients using it, so a request makes one call, not one per
+ * rule. Counting stays exact: every bucket of a request lives in one object.
+ */
+const credentialScope = (p: Principal, cls: string) => `credential:${p.tenantId}:${p.subjectId}:${cls}`;
+
 function checksFor(p: Principal, rules: LimitRule[], cls: string, client: string): Check[] {
   return rules.map((rule) => {
-    if (rule.scope === "ip") return { scope: `client:${p.tenantId}:${client}:${cls}`, bucket: "ip", rule };
-    if (rule.scope === "key") return { scope: `key:${p.subjectId}:${cls}`, bucket: "key", rule };
+    if (rule.scope === "ip") return { scope: credentialScope(p, cls), bucket: `ip:${client}`, rule };
+    if (rule.scope === "key") return { scope: credentialScope(p, cls), bucket: "key", rule };
     return { scope: `tenant:${p.tenantId}:${cls}`, bucket: "tenant", rule };
   });
 }
@@ -80,10 +87,10 @@ export function rateLimits() {
     const checks: Check[] = cls ? checksFor(p, rulesFor(cls, p.plan, p.keyLimits), cls, client) : [];
     const q = query.get("q");
     if (cls === "search" && q) {
-      // Kept in the client's own object, beside its per-IP bucket: no extra call per query.
+      // Kept beside the client's per-IP bucket: no extra call per query.
       const rule: LimitRule = { ...REPEATED_QUERY_RULE, scope: "ip", failMode: "open" };
-      const scope = `client:${p.tenantId}:${client}:${cls}`;
-      checks.push({ scope, bucket: `q:${await queryFingerprint(q)}`, rule, repeatedQuery: true });
+      const bucket = `q:${client}:${await queryFingerprint(q)}`;
+      checks.push({ scope: credentialScope(p, cls), bucket, rule, repeatedQuery: true });
     }
 
     let decisions: Decision[] = [];

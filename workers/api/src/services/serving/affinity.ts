@@ -52,22 +52,33 @@ const cold = (history: HistoryEvent[]): Affinity => ({
 async function profileAffinity(ctx: ServingContext, history: HistoryEvent[]): Promise<Affinity> {
   if (history.length === 0) return cold(history);
   const vectors = await vectorsOf(
-    ctx.textIndex,
+    ctx.textVectors,
     history.map((e) => e.itemId),
   );
   const profile = profileVector(history, (id) => vectors.get(id), ctx.encoder.dimensions);
   if (!profile) return cold(history);
+  // The profile's own query returns each match's cosine with the profile: scoring those
+  // again would read their vectors for nothing.
+  const similarity = new Map<string, number>();
   return {
     history,
     personalized: true,
     historyTextVectors: vectors,
-    nearest: (k, filter) => nearestItems(ctx.textIndex, profile, k, filter),
+    nearest: async (k, filter) => {
+      const matches = await nearestItems(ctx.textIndex, profile, k, filter);
+      for (const m of matches) similarity.set(m.itemId, m.score);
+      return matches;
+    },
     score: async (ids) => {
-      const found = await vectorsOf(ctx.textIndex, ids);
+      const found = await vectorsOf(
+        ctx.textVectors,
+        ids.filter((id) => !similarity.has(id)),
+      );
       const out = new Map<string, ItemAffinity>();
-      for (const [id, v] of found) {
-        const cos = cosine(profile, v);
-        out.set(id, { cf: similaritySignal(cos), distance: 1 - cos });
+      for (const id of ids) {
+        const v = found.get(id);
+        const cos = similarity.get(id) ?? (v ? cosine(profile, v) : undefined);
+        if (cos !== undefined) out.set(id, { cf: similaritySignal(cos), distance: 1 - cos });
       }
       return out;
     },
@@ -86,8 +97,9 @@ async function modelAffinity(
   history: HistoryEvent[],
 ): Promise<Affinity | undefined> {
   const index: VectorIndex = vectorIndexFor(ctx.env, ctx.tenantId, model.spec);
+  const source = { index, scope: `${model.spec.name}:${ctx.tenantId}`, dimensions: model.spec.dimensions };
   const factors = await vectorsOf(
-    index,
+    source,
     history.map((e) => e.itemId),
   );
   const known = [...factors.keys()];
@@ -111,7 +123,7 @@ async function modelAffinity(
     personalized: true,
     nearest: (n, filter) => nearestItems(index, user, n, filter),
     score: async (ids) => {
-      const [found, top] = await Promise.all([vectorsOf(index, ids), topScore()]);
+      const [found, top] = await Promise.all([vectorsOf(source, ids), topScore()]);
       const out = new Map<string, ItemAffinity>();
       for (const [id, v] of found) {
         let dot = 0;

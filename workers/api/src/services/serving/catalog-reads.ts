@@ -61,9 +61,33 @@ export async function keywordMatchOf(
   return row?.bm25 ?? undefined;
 }
 
-/** What ranking needs of each candidate, popularity included: one D1 round trip for all. */
-export async function itemFacts(db: D1Database, tenantId: string, ids: string[]): Promise<Map<string, ItemFacts>> {
-  if (ids.length === 0) return new Map();
+/**
+ * Facts of candidates are kept per isolate for as long as the popularity head (30 s): the
+ * same items are candidates of request after request. A title or category edit, or a
+ * popularity change, shows in ranking within FACTS_TTL_MS. Deleted items are not cached.
+ */
+export const FACTS_TTL_MS = 30_000;
+const FACTS_ENTRIES = 50_000;
+const factsCache = new TtlCache<string, ItemFacts>(FACTS_ENTRIES, FACTS_TTL_MS);
+
+/**
+ * What ranking needs of each candidate, popularity included: the isolate's cache, then one
+ * D1 round trip for the rest. `fresh` skips the cache (whether an item exists at all).
+ */
+export async function itemFacts(
+  db: D1Database,
+  tenantId: string,
+  ids: string[],
+  opts: { fresh?: boolean } = {},
+): Promise<Map<string, ItemFacts>> {
+  const out = new Map<string, ItemFacts>();
+  const missing: string[] = [];
+  for (const id of new Set(ids)) {
+    const hit = opts.fresh ? undefined : factsCache.get(`${tenantId}|${id}`);
+    if (hit) out.set(id, hit);
+    else missing.push(id);
+  }
+  if (missing.length === 0) return out;
   const { results } = await db
     .prepare(
       `SELECT i.item_id AS item_id, i.title AS title, i.category AS category, i.created_at AS created_at,
@@ -71,14 +95,25 @@ export async function itemFacts(db: D1Database, tenantId: string, ids: string[])
        FROM items i LEFT JOIN item_popularity p ON p.tenant_id = i.tenant_id AND p.item_id = i.item_id
        WHERE i.tenant_id = ?1 AND i.item_id IN (SELECT value FROM json_each(?2))`,
     )
-    .bind(tenantId, JSON.stringify(ids))
+    .bind(tenantId, JSON.stringify(missing))
     .all<{ item_id: string; title: string; category: string | null; created_at: string; popularity: number }>();
-  return new Map(
-    results.map((r) => [
-      r.item_id,
-      { itemId: r.item_id, title: r.title, category: r.category, createdAt: r.created_at, popularity: r.popularity },
-    ]),
-  );
+  for (const r of results) {
+    const facts = {
+      itemId: r.item_id,
+      title: r.title,
+      category: r.category,
+      createdAt: r.created_at,
+      popularity: r.popularity,
+    };
+    factsCache.set(`${tenantId}|${r.item_id}`, facts);
+    out.set(r.item_id, facts);
+  }
+  return out;
+}
+
+/** Forgets cached facts (tests that rewrite items or popularity in the same isolate). */
+export function forgetCachedFacts(): void {
+  factsCache.deleteWhere(() => true);
 }
 
 export type PopularHead = { items: { itemId: string; score: number; category: string | null }[]; maxScore: number };

@@ -2,6 +2,7 @@ import { DEFAULT_WEIGHTS, type Weights } from "@edge-ml/core/ranking/weights";
 import type { VectorIndex } from "@edge-ml/core/vector/types";
 import type { TextEncoder } from "../../../../shared/text/encoder";
 import { textSpace } from "../../../../shared/text-space";
+import type { CachedIndex } from "./item-vectors";
 import { productionRecommender, type TrainedRecommender } from "./trained-model";
 
 /** What one tenant's ranking needs, built once per request from the configuration. */
@@ -12,6 +13,8 @@ export type ServingContext = {
   encoder: TextEncoder;
   /** Item text vectors, in the encoder's space. */
   textIndex: VectorIndex;
+  /** The same index for vector reads through the isolate's cache (item-vectors.ts). */
+  textVectors: CachedIndex;
   weights: Weights;
   /** The scoring clock (see scoringClock), not the wall clock. */
   nowMs: number;
@@ -25,6 +28,7 @@ export function servingContext(env: ApiEnv, tenantId: string, weights: Weights =
     tenantId,
     encoder,
     textIndex: index,
+    textVectors: { index, scope: `text:${tenantId}`, dimensions: encoder.dimensions },
     weights,
     nowMs: scoringClock(Date.now()),
   };

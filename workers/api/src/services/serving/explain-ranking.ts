@@ -36,7 +36,7 @@ export async function explainRanking(
   query: string | undefined,
   userId: string | undefined,
 ): Promise<RankingExplanation> {
-  const facts = await itemFacts(ctx.db, ctx.tenantId, [productId]);
+  const facts = await itemFacts(ctx.db, ctx.tenantId, [productId], { fresh: true });
   if (!facts.has(productId)) throw errors.notFound("Product");
   const model = await deployedRecommender(ctx);
   const modelVersion = servingModelVersion(ctx, model);

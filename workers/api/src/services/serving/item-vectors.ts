@@ -1,18 +1,59 @@
 import { vectorIdFor } from "@edge-ml/core/vector/indexes";
 import type { MetadataFilter, VectorIndex } from "@edge-ml/core/vector/types";
+import { TtlCache } from "../../lib/ttl-cache";
+
+/**
+ * Item vectors read for ranking are kept per isolate for a minute, within a memory budget
+ * per dimension count (Float32, so 32,768 vectors of 128-d, 10,922 of 384-d): the same
+ * popular items and near neighbours are candidates of request after request, and each
+ * read is a call to every shard holding them. An item re-embedded after an edit is ranked
+ * on its old vector for at most VECTOR_CACHE_TTL_MS in an isolate that read it before.
+ */
+export const VECTOR_CACHE_BYTES = 16 * 1024 * 1024;
+export const VECTOR_CACHE_TTL_MS = 60_000;
+const caches = new Map<number, TtlCache<string, Float32Array>>();
+
+function cacheFor(dimensions: number): TtlCache<string, Float32Array> {
+  let cache = caches.get(dimensions);
+  if (!cache) {
+    cache = new TtlCache(Math.floor(VECTOR_CACHE_BYTES / (4 * dimensions)), VECTOR_CACHE_TTL_MS);
+    caches.set(dimensions, cache);
+  }
+  return cache;
+}
+
+/**
+ * Names a tenant index for the cache: the index's own objects (tenant, index name and
+ * version), so two tenants or two model versions never share an entry.
+ */
+export type CachedIndex = { index: VectorIndex; scope: string; dimensions: number };
 
 /** The stored vectors of `itemIds` (item ids, not vector ids); items without one are absent. */
-export async function vectorsOf(index: VectorIndex, itemIds: string[]): Promise<Map<string, number[]>> {
-  const unique = [...new Set(itemIds)];
-  const vectorIds = await Promise.all(unique.map((id) => vectorIdFor(id)));
-  const itemOf = new Map(vectorIds.map((v, i) => [v, unique[i]!]));
-  const found = await index.getByIds(vectorIds);
+export async function vectorsOf(source: CachedIndex, itemIds: string[]): Promise<Map<string, number[]>> {
+  const cache = cacheFor(source.dimensions);
   const out = new Map<string, number[]>();
+  const missing: string[] = [];
+  for (const id of new Set(itemIds)) {
+    const hit = cache.get(`${source.scope}|${id}`);
+    if (hit) out.set(id, Array.from(hit));
+    else missing.push(id);
+  }
+  if (missing.length === 0) return out;
+  const vectorIds = await Promise.all(missing.map((id) => vectorIdFor(id)));
+  const itemOf = new Map(vectorIds.map((v, i) => [v, missing[i]!]));
+  const found = await source.index.getByIds(vectorIds);
   for (const r of found) {
     const itemId = itemOf.get(r.id);
-    if (itemId !== undefined) out.set(itemId, Array.from(r.values));
+    if (itemId === undefined) continue;
+    cache.set(`${source.scope}|${itemId}`, Float32Array.from(r.values));
+    out.set(itemId, Array.from(r.values));
   }
   return out;
+}
+
+/** Forgets cached vectors (tests that rewrite vectors in the same isolate). */
+export function forgetCachedVectors(): void {
+  for (const cache of caches.values()) cache.deleteWhere(() => true);
 }
 
 /** Nearest items to `vector` as item ids with their similarity (the index's score). */

@@ -66,7 +66,7 @@ export async function recommendationRanking(
       ? new Map<string, number[]>()
       : known && seeds.every((s) => known.has(s))
         ? new Map(seeds.map((s) => [s, known.get(s)!]))
-        : await vectorsOf(ctx.textIndex, seeds);
+        : await vectorsOf(ctx.textVectors, seeds);
   const [fromUser, fromSeeds, popular] = await Promise.all([
     user.nearest(PROFILE_CANDIDATES, filter),
     Promise.all([...seedVectors.values()].map((v) => nearestItems(ctx.textIndex, v, NEIGHBOURS_PER_SEED + 1, filter))),

@@ -8,7 +8,7 @@ import {
   similaritySignal,
   titleSignal,
 } from "@edge-ml/core/ranking/signals";
-import { cosine } from "@edge-ml/core/recommend/profile";
+import { cosine, type HistoryEvent } from "@edge-ml/core/recommend/profile";
 import { tokenize } from "@edge-ml/core/text/hashed-encoder";
 import { itemFacts, keywordMatches, keywordMatchOf, popularHead, type ItemFacts } from "./catalog-reads";
 import type { ServingContext } from "./context";
@@ -39,12 +39,12 @@ export type SearchRanking = { ranked: Scored<SearchCandidate>[]; personalized: b
 export async function searchRanking(
   ctx: ServingContext,
   query: string,
-  opts: { userId?: string; include?: string; model?: TrainedRecommender } = {},
+  opts: { userId?: string; include?: string; model?: TrainedRecommender; history?: HistoryEvent[] } = {},
 ): Promise<SearchRanking> {
   const [[queryVector], keyword, user] = await Promise.all([
     ctx.encoder.encode([query]),
     keywordMatches(ctx.db, ctx.tenantId, query),
-    opts.userId ? userAffinity(ctx, opts.userId, opts.model) : undefined,
+    opts.userId ? userAffinity(ctx, opts.userId, opts.model, opts.history) : undefined,
   ]);
   const nearest = await nearestItems(ctx.textIndex, queryVector!, VECTOR_CANDIDATES);
   const ids = new Set([...keyword.keys(), ...nearest.map((n) => n.itemId)]);
@@ -59,7 +59,7 @@ export async function searchRanking(
   const [facts, head, vectors, affinity] = await Promise.all([
     itemFacts(ctx.db, ctx.tenantId, candidates),
     popularHead(ctx.db, ctx.tenantId),
-    vectorsOf(ctx.textIndex, candidates),
+    vectorsOf(ctx.textVectors, candidates),
     user?.personalized ? user.score(candidates) : undefined,
   ]);
   // The best BM25 of the query's keyword matches sets the keyword scale. An included item

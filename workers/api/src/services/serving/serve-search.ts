@@ -1,0 +1,75 @@
+import { explanationSentence } from "@edge-ml/core/ranking/explain";
+import { MAX_RESULTS } from "@edge-ml/core/schemas";
+import { TtlCache } from "../../lib/ttl-cache";
+import { recentHistory } from "./catalog-reads";
+import { deployedRecommender, servingModelVersion, type ServingContext } from "./context";
+import { historyStamp } from "./recommendation-cache";
+import { searchRanking } from "./search-ranking";
+
+export type SearchResult = { productId: string; score: number; reason: string };
+export type ServedSearch = { results: SearchResult[]; cacheHit: boolean };
+
+/**
+ * Entries per isolate and their lifetime. Popular queries repeat (a catalogue's head terms,
+ * the same few words from many shoppers), so most searches are answered from here. The TTL
+ * bounds staleness: a catalogue edit or a popularity change shows in cached results within
+ * 30 s, the same bound as the popularity head ranking reads (catalog-reads.ts).
+ */
+export const SEARCH_CACHE_ENTRIES = 5000;
+export const SEARCH_CACHE_TTL_MS = 30_000;
+
+/** The results as a promise: concurrent misses of one query share one ranking (no stampede). */
+type Entry = { stamp: string; results: Promise<SearchResult[]> };
+const cache = new TtlCache<string, Entry>(SEARCH_CACHE_ENTRIES, SEARCH_CACHE_TTL_MS);
+
+/**
+ * Search as the route serves it: the best MAX_RESULTS results of the ranking (candidates
+ * with no relevance at all, far vector neighbours, are not results), cached per query and
+ * sliced to `k`, so every `k` shares one entry. A personalized search also reads the
+ * user's history, and its entry holds the history's stamp: a new interaction of the user
+ * is never answered from the cache (as for recommendations). The key holds the tenant, the
+ * weights and the serving model version, so a deploy starts new entries.
+ */
+export async function serveSearch(
+  ctx: ServingContext,
+  query: string,
+  k: number,
+  userId?: string,
+): Promise<ServedSearch> {
+  const model = userId ? await deployedRecommender(ctx) : undefined;
+  const history = userId ? await recentHistory(ctx.db, ctx.tenantId, userId) : undefined;
+  const key = JSON.stringify([
+    ctx.tenantId,
+    query,
+    userId ?? null,
+    ctx.weights,
+    userId ? servingModelVersion(ctx, model) : null,
+  ]);
+  const stamp = history ? historyStamp(history) : "";
+  const hit = cache.get(key);
+  if (hit && hit.stamp === stamp) return { results: (await hit.results).slice(0, k), cacheHit: true };
+
+  const ranking = rankResults(ctx, query, userId ? { userId, model, history } : {});
+  const entry = { stamp, results: ranking };
+  cache.set(key, entry);
+  // A failed ranking must not stay cached (unless a newer entry replaced it already).
+  ranking.catch(() => cache.get(key) === entry && cache.delete(key));
+  const results = await ranking;
+  return { results: results.slice(0, k), cacheHit: false };
+}
+
+async function rankResults(
+  ctx: ServingContext,
+  query: string,
+  opts: Parameters<typeof searchRanking>[2],
+): Promise<SearchResult[]> {
+  const { ranked } = await searchRanking(ctx, query, opts);
+  return ranked
+    .filter((r) => r.breakdown.search_score > 0)
+    .slice(0, MAX_RESULTS)
+    .map((r) => ({
+      productId: r.id,
+      score: r.score,
+      reason: explanationSentence(r, { exactTitle: r.exactTitle, keyword: r.keyword }),
+    }));
+}
