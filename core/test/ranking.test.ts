@@ -5,7 +5,7 @@ import { rankCandidates } from "../ranking/rank";
 import { keywordSignal, popularitySignal, searchSignal, titleSignal } from "../ranking/signals";
 import { checkWeights, DEFAULT_WEIGHTS, effectiveWeights } from "../ranking/weights";
 import { excludedItems, profileVector, seedItems, type HistoryEvent } from "../recommend/profile";
-import { ftsMatchExpression } from "../text/fts-query";
+import { ftsQuery } from "../text/fts-query";
 
 describe("ranking weights and blend", () => {
   it("uses the contract's weights when every signal exists and rescales the rest otherwise", () => {
@@ -106,7 +106,17 @@ describe("user profile", () => {
 
 describe("FTS5 query", () => {
   it("quotes every word, so no input is read as FTS5 syntax", () => {
-    expect(ftsMatchExpression('bag" OR title:* NEAR(')).toBe('"bag" OR "or" OR "title" OR "near"');
-    expect(ftsMatchExpression("  !!  ")).toBeUndefined();
+    expect(ftsQuery('bag" AND title:* NEAR(')).toEqual({
+      all: '"bag" AND "title" AND "near"',
+      any: '"bag" OR "title" OR "near"',
+      words: ["bag", "title", "near"],
+    });
+    expect(ftsQuery("  !!  ")).toBeUndefined();
+  });
+
+  it("drops stopwords and one-letter words, unless nothing else is left", () => {
+    expect(ftsQuery("a backpack for the travel")?.words).toEqual(["backpack", "travel"]);
+    expect(ftsQuery("for the")?.any).toBe('"for" OR "the"');
+    expect(ftsQuery("x")?.all).toBe('"x"');
   });
 });

@@ -1,9 +1,12 @@
 import { env } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { SeededTenant } from "./helpers";
 import { call, type ErrorBody } from "./helpers";
 import { act, get, post, sampleTenant, waitForVectors } from "./serving-helpers";
 import { seedTenant } from "./helpers";
+import { keywordMatches, keywordMatchOf } from "../src/services/serving/catalog-reads";
+import { servingContext } from "../src/services/serving/context";
+import { SEARCH_CACHE_FRESH_MS, SEARCH_CACHE_STALE_MS, serveSearch } from "../src/services/serving/serve-search";
 
 type Ranked = { product_id: string; score: number; reason?: string }[];
 
@@ -138,5 +141,69 @@ describe("tenant isolation in search", () => {
     expect(body.map((r) => r.product_id)).toEqual(["own-bag"]);
     const explain = await get<ErrorBody>(other.adminKey, `/search/explain?q=bag&product_id=24-MB01`);
     expect(explain.status).toBe(404);
+  });
+});
+
+describe("keyword matching: every word first, any word when too few have them all", () => {
+  it("reads items with all the words when there are enough, else any, with one BM25 scale", async () => {
+    const shop = await seedTenant("search-words");
+    const items = [
+      ...Array.from({ length: 12 }, (_, i) => ({ item_id: `both-${i}`, title: `Alpine trail jacket ${i}` })),
+      ...Array.from({ length: 5 }, (_, i) => ({ item_id: `one-${i}`, title: `Alpine mug ${i}` })),
+    ];
+    await post(shop.adminKey, "/internal/data/items", { tenant_id: shop.tenantId, items });
+    await waitForVectors(shop.tenantId, items.length);
+
+    const both = await keywordMatches(env.DB, shop.tenantId, "alpine jacket for the trail");
+    expect([...both.scores.keys()].sort()).toEqual(
+      items
+        .slice(0, 12)
+        .map((i) => i.item_id)
+        .sort(),
+    );
+    expect(both.match).toBe('"alpine" AND "jacket" AND "trail"');
+
+    // No item has "alpine" and "mug" and "jacket": every item with any of them is read.
+    const any = await keywordMatches(env.DB, shop.tenantId, "alpine mug jacket");
+    expect(any.match).toBe('"alpine" OR "mug" OR "jacket"');
+    expect(any.scores.size).toBe(items.length);
+    // An item with every word scores the same under either expression.
+    const under = (match: string) => keywordMatchOf(env.DB, shop.tenantId, match, "both-0");
+    const fts = '"alpine" AND "jacket"';
+    expect(await under(fts)).toBe(await under(fts.replace(" AND ", " OR ")));
+  });
+});
+
+describe("search cache freshness", () => {
+  it("serves a stale entry while one background ranking refreshes it, and drops it once too old", async () => {
+    const ctx = servingContext(env, t.tenantId);
+    const q = "waterproof hiking backpack";
+    const refreshes: Promise<unknown>[] = [];
+    const serve = () => serveSearch(ctx, q, 5, undefined, (p) => refreshes.push(p));
+    const start = Date.now();
+    const clock = vi.spyOn(Date, "now");
+    try {
+      clock.mockReturnValue(start);
+      const first = await serve();
+      expect(first.cacheHit).toBe(false);
+
+      clock.mockReturnValue(start + SEARCH_CACHE_FRESH_MS + 1000);
+      const stale = await serve();
+      expect(stale.cacheHit).toBe(true);
+      expect(stale.results).toEqual(first.results);
+      expect(refreshes).toHaveLength(1);
+      // One refresh at a time, however many requests see the stale entry.
+      await serve();
+      expect(refreshes).toHaveLength(1);
+      await Promise.all(refreshes);
+      // Refreshed: fresh again, no new background ranking.
+      expect((await serve()).cacheHit).toBe(true);
+      expect(refreshes).toHaveLength(1);
+
+      clock.mockReturnValue(start + SEARCH_CACHE_FRESH_MS + 1000 + SEARCH_CACHE_STALE_MS + 1000);
+      expect((await serve()).cacheHit).toBe(false);
+    } finally {
+      clock.mockRestore();
+    }
   });
 });

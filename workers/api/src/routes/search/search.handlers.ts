@@ -7,7 +7,8 @@ import type * as routes from "./search.routes";
 
 export const search: RouteHandler<typeof routes.search, AppEnv> = async (c) => {
   const { q, user_id: userId, k } = c.req.valid("query");
-  const served = await serveSearch(servingContext(c.env, c.get("principal").tenantId), q, k, userId);
+  const ctx = servingContext(c.env, c.get("principal").tenantId);
+  const served = await serveSearch(ctx, q, k, userId, (p) => c.executionCtx.waitUntil(p));
   c.header("X-Cache", served.cacheHit ? "HIT" : "MISS");
   return c.json(
     served.results.map((r) => ({ product_id: r.productId, score: r.score, reason: r.reason })),

@@ -1,7 +1,7 @@
 import { USER_HISTORY_LIMIT } from "@edge-ml/core/schemas";
 import type { InteractionTypeName } from "@edge-ml/core/ingest/labels";
 import type { HistoryEvent } from "@edge-ml/core/recommend/profile";
-import { ftsMatchExpression } from "@edge-ml/core/text/fts-query";
+import { ftsQuery } from "@edge-ml/core/text/fts-query";
 import { TtlCache } from "../../lib/ttl-cache";
 
 /**
@@ -26,10 +26,35 @@ export const KEYWORD_CANDIDATES = 100;
  */
 const BM25 = "bm25(items_fts, 10.0, 1.0, 3.0, 3.0)";
 
-/** BM25 of the tenant's best-matching items for the query's words. */
-export async function keywordMatches(db: D1Database, tenantId: string, query: string): Promise<Map<string, number>> {
-  const match = ftsMatchExpression(query);
-  if (!match) return new Map();
+/**
+ * Items that have every word of the query are enough when there are at least this many:
+ * matching any word instead scores every row that has one (thousands for a common word,
+ * each with BM25), to find items that answer the query less well than these.
+ */
+export const ALL_WORDS_ENOUGH = 10;
+
+export type KeywordMatches = {
+  /** BM25 per matching item (lower is better), the best KEYWORD_CANDIDATES. */
+  scores: Map<string, number>;
+  /** The MATCH expression that found them, for scoring one more item the same way. */
+  match: string | undefined;
+};
+
+/**
+ * BM25 of the tenant's best-matching items for the query's words: those with all the words
+ * when there are ALL_WORDS_ENOUGH of them, else those with any. BM25 of an item with every
+ * word is the same either way (same words, same statistics), so the fallback only adds
+ * items, it never rescales the ones the first read found.
+ */
+export async function keywordMatches(db: D1Database, tenantId: string, query: string): Promise<KeywordMatches> {
+  const fts = ftsQuery(query);
+  if (!fts) return { scores: new Map(), match: undefined };
+  const all = await matchRows(db, tenantId, fts.all);
+  if (all.size >= ALL_WORDS_ENOUGH || fts.words.length === 1) return { scores: all, match: fts.all };
+  return { scores: await matchRows(db, tenantId, fts.any), match: fts.any };
+}
+
+async function matchRows(db: D1Database, tenantId: string, match: string): Promise<Map<string, number>> {
   const { results } = await db
     .prepare(
       `SELECT i.item_id AS item_id, ${BM25} AS bm25
@@ -42,14 +67,13 @@ export async function keywordMatches(db: D1Database, tenantId: string, query: st
   return new Map(results.map((r) => [r.item_id, r.bm25]));
 }
 
-/** The BM25 of one item for the query, when it matches at all (for an item retrieval did not return). */
+/** The BM25 of one item under `match` (keywordMatches' expression), when it matches at all. */
 export async function keywordMatchOf(
   db: D1Database,
   tenantId: string,
-  query: string,
+  match: string | undefined,
   itemId: string,
 ): Promise<number | undefined> {
-  const match = ftsMatchExpression(query);
   if (!match) return undefined;
   const row = await db
     .prepare(

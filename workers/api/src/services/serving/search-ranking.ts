@@ -41,7 +41,7 @@ export async function searchRanking(
   query: string,
   opts: { userId?: string; include?: string; model?: TrainedRecommender; history?: HistoryEvent[] } = {},
 ): Promise<SearchRanking> {
-  const [[queryVector], keyword, user] = await Promise.all([
+  const [[queryVector], { scores: keyword, match }, user] = await Promise.all([
     ctx.encoder.encode([query]),
     keywordMatches(ctx.db, ctx.tenantId, query),
     opts.userId ? userAffinity(ctx, opts.userId, opts.model, opts.history) : undefined,
@@ -51,7 +51,7 @@ export async function searchRanking(
   if (opts.include !== undefined) {
     ids.add(opts.include);
     if (!keyword.has(opts.include)) {
-      const own = await keywordMatchOf(ctx.db, ctx.tenantId, query, opts.include);
+      const own = await keywordMatchOf(ctx.db, ctx.tenantId, match, opts.include);
       if (own !== undefined) keyword.set(opts.include, own);
     }
   }
