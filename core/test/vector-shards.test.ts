@@ -16,6 +16,7 @@ function local(spec: IndexSpec) {
       delete: async (_, ids) => index.delete(ids),
       get: async (_, ids) => index.get(ids),
       query: async (_, vector, options) => index.query(vector, options),
+      queryMany: async (_, queries) => queries.map((q) => index.query(q.vector, q.options ?? {})),
       count: async () => index.size,
     };
   };
@@ -73,6 +74,13 @@ describe("sharded index", () => {
         const b = await five.query(q, { topK: 20, returnMetadata: "all", approximate: false, ...options });
         expect(b).toEqual(a);
       }
+      // A batch answers each of its queries as `query` does, in one call per shard.
+      const batch = vectors(4, 24, 7).map((vector, j) => ({
+        vector,
+        options: { topK: 10 + j, ...[{}, { namespace: "b" }, { filter: { n: { $gte: 100 } } }, {}][j]! },
+      }));
+      const many = await five.queryMany(batch);
+      expect(many).toEqual(await Promise.all(batch.map((q) => one.query(q.vector, q.options))));
       expect(await five.getByIds(["v7", "missing", "v2"])).toEqual(await one.getByIds(["v7", "missing", "v2"]));
       expect((await five.deleteByIds(["v1", "v1", "v2", "nope"])).ids).toEqual(["v1", "v2"]);
       expect(

@@ -3,7 +3,16 @@ import { indexObjectName, type IndexSpec } from "./indexes";
 export { bytesPerRow, SHARD_BUDGET_BYTES, shardMaxRows };
 import { bytesPerRow, SHARD_BUDGET_BYTES, shardMaxRows } from "./budget";
 import { validateQuery, validateRecords } from "./memory-index";
-import type { Match, Metric, MutationResult, QueryOptions, QueryResult, VectorIndex, VectorRecord } from "./types";
+import type {
+  BatchQuery,
+  Match,
+  Metric,
+  MutationResult,
+  QueryOptions,
+  QueryResult,
+  VectorIndex,
+  VectorRecord,
+} from "./types";
 
 /**
  * A tenant index as N shard objects. The shard of a vector is a stable hash of its id, so
@@ -21,6 +30,7 @@ export interface ShardClient {
   delete(config: ShardConfig, ids: string[]): Promise<string[]>;
   get(config: ShardConfig, ids: string[]): Promise<VectorRecord[]>;
   query(config: ShardConfig, vector: number[] | Float32Array, options: QueryOptions): Promise<Match[]>;
+  queryMany(config: ShardConfig, queries: BatchQuery[]): Promise<Match[][]>;
   count(config: ShardConfig): Promise<number>;
 }
 
@@ -98,6 +108,20 @@ export class ShardedIndex implements VectorIndex {
     const perShard = await Promise.all(this.shards.map((s) => s.query(this.config, vector, options)));
     const matches = mergeMatches(perShard, k, this.config.metric);
     return { matches, count: matches.length };
+  }
+
+  /** Every query of the batch on every shard in one call per shard, merged per query. */
+  async queryMany(queries: BatchQuery[]): Promise<QueryResult[]> {
+    const ks = queries.map((q) => validateQuery(q.vector, this.config.dimensions, q.options ?? {}));
+    const perShard = await Promise.all(this.shards.map((s) => s.queryMany(this.config, queries)));
+    return ks.map((k, i) => {
+      const matches = mergeMatches(
+        perShard.map((answers) => answers[i]!),
+        k,
+        this.config.metric,
+      );
+      return { matches, count: matches.length };
+    });
   }
 
   private async write(records: VectorRecord[], mode: "insert" | "upsert"): Promise<MutationResult> {

@@ -44,8 +44,16 @@ export type Match = { id: string; score: number; values?: number[]; metadata?: M
 export type QueryResult = { matches: Match[]; count: number };
 export type MutationResult = { mutationId: string; count: number; ids: string[] };
 
+/** One query of a batch: a vector and its options, as `query` takes them. */
+export type BatchQuery = { vector: number[] | Float32Array; options?: QueryOptions };
+
 export interface VectorIndex {
   query(vector: number[] | Float32Array, options?: QueryOptions): Promise<QueryResult>;
+  /**
+   * Not in Vectorize: several queries answered as `query` answers each, in one call per
+   * shard. Indexes without it are asked one query at a time (item-vectors.ts).
+   */
+  queryMany?(queries: BatchQuery[]): Promise<QueryResult[]>;
   insert(vectors: VectorRecord[]): Promise<MutationResult>;
   upsert(vectors: VectorRecord[]): Promise<MutationResult>;
   getByIds(ids: string[]): Promise<VectorRecord[]>;

@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { createKernel } from "@edge-ml/core/vector/kernel";
 import { MemoryIndex, VectorIndexError } from "@edge-ml/core/vector/memory-index";
 import { shardMaxRows, type ShardConfig } from "@edge-ml/core/vector/shards";
-import type { Match, Metadata, QueryOptions, VectorRecord } from "@edge-ml/core/vector/types";
+import type { BatchQuery, Match, Metadata, QueryOptions, VectorRecord } from "@edge-ml/core/vector/types";
 // Workers cannot compile WebAssembly at run time: wrangler ships this as a compiled module.
 import kernelModule from "@edge-ml/core/vector/wasm/kernel.wasm";
 
@@ -108,6 +108,11 @@ export class VectorIndexObject extends DurableObject<IngestEnv> {
 
   query(config: IndexConfig, vector: number[] | Float32Array, options: QueryOptions): Match[] {
     return this.load(config).query(vector, options);
+  }
+
+  queryMany(config: IndexConfig, queries: BatchQuery[]): Match[][] {
+    const index = this.load(config);
+    return queries.map((q) => index.query(q.vector, q.options ?? {}));
   }
 
   count(config: IndexConfig): number {

@@ -70,3 +70,24 @@ export async function nearestItems(
   });
   return matches.map((m) => ({ itemId: String(m.metadata?.item_id ?? m.id), score: m.score }));
 }
+
+/**
+ * `nearestItems` for several vectors: one call per shard where the index answers batches
+ * (the Durable Object index), one query per vector elsewhere (Vectorize).
+ */
+export async function nearestItemsMany(
+  index: VectorIndex,
+  vectors: ArrayLike<number>[],
+  topK: number,
+  filter?: MetadataFilter,
+): Promise<{ itemId: string; score: number }[][]> {
+  if (vectors.length === 0) return [];
+  const options = { topK, returnMetadata: "indexed" as const, ...(filter ? { filter } : {}) };
+  const queries = vectors.map((v) => ({ vector: Array.from(v), options }));
+  const results = index.queryMany
+    ? await index.queryMany(queries)
+    : await Promise.all(queries.map((q) => index.query(q.vector, q.options)));
+  return results.map(({ matches }) =>
+    matches.map((m) => ({ itemId: String(m.metadata?.item_id ?? m.id), score: m.score })),
+  );
+}

@@ -6,7 +6,7 @@ import type { RecommendationFiltersInput } from "@edge-ml/core/schemas";
 import type { MetadataFilter } from "@edge-ml/core/vector/types";
 import { itemFacts, popularHead, popularInCategories, type ItemFacts } from "./catalog-reads";
 import type { ServingContext } from "./context";
-import { nearestItems, vectorsOf } from "./item-vectors";
+import { nearestItemsMany, vectorsOf } from "./item-vectors";
 import { userAffinity } from "./affinity";
 import type { TrainedRecommender } from "./trained-model";
 
@@ -69,7 +69,7 @@ export async function recommendationRanking(
         : await vectorsOf(ctx.textVectors, seeds);
   const [fromUser, fromSeeds, popular] = await Promise.all([
     user.nearest(PROFILE_CANDIDATES, filter),
-    Promise.all([...seedVectors.values()].map((v) => nearestItems(ctx.textIndex, v, NEIGHBOURS_PER_SEED + 1, filter))),
+    nearestItemsMany(ctx.textIndex, [...seedVectors.values()], NEIGHBOURS_PER_SEED + 1, filter),
     categories
       ? popularInCategories(ctx.db, ctx.tenantId, categories, POPULAR_CANDIDATES)
       : head.items.slice(0, POPULAR_CANDIDATES).map((p) => p.itemId),
