@@ -11,7 +11,7 @@
  *   2. closed loop, BENCH_CONCURRENCY clients (default 32) for 10 s: requests/s, and that
  *      as a share of the baseline's (target >= 30%).
  * Clients rotate over many client IPs, as real traffic does (the per-IP limits stay on).
- * Run: npm run bench:serve
+ * Run: npm run bench:serve (BENCH_ROUTES=search runs the baseline and /search only)
  */
 import { Agent, setGlobalDispatcher } from "undici";
 import { startStack, type Stack } from "../scripts/lib/stack";
@@ -24,6 +24,8 @@ const RPS = Number(process.env.BENCH_RPS ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const EVENTS_PER_USER = 10;
+/** BENCH_ROUTES=search,recommend runs only those (the baseline always runs first). */
+const ONLY = (process.env.BENCH_ROUTES ?? "").split(",").filter(Boolean);
 
 // A bounded pool of keep-alive connections, as a load balancer would hold: an unbounded
 // burst of new sockets overwhelms wrangler's local proxy before it measures the worker.
@@ -218,7 +220,8 @@ try {
   const { items } = await load(client);
   const rows: Record<string, string | number>[] = [];
   let baseline = 0;
-  for (const r of routes(items)) {
+  const chosen = routes(items).filter((r, i) => i === 0 || ONLY.length === 0 || ONLY.some((o) => r.name.includes(o)));
+  for (const r of chosen) {
     for (let i = 0; i < 200; i++) await timedGet(client, r.path(), `${r.name} warm-up`); // warm caches and isolates
     const lat = await openLoop(client, r.path, r.name);
     const rps = await closedLoop(client, r.path, r.name);

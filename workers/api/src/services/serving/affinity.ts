@@ -26,6 +26,12 @@ export type Affinity = {
   score(itemIds: string[]): Promise<Map<string, ItemAffinity>>;
   /** Text vectors of the history's items when they were read anyway (saves a round trip). */
   historyTextVectors?: Map<string, number[]>;
+  /**
+   * For an affinity in the text space (the profile), its vector: its nearest items can then be
+   * read in one batch with other text queries, and handed back with `note` so that scoring
+   * them needs no vector read (`nearest` does both itself).
+   */
+  text?: { vector: ArrayLike<number>; note(matches: { itemId: string; score: number }[]): void };
 };
 
 export async function userAffinity(
@@ -60,13 +66,17 @@ async function profileAffinity(ctx: ServingContext, history: HistoryEvent[]): Pr
   // The profile's own query returns each match's cosine with the profile: scoring those
   // again would read their vectors for nothing.
   const similarity = new Map<string, number>();
+  const note = (matches: { itemId: string; score: number }[]) => {
+    for (const m of matches) similarity.set(m.itemId, m.score);
+  };
   return {
     history,
     personalized: true,
     historyTextVectors: vectors,
+    text: { vector: profile, note },
     nearest: async (k, filter) => {
       const matches = await nearestItems(ctx.textIndex, profile, k, filter);
-      for (const m of matches) similarity.set(m.itemId, m.score);
+      note(matches);
       return matches;
     },
     score: async (ids) => {

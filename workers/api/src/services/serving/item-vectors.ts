@@ -71,23 +71,43 @@ export async function nearestItems(
   return matches.map((m) => ({ itemId: String(m.metadata?.item_id ?? m.id), score: m.score }));
 }
 
+/** Remembers vectors read some other way (returned by a query) for later `vectorsOf` calls. */
+export function rememberVectors(source: CachedIndex, vectors: Iterable<[string, ArrayLike<number>]>): void {
+  const cache = cacheFor(source.dimensions);
+  for (const [itemId, values] of vectors) cache.set(`${source.scope}|${itemId}`, Float32Array.from(values));
+}
+
+export type NearestQuery = { vector: ArrayLike<number>; topK: number; values?: boolean };
+export type Nearest = { itemId: string; score: number; values?: number[] };
+
 /**
- * `nearestItems` for several vectors: one call per shard where the index answers batches
- * (the Durable Object index), one query per vector elsewhere (Vectorize).
+ * `nearestItems` for several queries, with their vectors when `values` is asked (topK at
+ * most 20 then, as in Vectorize): one call per shard where the index answers batches (the
+ * Durable Object index), one query each elsewhere (Vectorize).
  */
 export async function nearestItemsMany(
   index: VectorIndex,
-  vectors: ArrayLike<number>[],
-  topK: number,
+  queries: NearestQuery[],
   filter?: MetadataFilter,
-): Promise<{ itemId: string; score: number }[][]> {
-  if (vectors.length === 0) return [];
-  const options = { topK, returnMetadata: "indexed" as const, ...(filter ? { filter } : {}) };
-  const queries = vectors.map((v) => ({ vector: Array.from(v), options }));
+): Promise<Nearest[][]> {
+  if (queries.length === 0) return [];
+  const batch = queries.map((q) => ({
+    vector: Array.from(q.vector),
+    options: {
+      topK: q.topK,
+      returnMetadata: "indexed" as const,
+      ...(q.values ? { returnValues: true } : {}),
+      ...(filter ? { filter } : {}),
+    },
+  }));
   const results = index.queryMany
-    ? await index.queryMany(queries)
-    : await Promise.all(queries.map((q) => index.query(q.vector, q.options)));
+    ? await index.queryMany(batch)
+    : await Promise.all(batch.map((q) => index.query(q.vector, q.options)));
   return results.map(({ matches }) =>
-    matches.map((m) => ({ itemId: String(m.metadata?.item_id ?? m.id), score: m.score })),
+    matches.map((m) => ({
+      itemId: String(m.metadata?.item_id ?? m.id),
+      score: m.score,
+      ...(m.values ? { values: Array.from(m.values) } : {}),
+    })),
   );
 }

@@ -6,14 +6,17 @@ import type { RecommendationFiltersInput } from "@edge-ml/core/schemas";
 import type { MetadataFilter } from "@edge-ml/core/vector/types";
 import { itemFacts, popularHead, popularInCategories, type ItemFacts } from "./catalog-reads";
 import type { ServingContext } from "./context";
-import { nearestItemsMany, vectorsOf } from "./item-vectors";
-import { userAffinity } from "./affinity";
+import { nearestItemsMany, rememberVectors, vectorsOf, type Nearest } from "./item-vectors";
+import { userAffinity, type Affinity } from "./affinity";
 import type { TrainedRecommender } from "./trained-model";
 
-/** Candidates from the user's vector, from each recent item's neighbours, from popularity. */
+/**
+ * Candidates from the user's vector, from each recent item's neighbours (19 and the item
+ * itself: 20 is the most a query with vectors may return), from popularity.
+ */
 export const PROFILE_CANDIDATES = 100;
 export const NEIGHBOUR_SEEDS = 3;
-export const NEIGHBOURS_PER_SEED = 20;
+export const NEIGHBOURS_PER_SEED = 19;
 export const POPULAR_CANDIDATES = 100;
 
 export type RecCandidate = {
@@ -67,14 +70,13 @@ export async function recommendationRanking(
       : known && seeds.every((s) => known.has(s))
         ? new Map(seeds.map((s) => [s, known.get(s)!]))
         : await vectorsOf(ctx.textVectors, seeds);
-  const [fromUser, fromSeeds, popular] = await Promise.all([
-    user.nearest(PROFILE_CANDIDATES, filter),
-    nearestItemsMany(ctx.textIndex, [...seedVectors.values()], NEIGHBOURS_PER_SEED + 1, filter),
+  const [[fromUser, fromSeeds], popular] = await Promise.all([
+    userAndSeedCandidates(ctx, user, [...seedVectors.values()], filter),
     categories
       ? popularInCategories(ctx.db, ctx.tenantId, categories, POPULAR_CANDIDATES)
       : head.items.slice(0, POPULAR_CANDIDATES).map((p) => p.itemId),
   ]);
-  const ids = new Set<string>([...fromUser.map((n) => n.itemId), ...fromSeeds.flat().map((n) => n.itemId), ...popular]);
+  const ids = new Set<string>([...fromUser.map((n) => n.itemId), ...fromSeeds.map((n) => n.itemId), ...popular]);
   if (include !== undefined) ids.add(include);
   const candidates = [...ids];
   const [facts, affinity] = await Promise.all([itemFacts(ctx.db, ctx.tenantId, candidates), user.score(candidates)]);
@@ -110,4 +112,32 @@ export async function recommendationRanking(
   }
   const present = { search: false, cf: personalized };
   return { ranked: rankCandidates(kept, ctx.weights, present), removed, personalized };
+}
+
+/**
+ * The items nearest the user's vector and the neighbours of their recent items. The
+ * neighbours come with their vectors (kept in the vector cache, so scoring them reads
+ * nothing), and when the user's vector is in the text space it goes in the same batch: one
+ * call per shard for every query.
+ */
+async function userAndSeedCandidates(
+  ctx: ServingContext,
+  user: Affinity,
+  seedVectors: ArrayLike<number>[],
+  filter: MetadataFilter | undefined,
+): Promise<[Nearest[], Nearest[]]> {
+  const seeds = seedVectors.map((vector) => ({ vector, topK: NEIGHBOURS_PER_SEED + 1, values: true }));
+  const profile = user.text ? [{ vector: user.text.vector, topK: PROFILE_CANDIDATES }] : [];
+  const [answers, ownNearest] = await Promise.all([
+    nearestItemsMany(ctx.textIndex, [...profile, ...seeds], filter),
+    user.text ? undefined : user.nearest(PROFILE_CANDIDATES, filter),
+  ]);
+  const fromUser = ownNearest ?? answers[0]!;
+  if (user.text) user.text.note(fromUser);
+  const fromSeeds = answers.slice(profile.length).flat();
+  rememberVectors(
+    ctx.textVectors,
+    fromSeeds.flatMap((n) => (n.values ? [[n.itemId, n.values] as [string, number[]]] : [])),
+  );
+  return [fromUser, fromSeeds];
 }
