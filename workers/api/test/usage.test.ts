@@ -49,6 +49,16 @@ describe("GET /api/v1/usage", () => {
     expect(after.metrics.api_calls).toBe(8);
   });
 
+  it("counts in batches per isolate, and a report includes the calls this isolate has not sent yet", async () => {
+    const t = await seedTenant("usage-batch");
+    for (let i = 0; i < 5; i++) expect((await call("/api/v1/tenant", { token: t.adminKey })).status).toBe(200);
+    // Right away, before the batch window has passed: the report sends this isolate's batch first.
+    const usage = (await (await call("/api/v1/usage", { token: t.adminKey })).json()) as Usage;
+    expect(usage.metrics.api_calls).toBe(5);
+    // The meter holds the five (and then the report itself, once its batch is sent).
+    await expect.poll(() => pendingCalls(t.tenantId)).toBe(6);
+  });
+
   it("does not count refused (429) requests", async () => {
     const t = await seedTenant("usage429", "active", "starter");
     const statuses: number[] = [];

@@ -6,7 +6,9 @@ export type UsageDelta = {
   recommendationsServed?: number;
   itemsIndexed?: number;
   predictions?: number;
+  /** Summed latency of `latencyCount` requests (1 when absent and latencyMs is given). */
   latencyMs?: number;
+  latencyCount?: number;
 };
 
 export type UsageCounters = {
@@ -74,7 +76,7 @@ export class UsageMeter extends DurableObject<ApiEnv> {
       delta.itemsIndexed ?? 0,
       delta.predictions ?? 0,
       latency,
-      delta.latencyMs === undefined ? 0 : 1,
+      delta.latencyCount ?? (delta.latencyMs === undefined ? 0 : 1),
     );
     if (!this.alarmSet) {
       if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + FLUSH_INTERVAL_MS);

@@ -2,9 +2,12 @@ import { and, asc, eq, gte, lte } from "drizzle-orm";
 import { usageDaily } from "@edge-ml/core/db/schema";
 import type { UsageCounters } from "../durable-objects/usage-meter";
 import { getDb } from "../lib/db";
+import { flushUsage } from "./usage-batch";
 
 /** Flushed rows from D1 plus the meter's unflushed counts, per day in [start, end]. */
 export async function readUsage(env: ApiEnv, tenantId: string, start: string, end: string): Promise<UsageCounters[]> {
+  // This isolate's unsent counts first, so a report includes the calls it just served.
+  await flushUsage(env, tenantId);
   const meter = env.USAGE_METER.get(env.USAGE_METER.idFromName(tenantId));
   const [flushed, pending] = await Promise.all([
     getDb(env.DB)
