@@ -56,10 +56,16 @@ export async function searchRanking(
     }
   }
   const candidates = [...ids];
+  // The vector query returned each neighbour's cosine with the query: only the keyword
+  // matches that are not among them need their vectors read.
+  const similarity = new Map(nearest.map((n) => [n.itemId, n.score]));
   const [facts, head, vectors, affinity] = await Promise.all([
     itemFacts(ctx.db, ctx.tenantId, candidates),
     popularHead(ctx.db, ctx.tenantId),
-    vectorsOf(ctx.textVectors, candidates),
+    vectorsOf(
+      ctx.textVectors,
+      candidates.filter((id) => !similarity.has(id)),
+    ),
     user?.personalized ? user.score(candidates) : undefined,
   ]);
   // The best BM25 of the query's keyword matches sets the keyword scale. An included item
@@ -74,7 +80,11 @@ export async function searchRanking(
     const title = titleSignal(queryWords, f.title);
     const relevance = {
       keyword: keywordSignal(keyword.get(id), best),
-      vector: v ? similaritySignal(cosine(queryVector!, v)) : 0,
+      vector: similarity.has(id)
+        ? similaritySignal(similarity.get(id)!)
+        : v
+          ? similaritySignal(cosine(queryVector!, v))
+          : 0,
       title,
     };
     scored.push({
