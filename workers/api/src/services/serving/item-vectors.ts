@@ -71,19 +71,12 @@ export async function nearestItems(
   return matches.map((m) => ({ itemId: String(m.metadata?.item_id ?? m.id), score: m.score }));
 }
 
-/** Remembers vectors read some other way (returned by a query) for later `vectorsOf` calls. */
-export function rememberVectors(source: CachedIndex, vectors: Iterable<[string, ArrayLike<number>]>): void {
-  const cache = cacheFor(source.dimensions);
-  for (const [itemId, values] of vectors) cache.set(`${source.scope}|${itemId}`, Float32Array.from(values));
-}
-
-export type NearestQuery = { vector: ArrayLike<number>; topK: number; values?: boolean };
-export type Nearest = { itemId: string; score: number; values?: number[] };
+export type NearestQuery = { vector: ArrayLike<number>; topK: number };
+export type Nearest = { itemId: string; score: number };
 
 /**
- * `nearestItems` for several queries, with their vectors when `values` is asked (topK at
- * most 20 then, as in Vectorize): one call per shard where the index answers batches (the
- * Durable Object index), one query each elsewhere (Vectorize).
+ * `nearestItems` for several queries: one call per shard where the index answers batches
+ * (the Durable Object index), one query each elsewhere (Vectorize).
  */
 export async function nearestItemsMany(
   index: VectorIndex,
@@ -93,21 +86,12 @@ export async function nearestItemsMany(
   if (queries.length === 0) return [];
   const batch = queries.map((q) => ({
     vector: Array.from(q.vector),
-    options: {
-      topK: q.topK,
-      returnMetadata: "indexed" as const,
-      ...(q.values ? { returnValues: true } : {}),
-      ...(filter ? { filter } : {}),
-    },
+    options: { topK: q.topK, returnMetadata: "indexed" as const, ...(filter ? { filter } : {}) },
   }));
   const results = index.queryMany
     ? await index.queryMany(batch)
     : await Promise.all(batch.map((q) => index.query(q.vector, q.options)));
   return results.map(({ matches }) =>
-    matches.map((m) => ({
-      itemId: String(m.metadata?.item_id ?? m.id),
-      score: m.score,
-      ...(m.values ? { values: Array.from(m.values) } : {}),
-    })),
+    matches.map((m) => ({ itemId: String(m.metadata?.item_id ?? m.id), score: m.score })),
   );
 }

@@ -6,17 +6,14 @@ import type { RecommendationFiltersInput } from "@edge-ml/core/schemas";
 import type { MetadataFilter } from "@edge-ml/core/vector/types";
 import { itemFacts, popularHead, popularInCategories, type ItemFacts } from "./catalog-reads";
 import type { ServingContext } from "./context";
-import { nearestItemsMany, rememberVectors, vectorsOf, type Nearest } from "./item-vectors";
+import { nearestItemsMany, vectorsOf, type Nearest } from "./item-vectors";
 import { userAffinity, type Affinity } from "./affinity";
 import type { TrainedRecommender } from "./trained-model";
 
-/**
- * Candidates from the user's vector, from each recent item's neighbours (19 and the item
- * itself: 20 is the most a query with vectors may return), from popularity.
- */
+/** Candidates from the user's vector, from each recent item's neighbours, from popularity. */
 export const PROFILE_CANDIDATES = 100;
 export const NEIGHBOUR_SEEDS = 3;
-export const NEIGHBOURS_PER_SEED = 19;
+export const NEIGHBOURS_PER_SEED = 20;
 export const POPULAR_CANDIDATES = 100;
 
 export type RecCandidate = {
@@ -115,10 +112,11 @@ export async function recommendationRanking(
 }
 
 /**
- * The items nearest the user's vector and the neighbours of their recent items. The
- * neighbours come with their vectors (kept in the vector cache, so scoring them reads
- * nothing), and when the user's vector is in the text space it goes in the same batch: one
- * call per shard for every query.
+ * The items nearest the user's vector and the neighbours of their recent items; when the
+ * user's vector is in the text space it goes in the same batch: one call per shard for
+ * every query. The neighbours come without their vectors: each shard would send its top 20
+ * of which the merge keeps a quarter (measured slower than reading the kept ones, most of
+ * them from the vector cache).
  */
 async function userAndSeedCandidates(
   ctx: ServingContext,
@@ -126,7 +124,7 @@ async function userAndSeedCandidates(
   seedVectors: ArrayLike<number>[],
   filter: MetadataFilter | undefined,
 ): Promise<[Nearest[], Nearest[]]> {
-  const seeds = seedVectors.map((vector) => ({ vector, topK: NEIGHBOURS_PER_SEED + 1, values: true }));
+  const seeds = seedVectors.map((vector) => ({ vector, topK: NEIGHBOURS_PER_SEED + 1 }));
   const profile = user.text ? [{ vector: user.text.vector, topK: PROFILE_CANDIDATES }] : [];
   const [answers, ownNearest] = await Promise.all([
     nearestItemsMany(ctx.textIndex, [...profile, ...seeds], filter),
@@ -134,10 +132,5 @@ async function userAndSeedCandidates(
   ]);
   const fromUser = ownNearest ?? answers[0]!;
   if (user.text) user.text.note(fromUser);
-  const fromSeeds = answers.slice(profile.length).flat();
-  rememberVectors(
-    ctx.textVectors,
-    fromSeeds.flatMap((n) => (n.values ? [[n.itemId, n.values] as [string, number[]]] : [])),
-  );
-  return [fromUser, fromSeeds];
+  return [fromUser, answers.slice(profile.length).flat()];
 }
