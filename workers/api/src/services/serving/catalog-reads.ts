@@ -87,8 +87,9 @@ export async function keywordMatchOf(
 
 /**
  * Facts of candidates are kept per isolate for as long as the popularity head (30 s): the
- * same items are candidates of request after request. A title or category edit, or a
- * popularity change, shows in ranking within FACTS_TTL_MS. Deleted items are not cached.
+ * same items are candidates of request after request. A title or category edit, a
+ * popularity change or a deletion shows in ranking within FACTS_TTL_MS (an isolate that read
+ * a deleted item may rank it until then); an item not found is not cached.
  */
 export const FACTS_TTL_MS = 30_000;
 const FACTS_ENTRIES = 50_000;
@@ -133,11 +134,6 @@ export async function itemFacts(
     out.set(r.item_id, facts);
   }
   return out;
-}
-
-/** Forgets cached facts (tests that rewrite items or popularity in the same isolate). */
-export function forgetCachedFacts(): void {
-  factsCache.deleteWhere(() => true);
 }
 
 export type PopularHead = { items: { itemId: string; score: number; category: string | null }[]; maxScore: number };

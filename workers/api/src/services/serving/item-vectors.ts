@@ -51,11 +51,6 @@ export async function vectorsOf(source: CachedIndex, itemIds: string[]): Promise
   return out;
 }
 
-/** Forgets cached vectors (tests that rewrite vectors in the same isolate). */
-export function forgetCachedVectors(): void {
-  for (const cache of caches.values()) cache.deleteWhere(() => true);
-}
-
 /** Nearest items to `vector` as item ids with their similarity (the index's score). */
 export async function nearestItems(
   index: VectorIndex,
