@@ -77,6 +77,10 @@ export default defineConfig(async () => {
     VECTOR_BACKEND: "local",
     TEXT_ENCODER_BACKEND: "local",
     TEXT_ENCODER_MODEL: "@cf/baai/bge-small-en-v1.5",
+    // Off in the workerd tests: a background re-ranking after every event would race the
+    // tests that watch the caches. stored-lists.test.ts drives the api's consumer itself;
+    // test/e2e/stored-lists.test.ts runs the whole path on `npm start` (where it is on).
+    RECOMMENDATION_REFRESH: "off",
   };
   return {
     test: {
@@ -107,6 +111,7 @@ export default defineConfig(async () => {
                       VECTOR_INDEX: { className: "VectorIndexObject", useSQLite: true },
                       TEXT_ENCODER: { className: "TextEncoderObject", useSQLite: true },
                     },
+                    queueProducers: { REFRESH_QUEUE: "edge-ml-refresh" },
                     queueConsumers: {
                       "edge-ml-ingest": {
                         maxBatchSize: 100,

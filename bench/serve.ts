@@ -11,6 +11,12 @@
  *   2. closed loop, BENCH_CONCURRENCY clients (default 32) for 10 s: requests/s, and that
  *      as a share of the baseline's (target >= 30%).
  * Clients rotate over many client IPs, as real traffic does (the per-IP limits stay on).
+ * Before measuring, it waits for the background refresh of the users' stored
+ * recommendation lists (edge-ml-refresh) to finish, as it waits for the embeddings: the
+ * steady state of a tenant whose shoppers act and come back. Each route's row says where
+ * its answers came from (X-Cache-Layer: this isolate's cache, the stored list, or ranked),
+ * and POST /api/v1/recommendations with exclude_ids measures the ranking itself (a filtered
+ * request is never served from a stored list).
  * Run: npm run bench:serve (BENCH_ROUTES=search runs the baseline and /search only)
  */
 import { Agent, setGlobalDispatcher } from "undici";
@@ -135,7 +141,43 @@ async function load(c: Client) {
   }
   const seconds = (performance.now() - t0) / 1000;
   console.log(`loaded ${items.length} items and ${events.length} events in ${seconds.toFixed(1)} s`);
+  await waitForStoredLists(c);
   return { items, categories };
+}
+
+/** Users the refresh probe asks (each once: a request that ranks stores the list itself). */
+const probeRandom = rng(11); // its own stream: the catalogue and events stay those of earlier runs
+const probeOrder = Array.from({ length: USERS }, (_, u) => u)
+  .map((u) => ({ u, k: probeRandom() }))
+  .sort((a, b) => a.k - b.k)
+  .map((p) => p.u);
+
+/**
+ * Waits until the background refresh has stored the lists of (nearly) every user: each round
+ * asks 30 users never asked before and counts the answers served from a stored list.
+ */
+async function waitForStoredLists(c: Client) {
+  const t0 = performance.now();
+  for (let round = 0; ; round++) {
+    const users = probeOrder.splice(0, 30);
+    if (users.length < 30) throw new Error("ran out of users to probe the stored lists with");
+    const layers = await Promise.all(
+      users.map(async (u) => {
+        const res = await send(c, `/recommend/bench-user-${u}?k=10`, { headers: { "cf-connecting-ip": clientIp() } });
+        await res.arrayBuffer();
+        return res.headers.get("X-Cache-Layer");
+      }),
+    );
+    const stored = layers.filter((l) => l === "stored").length;
+    if (stored >= 29) {
+      console.log(
+        `stored lists ready (${stored}/30 probed users) ${((performance.now() - t0) / 1000).toFixed(1)} s after loading`,
+      );
+      return;
+    }
+    if (round % 5 === 0) console.log(`waiting for stored lists: ${stored}/30 probed users have one`);
+    await new Promise((r) => setTimeout(r, 5000));
+  }
 }
 
 const QUERIES = [
@@ -151,7 +193,10 @@ const QUERIES = [
   "pants",
 ];
 
-function routes(items: { title: string }[]) {
+type Route = { name: string; path: () => string; init?: () => RequestInit };
+
+function routes(items: { title: string }[]): Route[] {
+  const randomUser = () => `bench-user-${Math.floor(random() * USERS)}`;
   return [
     { name: "GET /health/live (baseline)", path: () => "/health/live" },
     {
@@ -161,17 +206,32 @@ function routes(items: { title: string }[]) {
         return `/search?q=${encodeURIComponent(q)}&k=10`;
       },
     },
-    { name: "GET /recommend/{user_id}", path: () => `/recommend/bench-user-${Math.floor(random() * USERS)}?k=10` },
+    { name: "GET /recommend/{user_id}", path: () => `/recommend/${randomUser()}?k=10` },
+    {
+      name: "POST /api/v1/recommendations (ranked: exclude_ids)",
+      path: () => "/api/v1/recommendations",
+      init: () => ({
+        method: "POST",
+        body: JSON.stringify({ user_id: randomUser(), count: 10, filters: { exclude_ids: ["bench-0"] } }),
+      }),
+    },
   ];
 }
+
+/** Where each route's answers came from (X-Cache-Layer; none: ranked or not a cached route). */
+const layers = new Map<string, Map<string, number>>();
 
 /** Requests that failed (non-200 or a dropped connection), per route: reported, never hidden. */
 const failures = new Map<string, string[]>();
 
-async function timedGet(c: Client, path: string, route = "?"): Promise<boolean> {
+async function timedGet(c: Client, r: Route, route = "?"): Promise<boolean> {
   try {
-    const res = await send(c, path, { headers: { "cf-connecting-ip": clientIp() } });
+    const res = await send(c, r.path(), { ...r.init?.(), headers: { "cf-connecting-ip": clientIp() } });
     await res.arrayBuffer();
+    const layer = res.headers.get("X-Cache-Layer") ?? "ranked";
+    const counts = layers.get(route) ?? new Map<string, number>();
+    counts.set(layer, (counts.get(layer) ?? 0) + 1);
+    layers.set(route, counts);
     if (res.status === 200) return true;
     failures.set(route, [...(failures.get(route) ?? []), `${res.status}`]);
   } catch (e) {
@@ -180,7 +240,7 @@ async function timedGet(c: Client, path: string, route = "?"): Promise<boolean> 
   return false;
 }
 
-async function openLoop(c: Client, path: () => string, route: string) {
+async function openLoop(c: Client, r: Route, route: string) {
   const n = RPS * SECONDS;
   const start = performance.now() + 50;
   const latencies: number[] = [];
@@ -189,19 +249,19 @@ async function openLoop(c: Client, path: () => string, route: string) {
       const scheduled = start + (i * 1000) / RPS;
       const wait = scheduled - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      if (await timedGet(c, path(), route)) latencies.push(performance.now() - scheduled);
+      if (await timedGet(c, r, route)) latencies.push(performance.now() - scheduled);
     }),
   );
   return summarize(latencies);
 }
 
-async function closedLoop(c: Client, path: () => string, route: string) {
+async function closedLoop(c: Client, r: Route, route: string) {
   const until = performance.now() + 10_000;
   let done = 0;
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (performance.now() < until) {
-        if (await timedGet(c, path(), route)) done++;
+        if (await timedGet(c, r, route)) done++;
       }
     }),
   );
@@ -222,9 +282,11 @@ try {
   let baseline = 0;
   const chosen = routes(items).filter((r, i) => i === 0 || ONLY.length === 0 || ONLY.some((o) => r.name.includes(o)));
   for (const r of chosen) {
-    for (let i = 0; i < 200; i++) await timedGet(client, r.path(), `${r.name} warm-up`); // warm caches and isolates
-    const lat = await openLoop(client, r.path, r.name);
-    const rps = await closedLoop(client, r.path, r.name);
+    for (let i = 0; i < 200; i++) await timedGet(client, r, `${r.name} warm-up`); // warm caches and isolates
+    const lat = await openLoop(client, r, r.name);
+    const rps = await closedLoop(client, r, r.name);
+    const served = layers.get(r.name) ?? new Map<string, number>();
+    const total = [...served.values()].reduce((a, b) => a + b, 0);
     if (baseline === 0) baseline = rps;
     rows.push({
       route: r.name,
@@ -233,6 +295,9 @@ try {
       [`max_req_per_s(${CONCURRENCY} clients)`]: rps,
       share_of_baseline: `${((100 * rps) / baseline).toFixed(0)}%`,
       failed: failures.get(r.name)?.length ?? 0,
+      served_from: r.name.includes("recommend")
+        ? [...served].map(([layer, n]) => `${layer} ${((100 * n) / total).toFixed(0)}%`).join(", ")
+        : "",
     });
   }
   console.log(

@@ -126,7 +126,8 @@ await ensureBucket();
 await ensureVectorIndex();
 step("applying D1 migrations remotely");
 await wrangler(["d1", "migrations", "apply", "DB", "-c", "wrangler.toml", "--remote"], { env: remoteEnv });
-// Consumers first, so the api never produces to a queue nobody consumes.
+// Consumers first, so the api never produces to a queue nobody consumes (edge-ml-refresh,
+// from ingest to the api, is the exception: its messages wait for the api's deploy).
 for (const w of [...WORKERS].reverse()) {
   step(`deploying ${w.name}`);
   await wrangler(["deploy", "-c", w.config], { env: remoteEnv });

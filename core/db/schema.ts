@@ -188,6 +188,30 @@ export const userHistory = sqliteTable(
 );
 
 /**
+ * Each user's default recommendation list (no filters, default weights) as the recommender
+ * last ranked it: written in the background when the user's events land and whenever a
+ * request had to rank, read by an isolate that has not ranked for the user yet
+ * (workers/api/src/services/serving/stored-lists.ts). Valid only while the key (model
+ * version, weights), the history stamp and the scoring hour are those of the request.
+ */
+export const recommendationLists = sqliteTable(
+  "recommendation_lists",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull(),
+    listKey: text("list_key").notNull(),
+    historyStamp: text("history_stamp").notNull(),
+    scoringClock: integer("scoring_clock").notNull(),
+    /** JSON: the cached list (CachedRecommendation[]), best first. */
+    items: text("items").notNull(),
+    computedAt: integer("computed_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.userId] })],
+);
+
+/**
  * Time-decayed popularity, stored on a fixed epoch so increments add up without reading:
  * score = sum of weight * 2^((t - EPOCH) / HALF_LIFE); ordering by it equals ordering by
  * the decayed score at any moment (core/ingest/popularity.ts).

@@ -12,6 +12,14 @@ export const DEFAULT_RESULTS = 10;
 export const MAX_EXCLUDE_IDS = 500;
 export const MAX_FILTER_CATEGORIES = 50;
 
+/**
+ * A user's stored recommendation list (workers/api/src/services/serving/stored-lists.ts):
+ * its best STORED_LIST_SIZE items, served for at most STORED_LIST_MAX_AGE_MS; the ingest
+ * worker's housekeeping deletes older lists.
+ */
+export const STORED_LIST_SIZE = 50;
+export const STORED_LIST_MAX_AGE_MS = 10 * 60_000;
+
 const queryText = (name: string) =>
   z
     .string({ error: `${name} is required` })

@@ -58,6 +58,36 @@ describe("npm start on a fresh machine", () => {
     expect(((await explain.json()) as { explanation: string }).explanation.length).toBeGreaterThan(5);
   });
 
+  it("a shopper's first request after their events land is served from the list ranked in the background", async () => {
+    const token = stack.credentials.admin_api_key;
+    // Each demo user is asked once, so a stored list can only come from the background
+    // refresh (edge-ml-refresh), never from an earlier request of theirs.
+    let found: { user: string; body: { product_id: string; score: number }[] } | undefined;
+    for (let u = 2; u < 42 && !found; u++) {
+      const res = await api(`/recommend/demo-user-${u}?k=10`, { token });
+      const body = (await res.json()) as { product_id: string; score: number }[];
+      expect(res.status).toBe(200);
+      if (res.headers.get("X-Cache-Layer") === "stored") found = { user: `demo-user-${u}`, body };
+      else await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(found).toBeDefined();
+    expect(found!.body).toHaveLength(10);
+    // The stored list is the ranking a request makes now (exclude_ids: not the stored list).
+    const fresh = await api("/api/v1/recommendations", {
+      method: "POST",
+      token,
+      body: JSON.stringify({ user_id: found!.user, count: 10, filters: { exclude_ids: ["no-such-item"] } }),
+    });
+    const ranked = (await fresh.json()) as {
+      recommendations: { item_id: string; score: number }[];
+      metadata: { cache_hit: boolean };
+    };
+    expect(ranked.metadata.cache_hit).toBe(false);
+    expect(ranked.recommendations.map((r) => [r.item_id, r.score])).toEqual(
+      found!.body.map((r) => [r.product_id, r.score]),
+    );
+  });
+
   it("serves /health healthy with real checks", async () => {
     const res = await api("/health");
     expect(res.status).toBe(200);

@@ -1,10 +1,14 @@
 import { createApp } from "./app";
+import { consumeRefresh } from "./services/serving/refresh-lists";
 
 export { AbuseDetector } from "./durable-objects/abuse-detector";
 export { RateLimiter } from "./durable-objects/rate-limiter";
 export { UsageMeter } from "./durable-objects/usage-meter";
 
-/** The api worker: the Hono app, and the Durable Object classes its bindings name. */
+/**
+ * The api worker: the Hono app, the consumer of edge-ml-refresh (its only queue: users'
+ * stored recommendation lists), and the Durable Object classes its bindings name.
+ */
 const app = createApp();
 
 export default {
@@ -13,5 +17,9 @@ export default {
     // and uploads artifacts larger than the api's body limit (docs/trainer-contract.md).
     if (new URL(request.url).pathname.startsWith("/trainer/")) return env.TRAINER_DISPATCH.fetch(request);
     return app.fetch(request, env, ctx);
+  },
+
+  async queue(batch, env, _ctx) {
+    await consumeRefresh(batch, env);
   },
 } satisfies ExportedHandler<ApiEnv>;

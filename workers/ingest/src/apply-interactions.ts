@@ -5,6 +5,7 @@ import { popularityIncrement } from "@edge-ml/core/ingest/popularity";
 import type { IngestMessage, QueuedInteraction } from "@edge-ml/core/ingest/rows";
 import { groupBy } from "@edge-ml/core/util/group-by";
 import { applyOnce, markPartsDone, partsDone } from "./apply-once";
+import { requestRefresh } from "./request-refresh";
 
 type Batch = Extract<IngestMessage, { kind: "interactions" }>;
 
@@ -17,6 +18,7 @@ type Batch = Extract<IngestMessage, { kind: "interactions" }>;
 export async function applyInteractions(env: IngestEnv, msg: Batch): Promise<void> {
   const { tenant_id: tenantId, rows } = msg;
   const fresh = await applyOnce(env, msg, servingStatements(env, tenantId, rows));
+  if (fresh) await requestRefresh(env, tenantId, rows);
   // A batch delivered before whose parts are catalogued (and maybe compacted since): done.
   if (!fresh && (await partsDone(env, msg.batch_id))) return;
 

@@ -1,4 +1,4 @@
-import { IDEMPOTENCY_TTL_MS, USER_HISTORY_LIMIT } from "@edge-ml/core/schemas";
+import { IDEMPOTENCY_TTL_MS, STORED_LIST_MAX_AGE_MS, USER_HISTORY_LIMIT } from "@edge-ml/core/schemas";
 
 /** Idempotency keys older than their 24 h replay window are deleted by the scheduled run. */
 export async function deleteExpiredIdempotencyKeys(env: IngestEnv, now = Date.now()): Promise<number> {
@@ -21,6 +21,17 @@ export async function trimUserHistory(env: IngestEnv): Promise<number> {
        ) WHERE rn > ?1)`,
   )
     .bind(USER_HISTORY_LIMIT)
+    .run();
+  return res.meta.changes ?? 0;
+}
+
+/**
+ * Stored recommendation lists older than STORED_LIST_MAX_AGE_MS are never served again: the
+ * table keeps a row per recently active user, not one per user ever seen.
+ */
+export async function deleteExpiredLists(env: IngestEnv, now = Date.now()): Promise<number> {
+  const res = await env.DB.prepare("DELETE FROM recommendation_lists WHERE computed_at < ?")
+    .bind(now - STORED_LIST_MAX_AGE_MS)
     .run();
   return res.meta.changes ?? 0;
 }

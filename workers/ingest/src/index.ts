@@ -3,7 +3,7 @@ import { workerHealth } from "@edge-ml/core/runtime/worker-health";
 import { compactAll } from "./compaction";
 import { consumeIngest } from "./consumer";
 import { consumeDeadLetters } from "./dead-letters";
-import { deleteExpiredIdempotencyKeys, trimUserHistory } from "./housekeeping";
+import { deleteExpiredIdempotencyKeys, deleteExpiredLists, trimUserHistory } from "./housekeeping";
 
 export { CatalogWriter } from "./catalog-writer";
 export { TextEncoderObject } from "./text-encoder";
@@ -12,7 +12,7 @@ export { VectorIndexObject } from "./vector-index";
 /**
  * The ingest worker: consumes accepted items and events from the ingest queue into D1 and
  * Parquet on R2, stores dead letters, and on a schedule compacts each day's part files,
- * trims per-user history and deletes expired idempotency keys.
+ * trims per-user history and deletes expired idempotency keys and recommendation lists.
  */
 export default {
   async fetch(request, env) {
@@ -28,6 +28,8 @@ export default {
   },
 
   async scheduled(_controller, env, ctx) {
-    ctx.waitUntil(Promise.all([compactAll(env), deleteExpiredIdempotencyKeys(env), trimUserHistory(env)]));
+    ctx.waitUntil(
+      Promise.all([compactAll(env), deleteExpiredIdempotencyKeys(env), trimUserHistory(env), deleteExpiredLists(env)]),
+    );
   },
 } satisfies ExportedHandler<IngestEnv>;

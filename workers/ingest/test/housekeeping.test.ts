@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { deleteExpiredIdempotencyKeys } from "../src/housekeeping";
+import { STORED_LIST_MAX_AGE_MS } from "@edge-ml/core/schemas";
+import { deleteExpiredIdempotencyKeys, deleteExpiredLists } from "../src/housekeeping";
 import { countRows, createTenant, ingestEnv } from "./helpers";
 
 describe("scheduled housekeeping", () => {
@@ -14,5 +15,23 @@ describe("scheduled housekeeping", () => {
     ]);
     expect(await deleteExpiredIdempotencyKeys(ingestEnv)).toBe(1);
     expect(await countRows("SELECT count(*) AS n FROM idempotency_keys WHERE tenant_id = ?", t)).toBe(1);
+  });
+
+  it("deletes stored recommendation lists too old to be served and keeps the others", async () => {
+    const t = await createTenant();
+    const insert = ingestEnv.DB.prepare(
+      `INSERT INTO recommendation_lists (tenant_id, user_id, list_key, history_stamp, scoring_clock, items, computed_at)
+       VALUES (?, ?, 'k', 's', 0, '{"complete":true,"items":[]}', ?)`,
+    );
+    const now = Date.now();
+    await ingestEnv.DB.batch([
+      insert.bind(t, "expired", now - STORED_LIST_MAX_AGE_MS - 1000),
+      insert.bind(t, "servable", now - 1000),
+    ]);
+    expect(await deleteExpiredLists(ingestEnv, now)).toBe(1);
+    const left = await ingestEnv.DB.prepare("SELECT user_id FROM recommendation_lists WHERE tenant_id = ?")
+      .bind(t)
+      .all<{ user_id: string }>();
+    expect(left.results.map((r) => r.user_id)).toEqual(["servable"]);
   });
 });

@@ -31,3 +31,8 @@ export function createLogger(service: string, traceId: string, spanId: string): 
     error: (m, c) => write("ERROR", m, c),
   };
 }
+
+/** A logger for work outside a request (queue consumers, `waitUntil`): a trace of its own. */
+export function backgroundLogger(service: string): Logger {
+  return createLogger(service, crypto.randomUUID(), crypto.randomUUID());
+}

@@ -8,10 +8,13 @@ import type * as routes from "./recommendations.routes";
 export const recommendForUser: RouteHandler<typeof routes.recommendForUser, AppEnv> = async (c) => {
   const { user_id: userId } = c.req.valid("param");
   const { k } = c.req.valid("query");
-  const served = await serveRecommendations(servingContext(c.env, c.get("principal").tenantId), userId, {}, k);
+  const served = await serveRecommendations(servingContext(c.env, c.get("principal").tenantId), userId, {}, k, (p) =>
+    c.executionCtx.waitUntil(p),
+  );
   c.set("usage", { recommendationsServed: served.items.length });
   c.header("X-Model-Version", served.modelVersion);
   c.header("X-Cache", served.cacheHit ? "HIT" : "MISS");
+  if (served.cacheLayer) c.header("X-Cache-Layer", served.cacheLayer);
   return c.json(
     served.items.map((i) => ({ product_id: i.itemId, score: i.score, reason: i.reason })),
     200,
@@ -21,7 +24,9 @@ export const recommendForUser: RouteHandler<typeof routes.recommendForUser, AppE
 export const publicRecommendations: RouteHandler<typeof routes.publicRecommendations, AppEnv> = async (c) => {
   const body = c.req.valid("json");
   const ctx = servingContext(c.env, c.get("principal").tenantId);
-  const served = await serveRecommendations(ctx, body.user_id, body.filters ?? {}, body.count);
+  const served = await serveRecommendations(ctx, body.user_id, body.filters ?? {}, body.count, (p) =>
+    c.executionCtx.waitUntil(p),
+  );
   c.set("usage", { recommendationsServed: served.items.length });
   return c.json(
     {
@@ -43,6 +48,7 @@ export const internalRecommendations: RouteHandler<typeof routes.internalRecomme
     body.user_id,
     body.filters ?? {},
     body.count,
+    (p) => c.executionCtx.waitUntil(p),
     body.model_version,
   );
   c.set("usage", { recommendationsServed: served.items.length });

@@ -13,7 +13,7 @@ import { requirePermission } from "../../middleware/authorize";
 import { bearerSecurity, errorResponses, jsonBody, jsonContent } from "../../lib/openapi-helpers";
 
 const HOW =
-  "One recommender serves every recommendation route: candidates from the user's vector (the weighted mean of their recent items' vectors until a trained model exists), the neighbours of the items they last showed interest in, and the tenant's most popular items (all a new user gets); items they bought or disliked are removed; affinity, popularity and freshness are blended with the weights [cf, popularity, freshness] = [0.3, 0.2, 0.1] rescaled to sum to 1. Results are cached per isolate until the user's next interaction lands or the model version changes.";
+  "One recommender serves every recommendation route: candidates from the user's vector (the weighted mean of their recent items' vectors until a trained model exists), the neighbours of the items they last showed interest in, and the tenant's most popular items (all a new user gets); items they bought or disliked are removed; affinity, popularity and freshness are blended with the weights [cf, popularity, freshness] = [0.3, 0.2, 0.1] rescaled to sum to 1. Results are cached until the user's next interaction lands or the model version changes: per isolate, and each user's unfiltered list is also ranked in the background when their events land and stored, so their next request from anywhere is served without ranking.";
 
 export const recommendForUser = createRoute({
   method: "get",
@@ -27,7 +27,23 @@ export const recommendForUser = createRoute({
     params: z.object({ user_id: UserId.openapi({ param: { name: "user_id", in: "path" } }) }),
     query: RecommendQuery,
   },
-  responses: { 200: jsonContent(RankedProducts, "Best first"), ...errorResponses(400, 401, 403, 429) },
+  responses: {
+    200: {
+      ...jsonContent(RankedProducts, "Best first"),
+      headers: {
+        "X-Model-Version": { description: "The model version that ranked the list", schema: { type: "string" } },
+        "X-Cache": {
+          description: "HIT when the list came from a cache, MISS when it was ranked",
+          schema: { type: "string", enum: ["HIT", "MISS"] },
+        },
+        "X-Cache-Layer": {
+          description: "On a HIT, which cache: this isolate's, or the user's stored list",
+          schema: { type: "string", enum: ["isolate", "stored"] },
+        },
+      },
+    },
+    ...errorResponses(400, 401, 403, 429),
+  },
 });
 
 export const publicRecommendations = createRoute({

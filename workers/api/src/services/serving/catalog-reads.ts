@@ -189,13 +189,22 @@ export function forgetPopularHeads(): void {
 
 /** The user's latest events, newest first (the table keeps the last USER_HISTORY_LIMIT). */
 export async function recentHistory(db: D1Database, tenantId: string, userId: string): Promise<HistoryEvent[]> {
-  const { results } = await db
+  return historyOf(await recentHistoryStatement(db, tenantId, userId).all<HistoryRow>());
+}
+
+export type HistoryRow = { item_id: string; interaction_type: string; ts: number };
+
+/** recentHistory's query, for a caller that sends it in a batch with others. */
+export function recentHistoryStatement(db: D1Database, tenantId: string, userId: string): D1PreparedStatement {
+  return db
     .prepare(
       `SELECT item_id, interaction_type, ts FROM user_history
        WHERE tenant_id = ?1 AND user_id = ?2 ORDER BY ts DESC, rowid DESC LIMIT ?3`,
     )
-    .bind(tenantId, userId, USER_HISTORY_LIMIT)
-    .all<{ item_id: string; interaction_type: string; ts: number }>();
+    .bind(tenantId, userId, USER_HISTORY_LIMIT);
+}
+
+export function historyOf({ results }: D1Result<HistoryRow>): HistoryEvent[] {
   return results.map((r) => ({ itemId: r.item_id, type: r.interaction_type as InteractionTypeName, ts: r.ts }));
 }
 

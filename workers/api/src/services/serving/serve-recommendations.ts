@@ -1,6 +1,9 @@
 import { errors } from "@edge-ml/core/errors";
+import type { HistoryEvent } from "@edge-ml/core/recommend/profile";
 import { explanationSentence } from "@edge-ml/core/ranking/explain";
+import { DEFAULT_WEIGHTS } from "@edge-ml/core/ranking/weights";
 import { MAX_RESULTS, type RecommendationFiltersInput } from "@edge-ml/core/schemas";
+import { backgroundLogger } from "../../lib/logger";
 import { recentHistory } from "./catalog-reads";
 import { deployedRecommender, servingModelVersion, type ServingContext } from "./context";
 import {
@@ -11,24 +14,31 @@ import {
   type CachedRecommendation,
 } from "./recommendation-cache";
 import { recommendationRanking } from "./recommender";
+import { historyAndStoredList, servedFromStored, storeLists } from "./stored-lists";
+import type { TrainedRecommender } from "./trained-model";
 
 export type ServedRecommendations = {
   items: CachedRecommendation[];
   modelVersion: string;
   cacheHit: boolean;
+  /** Where a cached list came from: this isolate's cache or the user's stored list. */
+  cacheLayer?: "isolate" | "stored";
   latencyMs: number;
 };
 
 /**
- * Recommendations as every route serves them: the cache when the user's history has not
- * changed since the entry was made, the recommender otherwise; then `min_score` and
- * `count`. `latencyMs` is measured here, from the first read to the finished list.
+ * Recommendations as every route serves them: this isolate's cache, else the user's stored
+ * list (stored-lists.ts), when either was made from the history the user has now; the
+ * recommender otherwise (and a default list it makes is stored, through `waitUntil`, for
+ * the other isolates). Then `min_score` and `count`. `latencyMs` is measured here, from
+ * the first read to the finished list.
  */
 export async function serveRecommendations(
   ctx: ServingContext,
   userId: string,
   filters: RecommendationFiltersInput,
   count: number,
+  waitUntil: (p: Promise<unknown>) => void,
   requestedVersion?: string,
 ): Promise<ServedRecommendations> {
   const started = performance.now();
@@ -40,24 +50,74 @@ export async function serveRecommendations(
       "model_version",
     );
   }
-  const history = await recentHistory(ctx.db, ctx.tenantId, userId);
+  const defaultList = isDefaultList(ctx, filters);
+  const { history, stored } = defaultList
+    ? await historyAndStoredList(ctx.db, ctx.tenantId, userId)
+    : { history: await recentHistory(ctx.db, ctx.tenantId, userId), stored: undefined };
   const key = cacheKey(ctx.tenantId, userId, filters, ctx.weights, modelVersion);
   const stamp = historyStamp(history);
-  let items = cachedRecommendations(key, stamp);
-  const cacheHit = items !== undefined;
-  if (!items) {
-    const { ranked } = await recommendationRanking(ctx, userId, filters, model, undefined, history);
-    items = ranked.slice(0, MAX_RESULTS).map((r) => ({
-      itemId: r.id,
-      score: r.score,
-      distance: r.distance,
-      category: r.facts.category,
-      createdAt: r.facts.createdAt,
-      reason: explanationSentence(r),
-    }));
-    cacheRecommendations(key, stamp, items);
-  }
   const minScore = filters.min_score;
-  const served = (minScore === undefined ? items : items.filter((i) => i.score >= minScore)).slice(0, count);
-  return { items: served, modelVersion, cacheHit, latencyMs: Math.round((performance.now() - started) * 10) / 10 };
+  const cut = (list: CachedRecommendation[]) =>
+    (minScore === undefined ? list : list.filter((i) => i.score >= minScore)).slice(0, count);
+  let served: CachedRecommendation[] | undefined;
+  let cacheLayer: ServedRecommendations["cacheLayer"];
+  const cached = cachedRecommendations(key, stamp);
+  if (cached) {
+    served = cut(cached);
+    cacheLayer = "isolate";
+  } else {
+    const want = { key, stamp, scoringClock: ctx.nowMs, nowMs: Date.now(), count, minScore };
+    served = servedFromStored(stored, want);
+    if (served) cacheLayer = "stored";
+  }
+  if (!served) {
+    const items = await rankList(ctx, userId, filters, model, history);
+    cacheRecommendations(key, stamp, items);
+    // Cold users all get the popular list, cheap to rank: no row per unknown user id.
+    if (defaultList && history.length > 0) {
+      const list = { userId, key, stamp, scoringClock: ctx.nowMs, items };
+      waitUntil(storeLists(ctx.db, ctx.tenantId, [list], Date.now()).catch(logStoreFailure));
+    }
+    served = cut(items);
+  }
+  return {
+    items: served,
+    modelVersion,
+    cacheHit: cacheLayer !== undefined,
+    ...(cacheLayer ? { cacheLayer } : {}),
+    latencyMs: Math.round((performance.now() - started) * 10) / 10,
+  };
+}
+
+/** The ranked list the caches keep: the best MAX_RESULTS, with their explanations. */
+export async function rankList(
+  ctx: ServingContext,
+  userId: string,
+  filters: RecommendationFiltersInput,
+  model: TrainedRecommender | undefined,
+  history: HistoryEvent[],
+): Promise<CachedRecommendation[]> {
+  const { ranked } = await recommendationRanking(ctx, userId, filters, model, undefined, history);
+  return ranked.slice(0, MAX_RESULTS).map((r) => ({
+    itemId: r.id,
+    score: r.score,
+    distance: r.distance,
+    category: r.facts.category,
+    createdAt: r.facts.createdAt,
+    reason: explanationSentence(r),
+  }));
+}
+
+/** The list a user is stored one of: no filters, the default weights (what /recommend serves). */
+export function isDefaultList(ctx: ServingContext, filters: RecommendationFiltersInput): boolean {
+  return (
+    filters.categories === undefined &&
+    filters.exclude_ids === undefined &&
+    ctx.weights.every((w, i) => w === DEFAULT_WEIGHTS[i])
+  );
+}
+
+/** A list that could not be stored is only a later miss: logged, never the request's error. */
+function logStoreFailure(e: unknown): void {
+  backgroundLogger("api").warn("Storing a recommendation list failed", { error: String(e) });
 }

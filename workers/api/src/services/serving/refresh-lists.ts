@@ -1,0 +1,57 @@
+import { isRefreshMessage, type RefreshMessage } from "@edge-ml/core/recommend/refresh-message";
+import { backgroundLogger } from "../../lib/logger";
+import { recentHistory } from "./catalog-reads";
+import { deployedRecommender, servingContext, servingModelVersion } from "./context";
+import { cacheKey, historyStamp } from "./recommendation-cache";
+import { rankList } from "./serve-recommendations";
+import { storeLists, type ListToStore } from "./stored-lists";
+
+/**
+ * Consumer of edge-ml-refresh: ranks each named user's default list the way a request would
+ * (same recommender, same key, stamp and scoring hour) and stores it, so that the user's next
+ * request, in any isolate, is served without ranking. A message that fails is retried; one
+ * that fails for good is dropped with a log line: a stored list is derived data, and a
+ * missing one only means that request ranks (no dead-letter queue, unlike ingestion).
+ */
+export async function consumeRefresh(batch: MessageBatch<unknown>, env: ApiEnv): Promise<void> {
+  const log = backgroundLogger("api");
+  for (const msg of batch.messages) {
+    if (!isRefreshMessage(msg.body)) {
+      log.error("Not a refresh message (v1); dropped", { message_id: msg.id });
+      msg.ack();
+      continue;
+    }
+    try {
+      await refreshLists(env, msg.body);
+      msg.ack();
+    } catch (e) {
+      log.warn("Refreshing recommendation lists failed; will retry", {
+        message_id: msg.id,
+        attempts: msg.attempts,
+        tenant_id: msg.body.tenant_id,
+        error: String(e),
+      });
+      msg.retry();
+    }
+  }
+}
+
+/** Ranks and stores the default lists of `user_ids` (users without history are skipped). */
+export async function refreshLists(env: ApiEnv, { tenant_id: tenantId, user_ids: userIds }: RefreshMessage) {
+  const ctx = servingContext(env, tenantId);
+  const model = await deployedRecommender(ctx);
+  const modelVersion = servingModelVersion(ctx, model);
+  const lists: ListToStore[] = [];
+  for (const userId of userIds) {
+    const history = await recentHistory(ctx.db, tenantId, userId);
+    if (history.length === 0) continue;
+    lists.push({
+      userId,
+      key: cacheKey(tenantId, userId, {}, ctx.weights, modelVersion),
+      stamp: historyStamp(history),
+      scoringClock: ctx.nowMs,
+      items: await rankList(ctx, userId, {}, model, history),
+    });
+  }
+  await storeLists(ctx.db, tenantId, lists, Date.now());
+}

@@ -1,0 +1,157 @@
+import type { HistoryEvent } from "@edge-ml/core/recommend/profile";
+import { STORED_LIST_MAX_AGE_MS, STORED_LIST_SIZE } from "@edge-ml/core/schemas";
+import { historyOf, recentHistoryStatement, type HistoryRow } from "./catalog-reads";
+import type { CachedRecommendation } from "./recommendation-cache";
+
+/**
+ * Each user's default recommendation list (no filters, default weights), stored in D1 by
+ * whoever ranked it last: the background refresh after the user's events land
+ * (queue/refresh-lists.ts) or a request that had to rank. A request that finds no list in
+ * its isolate's cache serves it instead of ranking: that cache only helps a user whose
+ * requests return to the same isolate within a minute, and ranking is the most expensive
+ * thing the api does (about 10 ms of CPU locally: several calls to every vector shard).
+ *
+ * A stored list is served only while it is the list serving would make now: the same key
+ * (model version and weights), the same history stamp (a new event of the user changes it),
+ * the same scoring hour (popularity and freshness are scored to the hour), at most
+ * STORED_LIST_MAX_AGE_MS old (other shoppers' events move popularity within the hour), and
+ * long enough for the request's `count` (only the best STORED_LIST_SIZE are kept: a row
+ * per active user, so its size matters).
+ */
+export type StoredList = {
+  key: string;
+  stamp: string;
+  scoringClock: number;
+  computedAt: number;
+  items: CachedRecommendation[];
+  /** False when the ranking had more items than were kept. */
+  complete: boolean;
+};
+
+type ListRow = { list_key: string; history_stamp: string; scoring_clock: number; computed_at: number; items: string };
+/** An item as stored: positional, to keep the row small. */
+type Packed = [string, number, number | null, string | null, string, string];
+type PackedList = { complete: boolean; items: Packed[] };
+
+/** The user's recent history and stored list in one round trip to D1. */
+export async function historyAndStoredList(
+  db: D1Database,
+  tenantId: string,
+  userId: string,
+): Promise<{ history: HistoryEvent[]; stored: StoredList | undefined }> {
+  const [history, list] = await db.batch<HistoryRow | ListRow>([
+    recentHistoryStatement(db, tenantId, userId),
+    db
+      .prepare(
+        `SELECT list_key, history_stamp, scoring_clock, computed_at, items FROM recommendation_lists
+         WHERE tenant_id = ?1 AND user_id = ?2`,
+      )
+      .bind(tenantId, userId),
+  ]);
+  const row = (list as D1Result<ListRow>).results[0];
+  return { history: historyOf(history as D1Result<HistoryRow>), stored: row && unpack(row) };
+}
+
+function unpack(row: ListRow): StoredList {
+  const packed = JSON.parse(row.items) as PackedList;
+  return {
+    key: row.list_key,
+    stamp: row.history_stamp,
+    scoringClock: row.scoring_clock,
+    computedAt: row.computed_at,
+    complete: packed.complete,
+    items: packed.items.map(([itemId, score, distance, category, createdAt, reason]) => ({
+      itemId,
+      score,
+      distance,
+      category,
+      createdAt,
+      reason,
+    })),
+  };
+}
+
+export type ListRequest = {
+  key: string;
+  stamp: string;
+  scoringClock: number;
+  nowMs: number;
+  count: number;
+  minScore: number | undefined;
+};
+
+/**
+ * The stored list's answer to this request, if it is the answer a ranking would give now:
+ * same key, stamp and scoring hour, young enough, and holding the `count` best (a kept
+ * prefix covers the request when it has `count` items at or above `min_score`, or when an
+ * item below `min_score` shows the cut came before the truncation).
+ */
+export function servedFromStored(
+  stored: StoredList | undefined,
+  want: ListRequest,
+): CachedRecommendation[] | undefined {
+  if (
+    stored === undefined ||
+    stored.key !== want.key ||
+    stored.stamp !== want.stamp ||
+    stored.scoringClock !== want.scoringClock ||
+    want.nowMs - stored.computedAt > STORED_LIST_MAX_AGE_MS
+  ) {
+    return undefined;
+  }
+  const { minScore, count } = want;
+  const passing = minScore === undefined ? stored.items : stored.items.filter((i) => i.score >= minScore);
+  const cutByScore = passing.length < stored.items.length;
+  if (passing.length >= count || stored.complete || cutByScore) return passing.slice(0, count);
+  return undefined;
+}
+
+export type ListToStore = {
+  userId: string;
+  key: string;
+  stamp: string;
+  scoringClock: number;
+  items: CachedRecommendation[];
+};
+
+/**
+ * Upserts lists of one tenant, at most LISTS_PER_STATEMENT per statement (each list is a few
+ * kilobytes of one bound parameter).
+ */
+export const LISTS_PER_STATEMENT = 10;
+export function storeListsStatements(
+  db: D1Database,
+  tenantId: string,
+  lists: ListToStore[],
+  nowMs: number,
+): D1PreparedStatement[] {
+  const statements: D1PreparedStatement[] = [];
+  for (let i = 0; i < lists.length; i += LISTS_PER_STATEMENT) {
+    const rows = lists.slice(i, i + LISTS_PER_STATEMENT).map((l) => {
+      const packed: PackedList = {
+        complete: l.items.length <= STORED_LIST_SIZE,
+        items: l.items
+          .slice(0, STORED_LIST_SIZE)
+          .map((r): Packed => [r.itemId, r.score, r.distance, r.category, r.createdAt, r.reason]),
+      };
+      return [l.userId, l.key, l.stamp, l.scoringClock, JSON.stringify(packed)];
+    });
+    statements.push(
+      db
+        .prepare(
+          `INSERT INTO recommendation_lists (tenant_id, user_id, list_key, history_stamp, scoring_clock, items, computed_at)
+           SELECT ?1, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, ?3 FROM json_each(?2) WHERE true
+           ON CONFLICT (tenant_id, user_id) DO UPDATE SET
+             list_key = excluded.list_key, history_stamp = excluded.history_stamp,
+             scoring_clock = excluded.scoring_clock, items = excluded.items, computed_at = excluded.computed_at`,
+        )
+        .bind(tenantId, JSON.stringify(rows), nowMs),
+    );
+  }
+  return statements;
+}
+
+/** Stores lists (one round trip). */
+export async function storeLists(db: D1Database, tenantId: string, lists: ListToStore[], nowMs: number): Promise<void> {
+  if (lists.length > 0) await db.batch(storeListsStatements(db, tenantId, lists, nowMs));
+}
