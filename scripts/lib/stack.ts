@@ -15,6 +15,8 @@ export type Stack = {
   stop: () => Promise<void>;
 };
 
+const OUTPUT_TAIL = 4 * 1024 * 1024;
+
 export async function startStack(port: number, env: Record<string, string> = {}): Promise<Stack> {
   const home = mkdtempSync(path.join(tmpdir(), "edge-ml-e2e-"));
   let output = "";
@@ -23,8 +25,21 @@ export async function startStack(port: number, env: Record<string, string> = {})
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
-  child.stdout!.on("data", (d: Buffer) => (output += d));
-  child.stderr!.on("data", (d: Buffer) => (output += d));
+  // Everything up to "edge-ml is running", then only the last OUTPUT_TAIL characters: under
+  // a benchmark's load the request logs would otherwise grow without bound in this process.
+  let startup: string | undefined;
+  const keep = (d: Buffer) => {
+    output += d;
+    if (startup === undefined) {
+      if (output.includes("edge-ml is running")) {
+        startup = output;
+        output = "";
+      }
+    } else if (output.length > 2 * OUTPUT_TAIL) output = output.slice(-OUTPUT_TAIL);
+  };
+  child.stdout!.on("data", keep);
+  child.stderr!.on("data", keep);
+  const printed = () => (startup ?? "") + output;
 
   const stop = async () => {
     if (child.exitCode === null && child.pid) {
@@ -41,7 +56,7 @@ export async function startStack(port: number, env: Record<string, string> = {})
   };
 
   const deadline = Date.now() + 150_000;
-  while (!output.includes("edge-ml is running")) {
+  while (startup === undefined) {
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();
       throw new Error(`npm start did not come up:\n${output}`);
@@ -49,5 +64,5 @@ export async function startStack(port: number, env: Record<string, string> = {})
     await new Promise((r) => setTimeout(r, 250));
   }
   const credentials = JSON.parse(readFileSync(path.join(home, "credentials.json"), "utf8"));
-  return { base: `http://127.0.0.1:${port}`, credentials, output: () => output, stop };
+  return { base: `http://127.0.0.1:${port}`, credentials, output: printed, stop };
 }

@@ -1,4 +1,7 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { createApp } from "../src/app";
 import { call, seedTenant } from "./helpers";
 
 type LogLine = {
@@ -50,5 +53,34 @@ describe("structured request logs (platform-api.md section 7)", () => {
     const spy = vi.spyOn(console, "log");
     await call("/health");
     expect(requestLines(spy)[0]?.context.tenant_id).toBeUndefined();
+  });
+
+  it("LOG_LEVEL=warn drops the per-request lines and keeps failures", async () => {
+    const info = vi.spyOn(console, "log");
+    const errors = vi.spyOn(console, "error");
+    const app = createApp();
+    const send = async (path: string, overrides: Partial<ApiEnv>) => {
+      const ctx = createExecutionContext();
+      const res = await app.fetch(new Request(`https://api.edge-ml.test${path}`), { ...env, ...overrides }, ctx);
+      await waitOnExecutionContext(ctx);
+      return res.status;
+    };
+    expect(await send("/health/live", { LOG_LEVEL: "warn" })).toBe(200);
+    expect(requestLines(info)).toHaveLength(0);
+    // A failing dependency: /health answers 503, logged as an error at any level.
+    expect(
+      await send("/health", {
+        LOG_LEVEL: "warn",
+        DB: {
+          prepare: () => {
+            throw new Error("down");
+          },
+        } as never,
+      }),
+    ).toBe(503);
+    const failed = errors.mock.calls.map((a) => String(a[0])).filter((s) => s.includes('"Request failed"'));
+    expect(failed).toHaveLength(1);
+    expect(await send("/health/live", { LOG_LEVEL: "info" })).toBe(200);
+    expect(requestLines(info)).toHaveLength(1);
   });
 });

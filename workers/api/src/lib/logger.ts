@@ -4,14 +4,30 @@
  */
 export type LogLevel = "INFO" | "WARN" | "ERROR";
 
+/** The api worker's `service` in every log line. */
+export const API_SERVICE = "backend-api";
+
 export type Logger = {
   info(message: string, context?: Record<string, unknown>): void;
   warn(message: string, context?: Record<string, unknown>): void;
   error(message: string, context?: Record<string, unknown>): void;
 };
 
-export function createLogger(service: string, traceId: string, spanId: string): Logger {
+const RANK: Record<LogLevel, number> = { INFO: 0, WARN: 1, ERROR: 2 };
+
+/**
+ * The least severe level written, from the LOG_LEVEL variable ("info", "warn", "error";
+ * default and anything else: info). At "warn" the one-line-per-request INFO logs are off:
+ * Workers Logs bills per line, and `wrangler dev` relays every line through two processes.
+ */
+export function logLevelOf(value: string | undefined): LogLevel {
+  const upper = value?.toUpperCase();
+  return upper === "WARN" || upper === "ERROR" ? upper : "INFO";
+}
+
+export function createLogger(service: string, traceId: string, spanId: string, least: LogLevel = "INFO"): Logger {
   const write = (level: LogLevel, message: string, context: Record<string, unknown> = {}) => {
+    if (RANK[level] < RANK[least]) return;
     const line = JSON.stringify({
       timestamp: new Date().toISOString(),
       level,
@@ -33,6 +49,6 @@ export function createLogger(service: string, traceId: string, spanId: string): 
 }
 
 /** A logger for work outside a request (queue consumers, `waitUntil`): a trace of its own. */
-export function backgroundLogger(service: string): Logger {
-  return createLogger(service, crypto.randomUUID(), crypto.randomUUID());
+export function backgroundLogger(service: string, least: LogLevel = "INFO"): Logger {
+  return createLogger(service, crypto.randomUUID(), crypto.randomUUID(), least);
 }

@@ -1,9 +1,8 @@
 import { createMiddleware } from "hono/factory";
 import { routePath } from "hono/route";
 import type { AppEnv } from "../env";
-import { createLogger } from "../lib/logger";
+import { API_SERVICE, createLogger, logLevelOf } from "../lib/logger";
 
-const SERVICE = "backend-api";
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
@@ -20,7 +19,7 @@ export function requestContext() {
     const offered = c.req.header("x-correlation-id");
     const correlationId = offered && CORRELATION_ID.test(offered) ? offered : crypto.randomUUID();
     const traceId = TRACEPARENT.exec(c.req.header("traceparent") ?? "")?.[1] ?? crypto.randomUUID();
-    const logger = createLogger(SERVICE, traceId, crypto.randomUUID());
+    const logger = createLogger(API_SERVICE, traceId, crypto.randomUUID(), logLevelOf(c.env.LOG_LEVEL));
     c.set("requestId", requestId);
     c.set("correlationId", correlationId);
     c.set("logger", logger);

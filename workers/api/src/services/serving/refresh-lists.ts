@@ -1,5 +1,5 @@
 import { isRefreshMessage, type RefreshMessage } from "@edge-ml/core/recommend/refresh-message";
-import { backgroundLogger } from "../../lib/logger";
+import { API_SERVICE, backgroundLogger, logLevelOf } from "../../lib/logger";
 import { recentHistory } from "./catalog-reads";
 import { deployedRecommender, servingContext, servingModelVersion } from "./context";
 import { cacheKey, historyStamp } from "./recommendation-cache";
@@ -14,7 +14,7 @@ import { storeLists, type ListToStore } from "./stored-lists";
  * missing one only means that request ranks (no dead-letter queue, unlike ingestion).
  */
 export async function consumeRefresh(batch: MessageBatch<unknown>, env: ApiEnv): Promise<void> {
-  const log = backgroundLogger("api");
+  const log = backgroundLogger(API_SERVICE, logLevelOf(env.LOG_LEVEL));
   for (const msg of batch.messages) {
     if (!isRefreshMessage(msg.body)) {
       log.error("Not a refresh message (v1); dropped", { message_id: msg.id });

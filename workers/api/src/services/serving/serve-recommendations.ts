@@ -3,7 +3,7 @@ import type { HistoryEvent } from "@edge-ml/core/recommend/profile";
 import { explanationSentence } from "@edge-ml/core/ranking/explain";
 import { DEFAULT_WEIGHTS } from "@edge-ml/core/ranking/weights";
 import { MAX_RESULTS, type RecommendationFiltersInput } from "@edge-ml/core/schemas";
-import { backgroundLogger } from "../../lib/logger";
+import { API_SERVICE, backgroundLogger, logLevelOf } from "../../lib/logger";
 import { recentHistory } from "./catalog-reads";
 import { deployedRecommender, servingModelVersion, type ServingContext } from "./context";
 import {
@@ -76,7 +76,7 @@ export async function serveRecommendations(
     // Cold users all get the popular list, cheap to rank: no row per unknown user id.
     if (defaultList && history.length > 0) {
       const list = { userId, key, stamp, scoringClock: ctx.nowMs, items };
-      waitUntil(storeLists(ctx.db, ctx.tenantId, [list], Date.now()).catch(logStoreFailure));
+      waitUntil(storeLists(ctx.db, ctx.tenantId, [list], Date.now()).catch((e) => logStoreFailure(ctx, e)));
     }
     served = cut(items);
   }
@@ -118,6 +118,9 @@ export function isDefaultList(ctx: ServingContext, filters: RecommendationFilter
 }
 
 /** A list that could not be stored is only a later miss: logged, never the request's error. */
-function logStoreFailure(e: unknown): void {
-  backgroundLogger("api").warn("Storing a recommendation list failed", { error: String(e) });
+function logStoreFailure(ctx: ServingContext, e: unknown): void {
+  backgroundLogger(API_SERVICE, logLevelOf(ctx.env.LOG_LEVEL)).warn("Storing a recommendation list failed", {
+    tenant_id: ctx.tenantId,
+    error: String(e),
+  });
 }
