@@ -3,7 +3,6 @@ CREATE TABLE `recommendation_lists` (
 	`user_id` text NOT NULL,
 	`list_key` text NOT NULL,
 	`history_stamp` text NOT NULL,
-	`scoring_clock` integer NOT NULL,
 	`items` text NOT NULL,
 	`computed_at` integer NOT NULL,
 	PRIMARY KEY(`tenant_id`, `user_id`),

@@ -192,7 +192,7 @@ export const userHistory = sqliteTable(
  * last ranked it: written in the background when the user's events land and whenever a
  * request had to rank, read by an isolate that has not ranked for the user yet
  * (workers/api/src/services/serving/stored-lists.ts). Valid only while the key (model
- * version, weights), the history stamp and the scoring hour are those of the request.
+ * version, weights) and the history stamp are those of the request, for 10 minutes.
  */
 export const recommendationLists = sqliteTable(
   "recommendation_lists",
@@ -203,7 +203,6 @@ export const recommendationLists = sqliteTable(
     userId: text("user_id").notNull(),
     listKey: text("list_key").notNull(),
     historyStamp: text("history_stamp").notNull(),
-    scoringClock: integer("scoring_clock").notNull(),
     /** JSON: the cached list (CachedRecommendation[]), best first. */
     items: text("items").notNull(),
     computedAt: integer("computed_at").notNull(),

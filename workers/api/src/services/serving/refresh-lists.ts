@@ -8,7 +8,7 @@ import { storeLists, type ListToStore } from "./stored-lists";
 
 /**
  * Consumer of edge-ml-refresh: ranks each named user's default list the way a request would
- * (same recommender, same key, stamp and scoring hour) and stores it, so that the user's next
+ * (same recommender, same key and history stamp) and stores it, so that the user's next
  * request, in any isolate, is served without ranking. A message that fails is retried; one
  * that fails for good is dropped with a log line: a stored list is derived data, and a
  * missing one only means that request ranks (no dead-letter queue, unlike ingestion).
@@ -49,7 +49,6 @@ export async function refreshLists(env: ApiEnv, { tenant_id: tenantId, user_ids:
       userId,
       key: cacheKey(tenantId, userId, {}, ctx.weights, modelVersion),
       stamp: historyStamp(history),
-      scoringClock: ctx.nowMs,
       items: await rankList(ctx, userId, {}, model, history),
     });
   }

@@ -66,7 +66,7 @@ export async function serveRecommendations(
     served = cut(cached);
     cacheLayer = "isolate";
   } else {
-    const want = { key, stamp, scoringClock: ctx.nowMs, nowMs: Date.now(), count, minScore };
+    const want = { key, stamp, nowMs: Date.now(), count, minScore };
     served = servedFromStored(stored, want);
     if (served) cacheLayer = "stored";
   }
@@ -75,7 +75,7 @@ export async function serveRecommendations(
     cacheRecommendations(key, stamp, items);
     // Cold users all get the popular list, cheap to rank: no row per unknown user id.
     if (defaultList && history.length > 0) {
-      const list = { userId, key, stamp, scoringClock: ctx.nowMs, items };
+      const list = { userId, key, stamp, items };
       waitUntil(storeLists(ctx.db, ctx.tenantId, [list], Date.now()).catch((e) => logStoreFailure(ctx, e)));
     }
     served = cut(items);

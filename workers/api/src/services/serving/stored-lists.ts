@@ -13,22 +13,23 @@ import type { CachedRecommendation } from "./recommendation-cache";
  *
  * A stored list is served only while it is the list serving would make now: the same key
  * (model version and weights), the same history stamp (a new event of the user changes it),
- * the same scoring hour (popularity and freshness are scored to the hour), at most
- * STORED_LIST_MAX_AGE_MS old (other shoppers' events move popularity within the hour), and
- * long enough for the request's `count` (only the best STORED_LIST_SIZE are kept: a row
- * per active user, so its size matters).
+ * at most STORED_LIST_MAX_AGE_MS old (other shoppers' events move popularity), and long
+ * enough for the request's `count` (only the best STORED_LIST_SIZE are kept: a row per
+ * active user, so its size matters). Not tied to the scoring hour: every list would expire
+ * at once on the hour and every active user's next request rank together; a list made just
+ * before the hour keeps the previous hour's freshness and popularity (they decay over days)
+ * for the rest of its 10 minutes.
  */
 export type StoredList = {
   key: string;
   stamp: string;
-  scoringClock: number;
   computedAt: number;
   items: CachedRecommendation[];
   /** False when the ranking had more items than were kept. */
   complete: boolean;
 };
 
-type ListRow = { list_key: string; history_stamp: string; scoring_clock: number; computed_at: number; items: string };
+type ListRow = { list_key: string; history_stamp: string; computed_at: number; items: string };
 /** An item as stored: positional, to keep the row small. */
 type Packed = [string, number, number | null, string | null, string, string];
 type PackedList = { complete: boolean; items: Packed[] };
@@ -43,7 +44,7 @@ export async function historyAndStoredList(
     recentHistoryStatement(db, tenantId, userId),
     db
       .prepare(
-        `SELECT list_key, history_stamp, scoring_clock, computed_at, items FROM recommendation_lists
+        `SELECT list_key, history_stamp, computed_at, items FROM recommendation_lists
          WHERE tenant_id = ?1 AND user_id = ?2`,
       )
       .bind(tenantId, userId),
@@ -57,7 +58,6 @@ function unpack(row: ListRow): StoredList {
   return {
     key: row.list_key,
     stamp: row.history_stamp,
-    scoringClock: row.scoring_clock,
     computedAt: row.computed_at,
     complete: packed.complete,
     items: packed.items.map(([itemId, score, distance, category, createdAt, reason]) => ({
@@ -74,7 +74,6 @@ function unpack(row: ListRow): StoredList {
 export type ListRequest = {
   key: string;
   stamp: string;
-  scoringClock: number;
   nowMs: number;
   count: number;
   minScore: number | undefined;
@@ -82,7 +81,7 @@ export type ListRequest = {
 
 /**
  * The stored list's answer to this request, if it is the answer a ranking would give now:
- * same key, stamp and scoring hour, young enough, and holding the `count` best (a kept
+ * same key and stamp, young enough, and holding the `count` best (a kept
  * prefix covers the request when it has `count` items at or above `min_score`, or when an
  * item below `min_score` shows the cut came before the truncation).
  */
@@ -94,7 +93,6 @@ export function servedFromStored(
     stored === undefined ||
     stored.key !== want.key ||
     stored.stamp !== want.stamp ||
-    stored.scoringClock !== want.scoringClock ||
     want.nowMs - stored.computedAt > STORED_LIST_MAX_AGE_MS
   ) {
     return undefined;
@@ -110,7 +108,6 @@ export type ListToStore = {
   userId: string;
   key: string;
   stamp: string;
-  scoringClock: number;
   items: CachedRecommendation[];
 };
 
@@ -134,16 +131,16 @@ export function storeListsStatements(
           .slice(0, STORED_LIST_SIZE)
           .map((r): Packed => [r.itemId, r.score, r.distance, r.category, r.createdAt, r.reason]),
       };
-      return [l.userId, l.key, l.stamp, l.scoringClock, JSON.stringify(packed)];
+      return [l.userId, l.key, l.stamp, JSON.stringify(packed)];
     });
     statements.push(
       db
         .prepare(
-          `INSERT INTO recommendation_lists (tenant_id, user_id, list_key, history_stamp, scoring_clock, items, computed_at)
-           SELECT ?1, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, ?3 FROM json_each(?2) WHERE true
+          `INSERT INTO recommendation_lists (tenant_id, user_id, list_key, history_stamp, items, computed_at)
+           SELECT ?1, value ->> 0, value ->> 1, value ->> 2, value ->> 3, ?3 FROM json_each(?2) WHERE true
            ON CONFLICT (tenant_id, user_id) DO UPDATE SET
              list_key = excluded.list_key, history_stamp = excluded.history_stamp,
-             scoring_clock = excluded.scoring_clock, items = excluded.items, computed_at = excluded.computed_at`,
+             items = excluded.items, computed_at = excluded.computed_at`,
         )
         .bind(tenantId, JSON.stringify(rows), nowMs),
     );
