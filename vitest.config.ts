@@ -79,7 +79,7 @@ export default defineConfig(async () => {
     TEXT_ENCODER_MODEL: "@cf/baai/bge-small-en-v1.5",
     // Off in the workerd tests: a background re-ranking after every event would race the
     // tests that watch the caches. stored-lists.test.ts drives the api's consumer itself;
-    // test/e2e/stored-lists.test.ts runs the whole path on `npm start` (where it is on).
+    // test/e2e/quickstart.test.ts runs the whole path on `npm start` (where it is on).
     RECOMMENDATION_REFRESH: "off",
   };
   return {

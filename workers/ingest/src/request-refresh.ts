@@ -23,7 +23,7 @@ export async function requestRefresh(env: IngestEnv, tenantId: string, rows: Que
         level: "WARN",
         service: "ingest",
         message: "Requesting a refresh of recommendation lists failed",
-        context: { tenant_id: tenantId, users: messages.length, error: String(e) },
+        context: { tenant_id: tenantId, messages: messages.length, error: String(e) },
       }),
     );
   }
