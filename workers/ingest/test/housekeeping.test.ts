@@ -20,8 +20,8 @@ describe("scheduled housekeeping", () => {
   it("deletes stored recommendation lists too old to be served and keeps the others", async () => {
     const t = await createTenant();
     const insert = ingestEnv.DB.prepare(
-      `INSERT INTO recommendation_lists (tenant_id, user_id, list_key, history_stamp, scoring_clock, items, computed_at)
-       VALUES (?, ?, 'k', 's', 0, '{"complete":true,"items":[]}', ?)`,
+      `INSERT INTO recommendation_lists (tenant_id, user_id, list_key, history_stamp, items, computed_at)
+       VALUES (?, ?, 'k', 's', '{"complete":true,"items":[]}', ?)`,
     );
     const now = Date.now();
     await ingestEnv.DB.batch([
