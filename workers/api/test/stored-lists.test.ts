@@ -6,7 +6,7 @@ import type { RefreshMessage } from "@edge-ml/core/recommend/refresh-message";
 import worker from "../src/index";
 import { SCORING_CLOCK_MS, servingContext } from "../src/services/serving/context";
 import { serveRecommendations } from "../src/services/serving/serve-recommendations";
-import { historyAndStoredList, servedFromStored } from "../src/services/serving/stored-lists";
+import { historyAndStoredList, servedFromStored, storedItems } from "../src/services/serving/stored-lists";
 import { call, seedTenant, type SeededTenant } from "./helpers";
 import { count, waitFor } from "./ingest-helpers";
 import { act, clientIp, post, sampleTenant } from "./serving-helpers";
@@ -130,7 +130,11 @@ describe("stored recommendation lists", () => {
     try {
       const afterHour = await serve(hourStart + 60_000);
       expect(afterHour.cacheLayer).toBe("stored");
-      expect(afterHour.items.map((i) => i.itemId)).toEqual(stored!.items.slice(0, 10).map((i) => i.itemId));
+      expect(afterHour.items.map((i) => i.itemId)).toEqual(
+        storedItems(stored!)
+          .items.slice(0, 10)
+          .map((i) => i.itemId),
+      );
       const tooOld = await serve(hourStart - 60_000 + STORED_LIST_MAX_AGE_MS + 1000);
       expect(tooOld.cacheHit).toBe(false);
     } finally {
@@ -171,9 +175,11 @@ describe("stored recommendation lists", () => {
       (n) => n === 1,
     );
     const { stored } = await historyAndStoredList(env.DB, t.tenantId, user);
-    expect(stored!.items.slice(0, 5).map((i) => [i.itemId, i.score, i.reason])).toEqual(
-      served.body.map((r) => [r.product_id, r.score, r.reason]),
-    );
+    expect(
+      storedItems(stored!)
+        .items.slice(0, 5)
+        .map((i) => [i.itemId, i.score, i.reason]),
+    ).toEqual(served.body.map((r) => [r.product_id, r.score, r.reason]));
   });
 
   it("the consumer drops a malformed message and acknowledges it", async () => {

@@ -24,9 +24,8 @@ export type StoredList = {
   key: string;
   stamp: string;
   computedAt: number;
-  items: CachedRecommendation[];
-  /** False when the ranking had more items than were kept. */
-  complete: boolean;
+  /** The packed items, parsed only for a list that is served (storedItems). */
+  packed: string;
 };
 
 type ListRow = { list_key: string; history_stamp: string; computed_at: number; items: string };
@@ -50,15 +49,14 @@ export async function historyAndStoredList(
       .bind(tenantId, userId),
   ]);
   const row = (list as D1Result<ListRow>).results[0];
-  return { history: historyOf(history as D1Result<HistoryRow>), stored: row && unpack(row) };
+  const stored = row && { key: row.list_key, stamp: row.history_stamp, computedAt: row.computed_at, packed: row.items };
+  return { history: historyOf(history as D1Result<HistoryRow>), stored };
 }
 
-function unpack(row: ListRow): StoredList {
-  const packed = JSON.parse(row.items) as PackedList;
+/** A stored list's items, best first, and whether they are all the ranking had. */
+export function storedItems(stored: StoredList): { items: CachedRecommendation[]; complete: boolean } {
+  const packed = JSON.parse(stored.packed) as PackedList;
   return {
-    key: row.list_key,
-    stamp: row.history_stamp,
-    computedAt: row.computed_at,
     complete: packed.complete,
     items: packed.items.map(([itemId, score, distance, category, createdAt, reason]) => ({
       itemId,
@@ -98,9 +96,10 @@ export function servedFromStored(
     return undefined;
   }
   const { minScore, count } = want;
-  const passing = minScore === undefined ? stored.items : stored.items.filter((i) => i.score >= minScore);
-  const cutByScore = passing.length < stored.items.length;
-  if (passing.length >= count || stored.complete || cutByScore) return passing.slice(0, count);
+  const { items, complete } = storedItems(stored);
+  const passing = minScore === undefined ? items : items.filter((i) => i.score >= minScore);
+  const cutByScore = passing.length < items.length;
+  if (passing.length >= count || complete || cutByScore) return passing.slice(0, count);
   return undefined;
 }
 
