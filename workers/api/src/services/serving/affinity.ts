@@ -25,7 +25,7 @@ export type Affinity = {
   nearest(k: number, filter?: MetadataFilter): Promise<{ itemId: string; score: number }[]>;
   score(itemIds: string[]): Promise<Map<string, ItemAffinity>>;
   /** Text vectors of the history's items when they were read anyway (saves a round trip). */
-  historyTextVectors?: Map<string, number[]>;
+  historyTextVectors?: Map<string, Float32Array>;
   /**
    * For an affinity in the text space (the profile), its vector: its nearest items can then be
    * read in one batch with other text queries, and handed back with `note` so that scoring

@@ -1,5 +1,5 @@
 import { vectorIdFor } from "@edge-ml/core/vector/indexes";
-import type { MetadataFilter, VectorIndex } from "@edge-ml/core/vector/types";
+import type { Match, MetadataFilter, VectorIndex } from "@edge-ml/core/vector/types";
 import { TtlCache } from "../../lib/ttl-cache";
 
 /**
@@ -28,14 +28,17 @@ function cacheFor(dimensions: number): TtlCache<string, Float32Array> {
  */
 export type CachedIndex = { index: VectorIndex; scope: string; dimensions: number };
 
-/** The stored vectors of `itemIds` (item ids, not vector ids); items without one are absent. */
-export async function vectorsOf(source: CachedIndex, itemIds: string[]): Promise<Map<string, number[]>> {
+/**
+ * The stored vectors of `itemIds` (item ids, not vector ids); items without one are absent.
+ * The arrays are the cache's own: read them, never write them.
+ */
+export async function vectorsOf(source: CachedIndex, itemIds: string[]): Promise<Map<string, Float32Array>> {
   const cache = cacheFor(source.dimensions);
-  const out = new Map<string, number[]>();
+  const out = new Map<string, Float32Array>();
   const missing: string[] = [];
   for (const id of new Set(itemIds)) {
     const hit = cache.get(`${source.scope}|${id}`);
-    if (hit) out.set(id, Array.from(hit));
+    if (hit) out.set(id, hit);
     else missing.push(id);
   }
   if (missing.length === 0) return out;
@@ -45,8 +48,9 @@ export async function vectorsOf(source: CachedIndex, itemIds: string[]): Promise
   for (const r of found) {
     const itemId = itemOf.get(r.id);
     if (itemId === undefined) continue;
-    cache.set(`${source.scope}|${itemId}`, Float32Array.from(r.values));
-    out.set(itemId, Array.from(r.values));
+    const vector = Float32Array.from(r.values);
+    cache.set(`${source.scope}|${itemId}`, vector);
+    out.set(itemId, vector);
   }
   return out;
 }
@@ -57,13 +61,13 @@ export async function nearestItems(
   vector: ArrayLike<number>,
   topK: number,
   filter?: MetadataFilter,
-): Promise<{ itemId: string; score: number }[]> {
+): Promise<Nearest[]> {
   const { matches } = await index.query(Array.from(vector), {
     topK,
     returnMetadata: "indexed",
     ...(filter ? { filter } : {}),
   });
-  return matches.map((m) => ({ itemId: String(m.metadata?.item_id ?? m.id), score: m.score }));
+  return matches.map(toNearest);
 }
 
 export type NearestQuery = { vector: ArrayLike<number>; topK: number };
@@ -86,7 +90,10 @@ export async function nearestItemsMany(
   const results = index.queryMany
     ? await index.queryMany(batch)
     : await Promise.all(batch.map((q) => index.query(q.vector, q.options)));
-  return results.map(({ matches }) =>
-    matches.map((m) => ({ itemId: String(m.metadata?.item_id ?? m.id), score: m.score })),
-  );
+  return results.map(({ matches }) => matches.map(toNearest));
+}
+
+/** A match as an item: the vector id is a digest for long item ids, the metadata has the item's. */
+function toNearest(m: Match): Nearest {
+  return { itemId: String(m.metadata?.item_id ?? m.id), score: m.score };
 }

@@ -63,7 +63,7 @@ export async function recommendationRanking(
   const known = user.historyTextVectors;
   const seedVectors =
     seeds.length === 0
-      ? new Map<string, number[]>()
+      ? new Map<string, Float32Array>()
       : known && seeds.every((s) => known.has(s))
         ? new Map(seeds.map((s) => [s, known.get(s)!]))
         : await vectorsOf(ctx.textVectors, seeds);

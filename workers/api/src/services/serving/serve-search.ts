@@ -40,8 +40,9 @@ export async function serveSearch(
   userId: string | undefined,
   waitUntil: (p: Promise<unknown>) => void,
 ): Promise<ServedSearch> {
-  const model = userId ? await deployedRecommender(ctx) : undefined;
-  const history = userId ? await recentHistory(ctx.db, ctx.tenantId, userId) : undefined;
+  const [model, history] = userId
+    ? await Promise.all([deployedRecommender(ctx), recentHistory(ctx.db, ctx.tenantId, userId)])
+    : [undefined, undefined];
   const key = JSON.stringify([
     ctx.tenantId,
     query,
