@@ -1,10 +1,15 @@
 import { z } from "@hono/zod-openapi";
 
 /** The model types and kinds the platform knows, and the job statuses (platform-api.md, classifier-api.md). */
-export const MODEL_TYPES = ["matrix_factorization", "two_tower", "gnn"] as const;
+/**
+ * The contract's three, and two beyond it (docs/decisions.md "A second model family"):
+ * `item_to_item` (EASE or cosine item-kNN, each item's top-N neighbours) and `auto` (trains the
+ * candidate families, keeps the best on validation; its version takes the winner's type).
+ */
+export const MODEL_TYPES = ["matrix_factorization", "two_tower", "gnn", "item_to_item", "auto"] as const;
 export type ModelType = (typeof MODEL_TYPES)[number];
 /** Model types the trainer can run today; the others are accepted names whose jobs fail at once. */
-export const SUPPORTED_MODEL_TYPES: readonly ModelType[] = ["matrix_factorization"];
+export const SUPPORTED_MODEL_TYPES: readonly ModelType[] = ["matrix_factorization", "item_to_item", "auto"];
 
 export const MODEL_KINDS = ["recommender", "classifier"] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];

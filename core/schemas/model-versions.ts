@@ -27,6 +27,43 @@ export const ListVersionsQuery = paginationQuery(10).extend({
   }),
 });
 
+/** A trial's or the choice's settings: ALS's (factors, regularization, alpha, frequencyScaling, ...) or item_to_item's (algorithm, lambda or shrink, neighbours). */
+const Settings = z.record(z.string(), z.union([z.number(), z.string()]));
+
+/** How the version's hyperparameters were chosen (core/ml/tuning.ts TuningReport). */
+export const Tuning = z
+  .object({
+    model_type: z.string().openapi({ description: "The family chosen (an `auto` job tries several)" }),
+    chosen: Settings.openapi({ description: "The settings the model was fitted with" }),
+    fixed: z.array(z.string()).openapi({ description: "Settings the trigger gave (not searched)" }),
+    search_space: z.record(z.string(), z.array(z.union([z.number(), z.string()]))),
+    trials: z
+      .array(
+        z.object({
+          stage: z.number().int(),
+          model_type: z.string(),
+          params: Settings,
+          ndcg_at_10: z.number(),
+          recall_at_10: z.number(),
+          seconds: z.number(),
+        }),
+      )
+      .openapi({ description: "Every point tried, with its validation NDCG@10 and Recall@10" }),
+    popularity: z.object({ ndcg_at_10: z.number(), recall_at_10: z.number() }).openapi({
+      description: "The popularity baseline on the same validation users",
+    }),
+    best: z.object({ ndcg_at_10: z.number(), recall_at_10: z.number() }).nullable(),
+    validation_users: z.number().int(),
+    budget_seconds: z.number(),
+    seconds: z.number(),
+    verdict: z.enum(["beats_popularity", "below_popularity", "not_validated"]).openapi({
+      description:
+        "Validation against popularity: only `beats_popularity` versions are deployed by the bootstrap or any automation",
+    }),
+    note: z.string().optional(),
+  })
+  .openapi("Tuning");
+
 export const ModelVersion = z
   .object({
     version: z.string(),
@@ -38,6 +75,9 @@ export const ModelVersion = z
     kind: z.enum(MODEL_KINDS),
     model_type: z.string(),
     deployed_at: IsoDateTime.nullable(),
+    tuning: Tuning.nullable().openapi({
+      description: "How the hyperparameters were chosen on validation (null for versions trained before self-tuning)",
+    }),
   })
   .openapi("ModelVersion");
 
@@ -62,6 +102,7 @@ export const ModelVersionList = z
           kind: "recommender",
           model_type: "matrix_factorization",
           deployed_at: "2026-11-30T10:05:00.000Z",
+          tuning: null,
         },
       ],
       total: 1,

@@ -84,17 +84,23 @@ const Hyperparameters = z
   .openapi({
     description:
       "matrix_factorization (implicit ALS): factors 1..512 (alias embedding_dim), iterations 1..100 (alias epochs), " +
-      "regularization > 0, alpha >= 0, cg_steps 0..64, seed uint32; omitted ones take the defaults " +
-      `(${ALS_DEFAULTS.factors}, ${ALS_DEFAULTS.iterations}, ${ALS_DEFAULTS.regularization}, ${ALS_DEFAULTS.alpha}, ` +
-      `${ALS_DEFAULTS.cgSteps}, ${ALS_DEFAULTS.seed}). learning_rate is refused for ALS (there is no step size). ` +
-      "two_tower and gnn: embedding_dim, epochs, learning_rate, batch_size.",
+      "regularization > 0, alpha >= 0, frequency_scaling 0..1, cg_steps 0..64, seed uint32. factors, regularization, " +
+      "alpha and frequency_scaling that are not given are chosen by the trainer on a validation split (the search and " +
+      `its scores are returned with the version as \`tuning\`); iterations, cg_steps and seed default to ${ALS_DEFAULTS.iterations}, ` +
+      `${ALS_DEFAULTS.cgSteps}, ${ALS_DEFAULTS.seed}. learning_rate and batch_size are accepted for ALS and reported as unused in ` +
+      "the job's `warnings` (ALS has no step size). item_to_item: neighbours 1..200 (default 50), lambda > 0 (EASE) or " +
+      "shrink >= 0 (item-kNN), searched when not given. auto: both sets. two_tower and gnn: embedding_dim, epochs, " +
+      "learning_rate, batch_size.",
     example: { embedding_dim: 64, epochs: 15, regularization: 50, alpha: 2 },
   });
 
 export const TrainingConfig = z
   .object({
     model_type: z.enum(MODEL_TYPES, { error: `model_type must be one of ${MODEL_TYPES.join(", ")}` }).openapi({
-      description: "Only matrix_factorization runs today; two_tower and gnn jobs are created and fail at once.",
+      description:
+        "matrix_factorization (implicit ALS), and beyond the contract item_to_item (EASE up to 2,000 items, cosine item-kNN " +
+        "above, up to 50,000 items) and auto (trains both, keeps the best on validation; the version takes the winner's " +
+        "model_type). two_tower and gnn jobs are created and fail at once (the GPU trainer is not built yet).",
     }),
     hyperparameters: Hyperparameters,
     data_range: DataRange.optional(),
@@ -119,12 +125,18 @@ export const TriggerTrainingRequest = z
   });
 export type TriggerTrainingInput = z.infer<typeof TriggerTrainingRequest>;
 
+/** Sentences about the request that did not stop it (a hyperparameter the model type does not use). */
+export const JobWarnings = z.array(z.string()).openapi({
+  description: "What the job accepted but will not use, one sentence each (e.g. learning_rate with ALS)",
+});
+
 export const TriggerTrainingResponse = z
   .object({
     job_id: z.string(),
     status: JobStatusSchema.openapi({ description: "`queued`, or `failed` when the job cannot run (see `error`)" }),
     estimated_duration_minutes: z.number().int(),
     error: z.string().nullable().openapi({ description: "Why the job failed at once; null when queued" }),
+    warnings: JobWarnings,
   })
   .openapi("TriggerTrainingResponse", {
     example: {
@@ -132,6 +144,7 @@ export const TriggerTrainingResponse = z
       status: "queued",
       estimated_duration_minutes: 1,
       error: null,
+      warnings: [],
     },
   });
 
@@ -163,6 +176,7 @@ export const TrainingJobStatus = z
     estimated_duration_minutes: z.number().int(),
     created_at: IsoDateTime,
     finished_at: IsoDateTime.nullable(),
+    warnings: JobWarnings,
   })
   .openapi("TrainingJobStatus", {
     example: {
@@ -184,6 +198,7 @@ export const TrainingJobStatus = z
       estimated_duration_minutes: 1,
       created_at: "2026-11-30T09:59:58.000Z",
       finished_at: null,
+      warnings: [],
     },
   });
 

@@ -79,9 +79,19 @@ export async function trainFirstModel(
       if (job.status === "completed" && job.model_version) {
         const m = job.metrics;
         say(
+          `  searched ${m.trials} settings in ${m.search_seconds?.toFixed(1)} s (validation NDCG@10 ${m.validation_ndcg_at_10?.toFixed(3)}, popularity ${m.validation_popularity_ndcg_at_10?.toFixed(3)})`,
+        );
+        say(
           `  trained ${job.model_version}: held-out Recall@10 ${m.recall_at_10?.toFixed(3)}, NDCG@10 ${m.ndcg_at_10?.toFixed(3)} ` +
             `(popularity ${m.popularity_recall_at_10?.toFixed(3)} / ${m.popularity_ndcg_at_10?.toFixed(3)})`,
         );
+        // Automation deploys only a model that beat popularity on validation (core/ml/tuning.ts).
+        if (m.beats_popularity !== 1) {
+          return (
+            `first model ${job.model_version} trained but not deployed: it did not beat popularity on validation ` +
+            `(NDCG@10 ${m.validation_ndcg_at_10} vs ${m.validation_popularity_ndcg_at_10}); recommendations stay on the untrained blend`
+          );
+        }
         const deploy = await call(`/api/v1/model/deploy/${job.model_version}`, {
           method: "POST",
           body: JSON.stringify({ kind: "recommender" }),

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sampleInteractions, sampleItems } from "../../scripts/lib/sample-data";
 import { startStack, type Stack } from "../../scripts/lib/stack";
 
 /**
@@ -49,14 +50,14 @@ type Job = {
   metrics: Record<string, number>;
 };
 
-async function trigger(hyperparameters: Record<string, number>): Promise<string> {
+async function trigger(hyperparameters: Record<string, number>, modelType = "matrix_factorization"): Promise<string> {
   const { status, body } = await api<{ job_id: string; status: string; error: string | null }>(
     "/internal/ml/training/trigger",
     {
       method: "POST",
       body: JSON.stringify({
         tenant_id: stack.credentials.tenant_id,
-        training_config: { model_type: "matrix_factorization", hyperparameters },
+        training_config: { model_type: modelType, hyperparameters },
       }),
     },
   );
@@ -111,6 +112,51 @@ describe("training on the real stack", () => {
     expect((await res.json()) as unknown[]).toHaveLength(5);
   });
 
+  it("the first model chose its own settings on validation and beats popularity on its held-out split by 2x", async () => {
+    const version = /first model (mf-\S+) trained/.exec(stack.output())![1]!;
+    const { body } = await api<{
+      versions: {
+        version: string;
+        metrics: Record<string, number>;
+        tuning: { verdict: string; trials: unknown[]; fixed: string[]; chosen: Record<string, number> } | null;
+      }[];
+    }>("/api/v1/model/versions");
+    const v = body.versions.find((x) => x.version === version)!;
+    expect(v.tuning).toMatchObject({ verdict: "beats_popularity", fixed: [] });
+    expect(v.tuning!.trials.length).toBeGreaterThanOrEqual(12);
+    expect(v.metrics.recall_at_10).toBeGreaterThanOrEqual(2 * v.metrics.popularity_recall_at_10!);
+    expect(v.metrics.beats_popularity).toBe(1);
+    expect(stack.output()).toMatch(/searched \d+ settings in [\d.]+ s/);
+  });
+
+  it("every demo shopper gets their own list, mostly from the category they shop", async () => {
+    const items = sampleItems();
+    const category = new Map(items.map((i) => [i.item_id, i.category]));
+    const events = sampleInteractions(items);
+    const top5 = new Set<string>();
+    const short: string[] = [];
+    for (let u = 0; u < 40; u++) {
+      const user = `demo-user-${u}`;
+      const mine = events.filter((e) => e.user_id === user);
+      const counts = new Map<string, number>();
+      for (const e of mine) counts.set(category.get(e.item_id)!, (counts.get(category.get(e.item_id)!) ?? 0) + 1);
+      const favourite = [...counts].sort((a, b) => b[1] - a[1])[0]![0];
+      const { status, body } = await api<{ product_id: string }[]>(`/recommend/${user}?k=10`);
+      expect(status).toBe(200);
+      expect(body).toHaveLength(10);
+      top5.add(
+        body
+          .slice(0, 5)
+          .map((r) => r.product_id)
+          .join(","),
+      );
+      const inFavourite = body.filter((r) => category.get(r.product_id) === favourite).length;
+      if (mine.length >= 5 && inFavourite < 6) short.push(`${user}: ${inFavourite}/10 in ${favourite}`);
+    }
+    expect(short).toEqual([]);
+    expect(top5.size).toBeGreaterThanOrEqual(30);
+  });
+
   it("a job's progress rises through running to completed, with one history entry per epoch", async () => {
     const jobId = await trigger({ factors: 128, iterations: 30 });
     const seen = await follow(jobId, finished);
@@ -122,6 +168,54 @@ describe("training on the real stack", () => {
     expect(seen.some((j) => j.status === "running")).toBe(true);
     const progress = seen.map((j) => j.progress);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
+  });
+
+  it("auto trains ALS and item_to_item on the same validation split and registers the better one", async () => {
+    const jobId = await trigger({}, "auto");
+    const last = (await follow(jobId, finished, 120_000)).at(-1)!;
+    expect(last).toMatchObject({ status: "completed", error: null });
+    expect(last.model_version).toMatch(/^auto-/);
+    const { body } = await api<{
+      versions: {
+        version: string;
+        model_type: string;
+        tuning: { model_type: string; trials: { model_type: string; ndcg_at_10: number }[]; note: string };
+      }[];
+    }>("/api/v1/model/versions");
+    const v = body.versions.find((x) => x.version === last.model_version)!;
+    const families = new Set(v.tuning.trials.map((t) => t.model_type));
+    expect(families).toEqual(new Set(["matrix_factorization", "item_to_item"]));
+    // The registered type is the family with the best validation trial.
+    const best = v.tuning.trials.reduce((a, b) => (b.ndcg_at_10 > a.ndcg_at_10 ? b : a));
+    expect(v.model_type).toBe(best.model_type);
+    expect(v.tuning.model_type).toBe(best.model_type);
+    expect(v.tuning.note).toMatch(/^auto: /);
+  });
+
+  it("an item_to_item model (EASE on the sample catalogue) trains, deploys and personalizes /recommend", async () => {
+    const jobId = await trigger({}, "item_to_item");
+    const last = (await follow(jobId, finished, 120_000)).at(-1)!;
+    expect(last).toMatchObject({ status: "completed", error: null, current_epoch: 1 });
+    expect(last.metrics.recall_at_10).toBeGreaterThan(2 * last.metrics.popularity_recall_at_10!);
+    const version = last.model_version!;
+    const deploy = await api<{ version: string }>(`/api/v1/model/deploy/${version}`, { method: "POST", body: "{}" });
+    expect(deploy.status).toBe(200);
+    let served = "";
+    let recs: { item_id: string }[] = [];
+    for (let i = 0; i < 40 && served !== version; i++) {
+      const r = await api<{ recommendations: { item_id: string }[]; metadata: { model_version: string } }>(
+        "/api/v1/recommendations",
+        { method: "POST", body: JSON.stringify({ user_id: "demo-user-2", count: 10 }) },
+      );
+      served = r.body.metadata.model_version;
+      recs = r.body.recommendations;
+      if (served !== version) await sleep(250);
+    }
+    expect(served).toBe(version);
+    // demo-user-2 shops bags: the neighbours of what they liked are bags.
+    const items = sampleItems();
+    const category = new Map(items.map((i) => [i.item_id, i.category]));
+    expect(recs.filter((r) => category.get(r.item_id) === "gear-bags").length).toBeGreaterThanOrEqual(6);
   });
 
   it("the trainer dies mid-job: the job fails with the documented reason, nothing is registered", async () => {

@@ -1,9 +1,12 @@
 import { endianness } from "node:os";
 import { parquetReadObjects } from "hyparquet";
-import { ALS_DEFAULTS, resolveAlsParams, type AlsParams } from "@edge-ml/core/ml/als";
-import { interactionsFromRows, type TrainingTriple } from "@edge-ml/core/ml/interactions";
-import { evaluate, factorScorer, popularityScorer, splitPerUser } from "@edge-ml/core/ml/metrics";
-import { trainAlsAsync } from "./als-async";
+import { resolveAlsParams } from "@edge-ml/core/ml/als";
+import { interactionsFromRows } from "@edge-ml/core/ml/interactions";
+import { evaluate, popularityScorer, splitPerUser } from "@edge-ml/core/ml/metrics";
+import type { Trial } from "@edge-ml/core/ml/tuning";
+import { ITEM_TO_ITEM_MAX_ITEMS } from "@edge-ml/core/ml/tuning-item-to-item";
+import { alsCandidate, itemToItemCandidate, type Candidate, type Family } from "./families";
+import { readRows } from "./read-data";
 import { Reporter } from "./reporter";
 
 /** The job spec of docs/trainer-contract.md section 1. */
@@ -32,50 +35,11 @@ export function specProblem(spec: Partial<JobSpec>): string | null {
   return null;
 }
 
-/** The contract's hyperparameter names (snake_case) -> core's AlsParams. */
-export function alsParamsOf(hp: Record<string, number>): AlsParams {
-  return resolveAlsParams({
-    factors: hp.factors ?? ALS_DEFAULTS.factors,
-    iterations: hp.iterations ?? ALS_DEFAULTS.iterations,
-    regularization: hp.regularization ?? ALS_DEFAULTS.regularization,
-    alpha: hp.alpha ?? ALS_DEFAULTS.alpha,
-    cgSteps: hp.cg_steps ?? ALS_DEFAULTS.cgSteps,
-    frequencyScaling: hp.frequency_scaling ?? ALS_DEFAULTS.frequencyScaling,
-    seed: hp.seed ?? ALS_DEFAULTS.seed,
-  });
-}
-
 /** Share of each user's positive pairs held out for the evaluation (seeded). */
 const HOLD_OUT_FRACTION = 0.2;
 const K = 10;
 
 class Stopped extends Error {}
-
-async function download(url: string): Promise<ArrayBuffer> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(120_000) });
-  if (!res.ok) {
-    const path = new URL(url).pathname;
-    throw new Error(
-      `could not read training data ${path.slice(path.indexOf("/data/") + 6)}: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`,
-    );
-  }
-  return res.arrayBuffer();
-}
-
-async function readRows(files: JobSpec["data"]["files"]): Promise<TrainingTriple[]> {
-  const rows: TrainingTriple[] = [];
-  for (const f of files) {
-    const file = await download(f.url);
-    const part = (await parquetReadObjects({ file, columns: ["user_id", "item_id", "label", "timestamp"] })) as {
-      user_id: string;
-      item_id: string;
-      label: number;
-      timestamp: bigint | number;
-    }[];
-    for (const r of part) rows.push({ user_id: r.user_id, item_id: r.item_id, label: r.label, timestamp: r.timestamp });
-  }
-  return rows;
-}
 
 async function upload(spec: JobSpec, name: string, body: Uint8Array<ArrayBuffer>): Promise<void> {
   const res = await fetch(spec.artifacts.url.replace("{name}", encodeURIComponent(name)), {
@@ -87,13 +51,37 @@ async function upload(spec: JobSpec, name: string, body: Uint8Array<ArrayBuffer>
   if (!res.ok) throw new Error(`could not upload ${name}: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);
 }
 
-const bytesOf = (a: Float32Array | Float64Array) => new Uint8Array(a.buffer as ArrayBuffer, a.byteOffset, a.byteLength);
 const round = (v: number) => Math.round(v * 1e6) / 1e6;
+const describe = (p: Record<string, number | string>) =>
+  Object.entries(p)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(" ");
+
+/** Model types this trainer runs; two_tower and gnn are the GPU trainer's (not built yet). */
+const TRAINABLE = ["matrix_factorization", "item_to_item", "auto"];
+
+/** The families a job searches: `auto` tries item_to_item only where it is trained (catalogue size). */
+function familiesOf(modelType: string, nItems: number): Family[] {
+  if (modelType === "matrix_factorization") return ["matrix_factorization"];
+  if (modelType === "item_to_item") return ["item_to_item"];
+  return nItems <= ITEM_TO_ITEM_MAX_ITEMS ? ["matrix_factorization", "item_to_item"] : ["matrix_factorization"];
+}
+
+/** One report for the job: every family's trials, the winner's choice and verdict. */
+function combine(candidates: Candidate[], winner: Candidate): Candidate["tuning"] {
+  if (candidates.length === 1) return winner.tuning;
+  return {
+    ...winner.tuning,
+    trials: candidates.flatMap((c) => c.tuning.trials),
+    seconds: round(candidates.reduce((s, c) => s + c.tuning.seconds, 0)),
+    note: `auto: ${candidates.map((c) => `${c.family} best validation NDCG@10 ${c.tuning.best?.ndcg_at_10 ?? "n/a"}`).join(", ")}; kept ${winner.family}`,
+  };
+}
 
 /**
  * Runs one job to its end and reports it: `completed` with the metrics, or `failed` with a
- * sentence. Never throws. matrix_factorization (implicit ALS) only; other model types fail
- * with "not supported yet".
+ * sentence. Never throws. matrix_factorization (implicit ALS), item_to_item (EASE or item-kNN)
+ * and auto (both, the best on validation kept); two_tower and gnn fail with "not supported yet".
  */
 export async function runJob(spec: JobSpec, log: (line: string) => void = console.log): Promise<void> {
   const say = (line: string) => log(`[trainer] job ${spec.job_id.slice(0, 8)}: ${line}`);
@@ -103,80 +91,113 @@ export async function runJob(spec: JobSpec, log: (line: string) => void = consol
     if (reporter.stopped) throw new Stopped(`the dispatcher ended the job: ${reporter.stopReason}`);
   };
   try {
-    if (spec.model_type !== "matrix_factorization") {
-      throw new Error(`model_type ${spec.model_type} is not supported yet (only matrix_factorization is)`);
+    if (!TRAINABLE.includes(spec.model_type)) {
+      throw new Error(`model_type ${spec.model_type} is not supported yet (only ${TRAINABLE.join(", ")} are)`);
     }
-    const params = alsParamsOf(spec.hyperparameters);
+    const hp = spec.hyperparameters;
+    const seed = hp.seed ?? resolveAlsParams().seed;
     const t0 = performance.now();
     const rows = await readRows(spec.data.files);
+    const readSeconds = (performance.now() - t0) / 1000;
     if (rows.length === 0) throw new Error("the job's data range holds no interactions");
     const { matrix, items } = interactionsFromRows(rows);
-    say(
-      `${rows.length} events, ${matrix.nUsers} users, ${matrix.nItems} items; ${params.iterations} iterations, k=${params.factors}`,
-    );
-    await reporter.send("started", { total_epochs: params.iterations });
+    say(`${rows.length} events, ${matrix.nUsers} users, ${matrix.nItems} items (read in ${readSeconds.toFixed(2)} s)`);
+    await reporter.send("started", { total_epochs: spec.total_epochs ?? resolveAlsParams().iterations });
     await reporter.send("progress", { progress: 0.05 });
     checkStopped();
 
-    // 1. Honest metrics: fit on a per-user hold-out split, rank all items, beside popularity.
-    const split = splitPerUser(matrix, { mode: "fraction", fraction: HOLD_OUT_FRACTION, seed: params.seed });
-    const heldOut = await trainAlsAsync(split.train, params, async (p) => {
-      checkStopped();
-      void reporter.send("progress", { progress: round(0.05 + (0.3 * p.iteration) / p.iterations) });
+    // 1. The test split: held out from everything below, so the reported metrics come from
+    //    data that no choice saw (neither the search nor the fit).
+    const split = splitPerUser(matrix, { mode: "fraction", fraction: HOLD_OUT_FRACTION, seed });
+
+    // 2. The search of each candidate family, on a validation split carved out of the
+    //    training split (core/ml/tuning.ts); `auto` keeps the best family on validation.
+    const families = familiesOf(spec.model_type, matrix.nItems);
+    const candidates: Candidate[] = [];
+    for (const [n, family] of families.entries()) {
+      const share = 0.55 / families.length;
+      const hooks = {
+        checkStopped,
+        onTrial: async (trial: Trial<Record<string, number | string>>, done: number, planned: number) => {
+          checkStopped();
+          const progress = 0.05 + share * n + (share * Math.min(done, planned)) / planned;
+          void reporter.send("progress", { progress: round(progress) });
+          say(
+            `${family} trial ${done}: ${describe(trial.params)}: validation NDCG@${K} ${trial.ndcg_at_10.toFixed(4)}`,
+          );
+        },
+      };
+      candidates.push(
+        await (family === "matrix_factorization" ? alsCandidate : itemToItemCandidate)(split.train, hp, seed, hooks),
+      );
+    }
+    const score = (c: Candidate) => c.tuning.best?.ndcg_at_10 ?? -1;
+    const winner = candidates.reduce((a, b) => (score(b) > score(a) ? b : a));
+    const tuning = combine(candidates, winner);
+    say(
+      `chose ${winner.family} ${describe(tuning.chosen)} after ${tuning.trials.length} trials in ${tuning.seconds.toFixed(1)} s: ` +
+        `${tuning.verdict}` +
+        (tuning.best
+          ? ` (validation NDCG@${K} ${tuning.best.ndcg_at_10} vs popularity ${tuning.popularity.ndcg_at_10})`
+          : ""),
+    );
+
+    // 3. The shipped model, fitted once, on the training split with the chosen settings.
+    const fitStarted = performance.now();
+    const final = await winner.fit(split.train, (epoch, of, loss, seconds) => {
+      void reporter.send("progress", {
+        progress: round(0.6 + (0.3 * epoch) / of),
+        epoch,
+        total_epochs: of,
+        metrics: { loss: round(loss), seconds: round(seconds) },
+      });
     });
-    const model = evaluate(factorScorer(heldOut.userFactors, heldOut.itemFactors, params.factors), split, K);
+    const fitSeconds = (performance.now() - fitStarted) / 1000;
+    checkStopped();
+    const model = evaluate(final.scorer, split, K);
     const popularity = evaluate(popularityScorer(split.train), split, K);
     say(
       `held-out Recall@${K} ${model.recall.toFixed(4)} NDCG@${K} ${model.ndcg.toFixed(4)} ` +
         `(popularity ${popularity.recall.toFixed(4)} / ${popularity.ndcg.toFixed(4)}, ${model.users} users)`,
     );
 
-    // 2. The shipped model: the same hyperparameters refit on all the data (the split only
-    //    measured them; holding data back from the deployed model would only make it worse).
-    const final = await trainAlsAsync(matrix, params, async (p) => {
-      checkStopped();
-      void reporter.send("progress", {
-        progress: round(0.4 + (0.5 * p.iteration) / p.iterations),
-        epoch: p.iteration,
-        total_epochs: p.iterations,
-        metrics: { loss: round(p.loss), seconds: round(p.seconds) },
-      });
-    });
-    checkStopped();
-
-    // 3. Artifacts (contract section 5), then completion.
+    // 4. Artifacts (contract section 5), then completion.
     if (endianness() !== "LE") throw new Error("this trainer writes little-endian artifacts only");
     const metrics = {
       recall_at_10: round(model.recall),
       ndcg_at_10: round(model.ndcg),
       popularity_recall_at_10: round(popularity.recall),
       popularity_ndcg_at_10: round(popularity.ndcg),
-      loss: round(final.losses.at(-1) ?? 0),
+      loss: round(final.loss ?? 0),
       eval_users: model.users,
       users: matrix.nUsers,
       items: matrix.nItems,
       interactions: rows.length,
       train_seconds: round((performance.now() - t0) / 1000),
+      read_seconds: round(readSeconds),
+      search_seconds: round(tuning.seconds),
+      fit_seconds: round(fitSeconds),
+      trials: tuning.trials.length,
+      validation_ndcg_at_10: tuning.best?.ndcg_at_10 ?? 0,
+      validation_popularity_ndcg_at_10: tuning.popularity.ndcg_at_10,
+      beats_popularity: tuning.verdict === "beats_popularity" ? 1 : 0,
     };
     const manifest = {
-      model_type: "matrix_factorization",
+      model_type: winner.family,
       format_version: 1,
-      factors: params.factors,
-      regularization: params.regularization,
-      alpha: params.alpha,
+      ...final.manifest,
       items: items.ids,
-      params: final.params,
-      interactions: { merge: "sum", dislike_weight: 1 },
       metrics,
+      verdict: tuning.verdict,
       trained_at: new Date().toISOString(),
     };
-    await upload(spec, "item_factors.f32", bytesOf(final.itemFactors));
-    await upload(spec, "gram.f64", bytesOf(final.gram));
+    for (const a of final.artifacts) await upload(spec, a.name, a.bytes);
     await upload(spec, "model.json", new TextEncoder().encode(JSON.stringify(manifest)));
     await reporter.send("progress", { progress: 0.95 });
     const status = await reporter.send("completed", {
       metrics,
-      artifacts: ["model.json", "item_factors.f32", "gram.f64"],
+      tuning,
+      artifacts: ["model.json", ...final.artifacts.map((a) => a.name)],
     });
     say(status === 200 ? "completed" : `completion answered ${status}`);
   } catch (e) {

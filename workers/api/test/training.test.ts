@@ -3,7 +3,13 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { catalogKey } from "@edge-ml/core/ingest/catalog";
 import { call, seedTenant, type ErrorBody, type SeededTenant } from "./helpers";
 
-type TriggerBody = { job_id: string; status: string; estimated_duration_minutes: number; error: string | null };
+type TriggerBody = {
+  job_id: string;
+  status: string;
+  estimated_duration_minutes: number;
+  error: string | null;
+  warnings: string[];
+};
 type JobBody = {
   training_job_id: string;
   status: string;
@@ -79,11 +85,8 @@ describe("POST /internal/ml/training/trigger: validation", () => {
       "training_config.hyperparameters.embedding_dim",
       /name the same hyperparameter/,
     ],
-    [
-      { ...MF, hyperparameters: { learning_rate: 0.001 } },
-      "training_config.hyperparameters.learning_rate",
-      /learning_rate does not apply to matrix_factorization/,
-    ],
+    [{ ...MF, hyperparameters: { learning_rate: 0 } }, "training_config.hyperparameters.learning_rate", /> 0/],
+    [{ ...MF, hyperparameters: { frequency_scaling: 2 } }, "training_config.hyperparameters.frequency_scaling", /<= 1/],
     [
       { ...MF, data_range: { start_date: "2026-02-01", end_date: "2026-01-01" } },
       "training_config.data_range.end_date",
@@ -151,20 +154,23 @@ describe("POST /internal/ml/training/trigger: jobs", () => {
     const body = (await res.json()) as TriggerBody;
     expect(body.status).toBe("queued");
     expect(body.error).toBeNull();
-    // 0.9 s x 1.2 (M rows) x 20 iterations x 128/64 factors = 43.2 s -> 1 minute.
-    expect(body.estimated_duration_minutes).toBe(1);
+    // Fit: 0.9 s x 1.2 (M rows) x 20 iterations x 128/64 factors = 43.2 s; search budget
+    // 20 + 400 x 1.2 = 500 s; 543.2 s -> 10 minutes.
+    expect(body.estimated_duration_minutes).toBe(10);
     expect(send).toHaveBeenCalledWith({ job_id: body.job_id, tenant_id: t.tenantId }, { contentType: "json" });
 
     const row = (await jobRow(body.job_id))!;
     expect(row).toMatchObject({ tenant_id: t.tenantId, status: "queued", model_type: "matrix_factorization" });
+    // What was given, plus the settings never searched; regularization and frequency
+    // scaling are left to the trainer's search (core/ml/tuning.ts).
     expect(JSON.parse(row.hyperparameters as string)).toEqual({
       factors: 128,
       iterations: 20,
-      regularization: 50,
       alpha: 4,
       cg_steps: 3,
       seed: 42,
     });
+    expect(body.warnings).toEqual([]);
     expect(JSON.parse(row.data_range as string)).toEqual({ start_date: "2026-01-01", end_date: "2026-01-31" });
     expect(row.total_epochs).toBe(20);
     expect(row.callback_secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -179,12 +185,42 @@ describe("POST /internal/ml/training/trigger: jobs", () => {
     expect(job.correlation_id).toBe(status.headers.get("x-correlation-id"));
   });
 
-  it("the estimate grows with the data: 0.9 s per iteration per 1M rows at 64 factors, rounded up", async () => {
+  it("the estimate grows with the data: 0.9 s per iteration per 1M rows at 64 factors, plus the search's budget", async () => {
     const t = await tenant("train-est");
     await seedCatalog(t.tenantId, { "2026-01-10": 40_000_000 });
-    const res = await trigger(t, MF);
-    // 0.9 x 40 x 15 = 540 s = 9 minutes.
-    expect(((await res.json()) as TriggerBody).estimated_duration_minutes).toBe(9);
+    const searched = (await (await trigger(t, MF)).json()) as TriggerBody;
+    // Fit 0.9 x 40 x 15 = 540 s; search budget min(1800, 20 + 400 x 40) = 1800 s; 2340 s = 39 minutes.
+    expect(searched.estimated_duration_minutes).toBe(39);
+    await call(`/api/v1/model/train/${searched.job_id}/cancel`, { method: "POST", token: t.adminKey });
+    // Everything tunable given: no search, the fit alone.
+    const given = await trigger(t, {
+      ...MF,
+      hyperparameters: { factors: 64, regularization: 10, alpha: 4, frequency_scaling: 0 },
+    });
+    expect(((await given.json()) as TriggerBody).estimated_duration_minutes).toBe(9);
+  });
+
+  it("the contract's example trigger is accepted: learning_rate with ALS is reported as unused in warnings", async () => {
+    const t = await tenant("train-contract");
+    await seedCatalog(t.tenantId, { "2026-01-10": 100 });
+    // platform-api.md "Trigger Model Training", as written there.
+    const res = await trigger(t, {
+      model_type: "matrix_factorization",
+      hyperparameters: { embedding_dim: 128, learning_rate: 0.001, epochs: 10 },
+      data_range: { start_date: "2026-01-01T00:00:00Z", end_date: "2026-01-31T00:00:00Z" },
+    });
+    expect(res.status).toBe(202);
+    const body = (await res.json()) as TriggerBody;
+    expect(body.status).toBe("queued");
+    expect(body.warnings).toHaveLength(1);
+    expect(body.warnings[0]).toMatch(/^learning_rate is not used by matrix_factorization/);
+    const row = (await jobRow(body.job_id))!;
+    expect(JSON.parse(row.hyperparameters as string)).toEqual({ factors: 128, iterations: 10, cg_steps: 3, seed: 42 });
+    expect(row.total_epochs).toBe(10);
+    const job = (await (await call(`/api/v1/model/train/${body.job_id}`, { token: t.adminKey })).json()) as JobBody & {
+      warnings: string[];
+    };
+    expect(job.warnings).toEqual(body.warnings);
   });
 
   it("date-times count their whole UTC day; no data_range means the last 90 days", async () => {

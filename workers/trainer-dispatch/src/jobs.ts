@@ -88,10 +88,17 @@ export async function failJob(db: D1Database, jobId: string, error: string, at =
 /**
  * The model version a job's artifacts belong to, fixed by the job itself (creation time and
  * id), so dispatch, uploads and the completed callback agree without storing it early:
- * `mf-YYYYMMDD-HHMMSS-<4 hex of the job id>`.
+ * `mf-YYYYMMDD-HHMMSS-<4 hex of the job id>` (i2i-, auto-, tt-, gnn- for the other types).
  */
 export function versionFor(job: Pick<Job, "id" | "modelType" | "createdAt">): string {
-  const prefix = job.modelType === "matrix_factorization" ? "mf" : job.modelType === "two_tower" ? "tt" : "gnn";
+  const prefixes: Record<string, string> = {
+    matrix_factorization: "mf",
+    two_tower: "tt",
+    gnn: "gnn",
+    item_to_item: "i2i",
+    auto: "auto",
+  };
+  const prefix = prefixes[job.modelType] ?? "m";
   const t = job.createdAt.replace(/[-:]/g, "");
   return `${prefix}-${t.slice(0, 8)}-${t.slice(9, 15)}-${job.id.replace(/-/g, "").slice(0, 4).toLowerCase()}`;
 }

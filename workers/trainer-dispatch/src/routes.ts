@@ -15,10 +15,23 @@ const JOB_ROUTE = /^\/trainer\/jobs\/([0-9a-fA-F-]{36})\/(data\/([^/]+)\/([^/]+)
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const PART_FILE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}\.parquet$/;
 export const ARTIFACT_NAME = /^(?!\.{1,2}$)[a-z0-9_.-]{1,64}$/;
-/** What a matrix_factorization model needs at the edge (contract section 5). */
+/** What each model family needs at the edge (contract section 5). */
 export const REQUIRED_ARTIFACTS: Record<string, string[]> = {
   matrix_factorization: ["model.json", "item_factors.f32", "gram.f64"],
+  item_to_item: ["model.json", "neighbours.bin"],
 };
+
+/**
+ * The family a completed job produced: its own type, or for `auto` the winner, which the
+ * trainer writes as model.json's `model_type` (the version is registered under it).
+ */
+async function producedType(env: DispatchEnv, job: Job, prefix: string): Promise<string | undefined> {
+  if (job.modelType !== "auto") return job.modelType;
+  const manifest = await env.DATA.get(`${prefix}model.json`);
+  if (!manifest) return undefined;
+  const type = ((await manifest.json()) as { model_type?: unknown }).model_type;
+  return typeof type === "string" && Object.hasOwn(REQUIRED_ARTIFACTS, type) ? type : undefined;
+}
 const MAX_CALLBACK_BYTES = 64 * 1024;
 
 const error = (status: number, message: string) => Response.json({ error: message }, { status });
@@ -81,6 +94,7 @@ type Callback = {
   metrics?: unknown;
   artifacts?: unknown;
   error?: unknown;
+  tuning?: unknown;
 };
 
 const finiteMetrics = (m: unknown): Record<string, number> =>
@@ -172,8 +186,9 @@ async function alive(env: DispatchEnv, job: Job, seq: number, body: Callback): P
 
 async function completed(env: DispatchEnv, job: Job, seq: number, body: Callback): Promise<Response> {
   const prefix = artifactPrefix(job);
+  const modelType = await producedType(env, job, prefix);
   const missing: string[] = [];
-  for (const name of REQUIRED_ARTIFACTS[job.modelType] ?? []) {
+  for (const name of REQUIRED_ARTIFACTS[modelType ?? ""] ?? ["model.json"]) {
     if (!(await env.DATA.head(`${prefix}${name}`))) missing.push(name);
   }
   if (missing.length > 0) {
@@ -182,6 +197,10 @@ async function completed(env: DispatchEnv, job: Job, seq: number, body: Callback
   }
   const version = versionFor(job);
   const metrics = JSON.stringify(finiteMetrics(body.metrics));
+  // The search report (core/ml/tuning.ts) is the trainer's to write: stored as sent when it
+  // is an object, for /api/v1/model/versions; the callback's size limit bounds it.
+  const tuning =
+    body.tuning && typeof body.tuning === "object" && !Array.isArray(body.tuning) ? JSON.stringify(body.tuning) : null;
   const now = nowIso();
   // One transaction: the job completes and its version appears together, or neither.
   const [update] = await env.DB.batch([
@@ -189,10 +208,10 @@ async function completed(env: DispatchEnv, job: Job, seq: number, body: Callback
       `UPDATE training_jobs SET status = 'completed', progress = 1, current_epoch = max(current_epoch, total_epochs), metrics = ?, model_version = ?, last_seq = ?, heartbeat_at = ?, finished_at = ?, updated_at = ?, error = NULL ${GUARD}`,
     ).bind(metrics, version, seq, now, now, now, job.id, seq),
     env.DB.prepare(
-      `INSERT INTO model_versions (tenant_id, kind, version, model_type, status, is_production, metrics, training_job_id, artifact_prefix, created_at)
-       SELECT tenant_id, 'recommender', model_version, model_type, 'pending', 0, metrics, id, ?, ?
+      `INSERT INTO model_versions (tenant_id, kind, version, model_type, status, is_production, metrics, training_job_id, artifact_prefix, created_at, tuning)
+       SELECT tenant_id, 'recommender', model_version, ?, 'pending', 0, metrics, id, ?, ?, ?
          FROM training_jobs WHERE id = ? AND status = 'completed' AND model_version = ? AND last_seq = ?`,
-    ).bind(prefix, now, job.id, version, seq),
+    ).bind(modelType, prefix, now, tuning, job.id, version, seq),
   ]);
   if (!update || update.meta.changes === 0) return conflict(env, job.id, seq);
   log("INFO", "Training job completed", { job_id: job.id, tenant_id: job.tenantId, version });

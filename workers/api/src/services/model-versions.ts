@@ -2,7 +2,11 @@ import { and, count, desc, eq, exists, isNotNull, ne, sql, type SQL } from "driz
 import { alias } from "drizzle-orm/sqlite-core";
 import { modelVersions, type ModelVersionRow } from "@edge-ml/core/db/schema";
 import { ApiError, errors } from "@edge-ml/core/errors";
-import type { ModelKind } from "@edge-ml/core/schemas";
+import type { ModelKind, Tuning } from "@edge-ml/core/schemas";
+import type { z } from "@hono/zod-openapi";
+
+/** Written by the trainer (core/ml/tuning.ts TuningReport) through trainer-dispatch; read back as it was stored. */
+type TuningView = z.infer<typeof Tuning>;
 import type { Db } from "../lib/db";
 
 /**
@@ -23,6 +27,7 @@ export function versionRecord(row: ModelVersionRow) {
     kind: row.kind,
     model_type: row.modelType,
     deployed_at: row.deployedAt,
+    tuning: (row.tuning ?? null) as TuningView | null,
   };
 }
 

@@ -6,6 +6,7 @@ import { catalogKey } from "@edge-ml/core/ingest/catalog";
 import {
   defaultDataRange,
   estimateDurationMinutes,
+  hyperparameterWarnings,
   kindOfModelType,
   MODEL_TYPES,
   resolveHyperparameters,
@@ -35,6 +36,7 @@ export type TriggerResult = {
   status: "queued" | "failed";
   estimated_duration_minutes: number;
   error: string | null;
+  warnings: string[];
 };
 
 type TrainingEnv = Pick<ApiEnv, "DB" | "DATA" | "TRAINING_QUEUE" | "WEBHOOK_QUEUE">;
@@ -78,6 +80,7 @@ export async function triggerTraining(
     dataRange,
     totalEpochs: totalEpochsOf(modelType, hyperparameters),
     createdBy,
+    warnings: hyperparameterWarnings(modelType, config.hyperparameters),
   };
 
   if (!SUPPORTED_MODEL_TYPES.includes(modelType)) {
@@ -126,7 +129,13 @@ export async function triggerTraining(
       job_id: job.id,
     });
   }
-  return { job_id: job.id, status: "queued", estimated_duration_minutes: job.estimatedDurationMinutes, error: null };
+  return {
+    job_id: job.id,
+    status: "queued",
+    estimated_duration_minutes: job.estimatedDurationMinutes,
+    error: null,
+    warnings: job.warnings,
+  };
 }
 
 /**
@@ -146,6 +155,7 @@ async function insertIfIdle(
     callbackSecret: string;
     estimatedDurationMinutes: number;
     createdBy: string;
+    warnings: string[];
   },
   now: string,
 ): Promise<boolean> {
@@ -153,8 +163,8 @@ async function insertIfIdle(
   const result = await d1
     .prepare(
       `INSERT INTO training_jobs (id, tenant_id, model_type, status, hyperparameters, data_range, total_epochs,
-         callback_secret, estimated_duration_minutes, created_by, created_at, updated_at)
-       SELECT ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?
+         callback_secret, estimated_duration_minutes, created_by, created_at, updated_at, warnings)
+       SELECT ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?
        WHERE NOT EXISTS (
          SELECT 1 FROM training_jobs WHERE tenant_id = ? AND status IN ('queued', 'running')
            AND model_type IN (${types.map(() => "?").join(", ")}))`,
@@ -171,6 +181,7 @@ async function insertIfIdle(
       job.createdBy,
       now,
       now,
+      JSON.stringify(job.warnings),
       job.tenantId,
       ...types,
     )
@@ -212,6 +223,7 @@ async function failAtOnce(
     dataRange: DataRange;
     totalEpochs: number;
     createdBy: string;
+    warnings: string[];
   },
   error: string,
   correlationId: string,
@@ -241,7 +253,7 @@ async function failAtOnce(
   } catch (err) {
     logger.warn("Webhook event not emitted", { event: "training.failed", job_id: id, error: String(err) });
   }
-  return { job_id: id, status: "failed", estimated_duration_minutes: 0, error };
+  return { job_id: id, status: "failed", estimated_duration_minutes: 0, error, warnings: base.warnings };
 }
 
 export async function getJob(db: Db, tenantId: string, id: string): Promise<TrainingJobRow> {
@@ -297,6 +309,7 @@ export function jobStatusBody(row: TrainingJobRow, correlationId: string, now = 
     estimated_duration_minutes: row.estimatedDurationMinutes,
     created_at: row.createdAt,
     finished_at: row.finishedAt,
+    warnings: row.warnings,
   };
 }
 
