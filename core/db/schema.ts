@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { MODEL_TYPES } from "../schemas/model-types";
 
 /**
  * The D1 schema. drizzle-kit turns it into SQL under migrations/ (`npm run db:generate`);
@@ -188,6 +189,32 @@ export const userHistory = sqliteTable(
 );
 
 /**
+ * A user's whole history, one row per (user, item) pair, merged by the trainer's rule
+ * (core/ml/interactions.ts: the sum of positive labels, or a negative when the latest event
+ * is a dislike), kept in step with ingestion in the transaction that applies a batch (so
+ * exactly once, whatever the delivery order). Serving reads it for what a user consumed
+ * (excluded however old) and for the fold-in of their vector over everything they did.
+ * `types` is a bitmask of the interaction types seen (core/recommend/consumed.ts), so the
+ * tenant's consumed-set policy can change without rewriting rows. `last_ts` in unix seconds,
+ * the training data's resolution, so ties are ties on both sides.
+ */
+export const userItems = sqliteTable(
+  "user_items",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    userId: text("user_id").notNull(),
+    itemId: text("item_id").notNull(),
+    positive: real("positive").notNull().default(0),
+    lastTs: integer("last_ts").notNull(),
+    latestIsDislike: integer("latest_is_dislike").notNull().default(0),
+    types: integer("types").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.userId, t.itemId] })],
+);
+
+/**
  * Each user's default recommendation list (no filters, default weights) as the recommender
  * last ranked it: written in the background when the user's events land and whenever a
  * request had to rank, read by an isolate that has not ranked for the user yet
@@ -287,7 +314,7 @@ export const trainingJobs = sqliteTable(
     tenantId: text("tenant_id")
       .notNull()
       .references(() => tenants.id, { onDelete: "cascade" }),
-    modelType: text("model_type", { enum: ["matrix_factorization", "two_tower", "gnn"] }).notNull(),
+    modelType: text("model_type", { enum: MODEL_TYPES }).notNull(),
     status: text("status", { enum: ["queued", "running", "completed", "failed", "cancelled"] })
       .notNull()
       .default("queued"),
@@ -306,6 +333,11 @@ export const trainingJobs = sqliteTable(
       .notNull()
       .default(sql`'[]'`),
     error: text("error"),
+    /** Sentences about what the request gave and the job will not use (learning_rate with ALS). */
+    warnings: text("warnings", { mode: "json" })
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'`),
     callbackSecret: text("callback_secret").notNull(),
     lastSeq: integer("last_seq").notNull().default(0),
     dispatchAttempts: integer("dispatch_attempts").notNull().default(0),
@@ -347,6 +379,8 @@ export const modelVersions = sqliteTable(
       .notNull()
       .default(sql`'{}'`),
     trainingJobId: text("training_job_id"),
+    /** How the hyperparameters were chosen (core/ml/tuning.ts TuningReport); null before self-tuning. */
+    tuning: text("tuning", { mode: "json" }).$type<Record<string, unknown>>(),
     artifactPrefix: text("artifact_prefix").notNull(),
     createdAt: text("created_at").notNull(),
     deployedAt: text("deployed_at"),

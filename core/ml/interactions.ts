@@ -8,14 +8,17 @@
  *   r < 0  an observed negative (a dislike) held with confidence |r|;
  * ALS reads p = (r > 0 ? 1 : 0) and c = 1 + alpha * |r|. An unobserved pair is r = 0 (p = 0, c = 1).
  *
- * Merging the events of one (user, item) pair, in time order (timestamps when given, otherwise
- * input order), as a running fold:
- *   - a positive event (label > 0) adds its label ("sum", default: repeated engagement is more
- *     confidence, like Hu et al.'s watch counts) or keeps the largest label ("max": only the
- *     strongest commitment counts), restarting from that label if the pair was negative;
- *   - a dislike (label <= 0; LABELS.dislike is 0.0) makes the pair an observed negative,
- *     r = -dislikeWeight, dropping the positives before it: the user's latest word wins, so
- *     "clicked, then disliked" is a negative and "disliked, then bought" a positive.
+ * Merging the events of one (user, item) pair. The rule is commutative, so the serving side
+ * can keep a pair's value incrementally as events arrive in any order, replays included
+ * (D1 table user_items, workers/ingest/src/apply-interactions.ts), and still agree with the
+ * trainer reading the Parquet data:
+ *   - the pair is an observed negative, r = -dislikeWeight, when its latest event is a dislike
+ *     (label <= 0; LABELS.dislike is 0.0); a dislike and a positive at the same timestamp count
+ *     as "latest is a dislike". "Clicked, then disliked" is a negative;
+ *   - otherwise r is the sum of all its positive labels ("sum", default: repeated engagement is
+ *     more confidence, like Hu et al.'s watch counts) or their largest ("max"), positives before
+ *     an earlier dislike included: "disliked, then bought" is a positive.
+ * Without timestamps, input order is time order (the last event is the latest).
  */
 
 export type MergeRule = "sum" | "max";
@@ -46,16 +49,16 @@ export type InteractionMatrix = {
   itemValues: Float32Array;
 };
 
-/** Merges one event's label into a pair's running value (see the module comment). */
-export function mergeLabel(
-  acc: number,
-  label: number,
-  first: boolean,
-  merge: MergeRule,
-  dislikeWeight: number,
-): number {
-  if (!(label > 0)) return -dislikeWeight;
-  if (first || acc <= 0) return label;
+/**
+ * The value of one pair from its events' labels (see the module comment). `latestIsDislike`
+ * is whether the pair's latest event (by time; ties to the dislike) is a dislike.
+ */
+export function pairValue(positive: number, latestIsDislike: boolean, dislikeWeight: number): number {
+  return latestIsDislike || !(positive > 0) ? -dislikeWeight : positive;
+}
+
+/** Folds a positive label into a pair's positive part. */
+export function addPositive(acc: number, label: number, merge: MergeRule): number {
   return merge === "sum" ? acc + label : Math.max(acc, label);
 }
 
@@ -106,8 +109,19 @@ export function buildInteractions(
     let end = s + 1;
     while (end < n && users[order[end]!] === u && items[order[end]!] === i) end++;
     if (ts) sortRunByTime(order, s, end, ts);
-    let acc = 0;
-    for (let p = s; p < end; p++) acc = mergeLabel(acc, labels[order[p]!]!, p === s, merge, dislikeWeight);
+    let positive = 0;
+    let latestIsDislike = false;
+    let latest = -Infinity;
+    for (let p = s; p < end; p++) {
+      const label = labels[order[p]!]!;
+      if (label > 0) positive = addPositive(positive, label, merge);
+      // Time-sorted run: a later event decides; an equal time keeps a dislike.
+      const t = ts ? ts[order[p]!]! : p;
+      if (t > latest) latestIsDislike = !(label > 0);
+      else if (!(label > 0)) latestIsDislike = true;
+      latest = t;
+    }
+    const acc = pairValue(positive, latestIsDislike, dislikeWeight);
     entItems[nnz] = i;
     entValues[nnz] = acc;
     if (entTimes && ts) entTimes[nnz] = ts[order[end - 1]!]!;
@@ -280,14 +294,20 @@ export function mergeUserEvents(
 ): { items: Int32Array; values: Float32Array } {
   const merge = options.merge ?? "sum";
   const dislikeWeight = options.dislikeWeight ?? 1;
-  const acc = new Map<number, number>();
+  const acc = new Map<number, { positive: number; dislike: boolean }>();
   for (let e = 0; e < items.length; e++) {
     const i = items[e]!;
-    const prev = acc.get(i);
-    acc.set(i, mergeLabel(prev ?? 0, labels[e]!, prev === undefined, merge, dislikeWeight));
+    const label = labels[e]!;
+    const pair = acc.get(i) ?? { positive: 0, dislike: false };
+    if (label > 0) pair.positive = addPositive(pair.positive, label, merge);
+    pair.dislike = !(label > 0);
+    acc.set(i, pair);
   }
   const keys = [...acc.keys()].sort((a, b) => a - b);
   const values = new Float32Array(keys.length);
-  keys.forEach((k, p) => (values[p] = acc.get(k)!));
+  keys.forEach((k, p) => {
+    const pair = acc.get(k)!;
+    values[p] = pairValue(pair.positive, pair.dislike, dislikeWeight);
+  });
   return { items: Int32Array.from(keys), values };
 }

@@ -40,11 +40,6 @@ export function profileVector(
   return Float32Array.from(acc, (x) => x / n);
 }
 
-/** Items a user should not be offered again: bought, or disliked. */
-export function excludedItems(history: readonly HistoryEvent[]): Set<string> {
-  return new Set(history.filter((e) => e.type === "purchase" || e.type === "dislike").map((e) => e.itemId));
-}
-
 /** The latest distinct items the user showed interest in (label >= click), newest first. */
 export function seedItems(history: readonly HistoryEvent[], max: number): string[] {
   const seeds: string[] = [];

@@ -173,6 +173,58 @@ describe("interaction matrix", () => {
   });
 });
 
+describe("the pair merge rule is commutative (serving keeps it incrementally)", () => {
+  it("sums every positive, is negative only when the latest event is a dislike, ties to the dislike", () => {
+    const value = (events: [label: number, ts: number][]) =>
+      buildInteractions(
+        events.map(() => 0),
+        events.map(() => 0),
+        events.map((e) => e[0]),
+        1,
+        1,
+        { timestamps: events.map((e) => e[1]) },
+      ).userValues[0];
+    // Disliked, then bought: positive, and the click before the dislike still counts.
+    expect(
+      value([
+        [0.5, 1],
+        [0.0, 2],
+        [1.0, 3],
+      ]),
+    ).toBe(Math.fround(1.5));
+    // Bought, then disliked: negative.
+    expect(
+      value([
+        [1.0, 1],
+        [0.0, 2],
+      ]),
+    ).toBe(-1);
+    // A dislike and a purchase in the same second: the dislike wins.
+    expect(
+      value([
+        [1.0, 5],
+        [0.0, 5],
+      ]),
+    ).toBe(-1);
+    expect(
+      value([
+        [0.0, 5],
+        [1.0, 5],
+      ]),
+    ).toBe(-1);
+    // Any arrival order gives the same value.
+    const events: [number, number][] = [
+      [0.2, 1],
+      [0.0, 4],
+      [0.5, 2],
+      [0.8, 6],
+      [1.0, 3],
+    ];
+    const permutations = [events, [...events].reverse(), [events[2]!, events[4]!, events[0]!, events[3]!, events[1]!]];
+    for (const p of permutations) expect(value(p)).toBe(Math.fround(2.5));
+  });
+});
+
 describe("ranking metrics", () => {
   it("computes Recall@k and NDCG@k on hand-checked cases", () => {
     const relevant = new Set([3, 7]);

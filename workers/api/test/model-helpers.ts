@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import type { AlsModel } from "@edge-ml/core/ml/als";
 
 /**
  * A model version as workers/trainer-dispatch registers it when a training completes
@@ -24,5 +25,37 @@ export async function registerVersion(
      VALUES (?, ?, ?, 'matrix_factorization', 'pending', 0, ?, ?, ?, ?)`,
   )
     .bind(tenantId, kind, version, JSON.stringify({ recall_at_10: 0.3 }), crypto.randomUUID(), prefix, createdAt)
+    .run();
+}
+
+/**
+ * A model trained in the test with core/ml, its artifacts written as the trainer uploads them
+ * (docs/trainer-contract.md section 5) and its version registered as trainer-dispatch does.
+ */
+export async function registerTrainedAls(
+  tenantId: string,
+  version: string,
+  model: AlsModel,
+  itemIds: string[],
+): Promise<void> {
+  const prefix = `tenants/${tenantId}/models/${version}`;
+  await env.DATA.put(
+    `${prefix}/model.json`,
+    JSON.stringify({
+      model_type: "matrix_factorization",
+      factors: model.params.factors,
+      regularization: model.params.regularization,
+      alpha: model.params.alpha,
+      items: itemIds,
+      params: model.params,
+    }),
+  );
+  await env.DATA.put(`${prefix}/item_factors.f32`, model.itemFactors.slice().buffer);
+  await env.DATA.put(`${prefix}/gram.f64`, model.gram.slice().buffer);
+  await env.DB.prepare(
+    `INSERT INTO model_versions (tenant_id, kind, version, model_type, status, is_production, metrics, training_job_id, artifact_prefix, created_at)
+     VALUES (?, 'recommender', ?, 'matrix_factorization', 'pending', 0, '{}', NULL, ?, ?)`,
+  )
+    .bind(tenantId, version, prefix, new Date().toISOString())
     .run();
 }

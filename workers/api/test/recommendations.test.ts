@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { seedTenant, type ErrorBody, type SeededTenant } from "./helpers";
+import { call, seedTenant, type ErrorBody, type SeededTenant } from "./helpers";
+import { count, waitFor } from "./ingest-helpers";
 import { act, get, post, sampleTenant } from "./serving-helpers";
 
 type Ranked = { product_id: string; score: number; reason?: string }[];
@@ -152,6 +153,78 @@ describe("recommendations over the sample catalogue", () => {
     expect(third.body.metadata.cache_hit).toBe(false);
     expect(third.body.recommendations).not.toEqual(first.body.recommendations);
     for (const w of watches.slice(0, 3)) expect(third.body.recommendations.map((r) => r.item_id)).not.toContain(w);
+  });
+});
+
+describe("a late event with an old timestamp", () => {
+  it("retires the cached list: a purchase synced days later is excluded at once", async () => {
+    const user = "late-sync-shopper";
+    const bags = itemsOf("gear-bags");
+    // 60 recent views: the newest events, which a stamp of the newest events alone would watch.
+    await act(
+      t,
+      user,
+      Array.from({ length: 60 }, (_, i) => ({ item_id: bags[i % bags.length]!, interaction_type: "view" })),
+    );
+    const first = await recs(user, { count: 10 });
+    const top = first.body.recommendations[0]!.item_id;
+    expect((await recs(user, { count: 10 })).body.metadata.cache_hit).toBe(true);
+    // An offline app syncs a purchase of that item, made five days ago.
+    const res = await post<{ accepted: number }>(t.adminKey, "/internal/data/interactions", {
+      tenant_id: t.tenantId,
+      interactions: [
+        {
+          user_id: user,
+          item_id: top,
+          interaction_type: "purchase",
+          timestamp: new Date(Date.now() - 5 * 86_400_000).toISOString(),
+        },
+      ],
+    });
+    expect(res.body.accepted).toBe(1);
+    await waitFor(
+      () =>
+        count(
+          "SELECT count(*) AS n FROM user_items WHERE tenant_id = ? AND user_id = ? AND item_id = ? AND (types & 4) != 0",
+          t.tenantId,
+          user,
+          top,
+        ),
+      (n) => n === 1,
+    );
+    const after = await recs(user, { count: 10 });
+    expect(after.body.metadata.cache_hit).toBe(false);
+    expect(after.body.recommendations.map((r) => r.item_id)).not.toContain(top);
+  });
+});
+
+describe("a changed consumed policy", () => {
+  it("retires cached lists made under the old one", async () => {
+    const user = "policy-shopper";
+    const tees = itemsOf("men-tops-tees");
+    await act(
+      t,
+      user,
+      tees.slice(0, 4).map((id) => ({ item_id: id, interaction_type: "view" })),
+    );
+    const before = await recs(user, { count: 20 });
+    const viewed = before.body.recommendations.map((r) => r.item_id).filter((id) => tees.slice(0, 4).includes(id));
+    expect(viewed.length).toBeGreaterThan(0);
+    expect((await recs(user, { count: 20 })).body.metadata.cache_hit).toBe(true);
+    const patch = (types: string[]) =>
+      call("/api/v1/tenant/settings", {
+        method: "PATCH",
+        token: t.adminKey,
+        body: { consumed_interaction_types: types },
+      });
+    expect((await patch(["purchase", "dislike", "view"])).status).toBe(200);
+    try {
+      const after = await recs(user, { count: 20 });
+      expect(after.body.metadata.cache_hit).toBe(false);
+      for (const id of viewed) expect(after.body.recommendations.map((r) => r.item_id)).not.toContain(id);
+    } finally {
+      expect((await patch(["purchase", "dislike"])).status).toBe(200);
+    }
   });
 });
 

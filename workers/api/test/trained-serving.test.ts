@@ -5,6 +5,7 @@ import { trainAls } from "@edge-ml/core/ml/als";
 import { foldInEvents } from "@edge-ml/core/ml/fold-in";
 import { interactionsFromRows } from "@edge-ml/core/ml/interactions";
 import type { SeededTenant } from "./helpers";
+import { registerTrainedAls } from "./model-helpers";
 import { act, get, post, sampleTenant } from "./serving-helpers";
 
 type Public = {
@@ -36,26 +37,7 @@ beforeAll(async () => {
   const { matrix, items } = interactionsFromRows(rows);
   model = trainAls(matrix, params);
   itemIds = items.ids;
-  const prefix = `tenants/${t.tenantId}/models/${VERSION}`;
-  await env.DATA.put(
-    `${prefix}/model.json`,
-    JSON.stringify({
-      model_type: "matrix_factorization",
-      factors: 16,
-      regularization: 5,
-      alpha: 2,
-      items: itemIds,
-      params: model.params,
-    }),
-  );
-  await env.DATA.put(`${prefix}/item_factors.f32`, model.itemFactors.slice().buffer);
-  await env.DATA.put(`${prefix}/gram.f64`, model.gram.slice().buffer);
-  await env.DB.prepare(
-    `INSERT INTO model_versions (tenant_id, kind, version, model_type, status, is_production, metrics, training_job_id, artifact_prefix, created_at)
-     VALUES (?, 'recommender', ?, 'matrix_factorization', 'pending', 0, '{}', NULL, ?, ?)`,
-  )
-    .bind(t.tenantId, VERSION, prefix, new Date().toISOString())
-    .run();
+  await registerTrainedAls(t.tenantId, VERSION, model, itemIds);
 }, 90_000);
 
 describe("serving a deployed recommender", () => {

@@ -1,5 +1,6 @@
 import { partKey, type PartFile } from "@edge-ml/core/ingest/catalog";
-import { POPULARITY_WEIGHTS } from "@edge-ml/core/ingest/labels";
+import { LABELS, POPULARITY_WEIGHTS } from "@edge-ml/core/ingest/labels";
+import { typeBit } from "@edge-ml/core/recommend/consumed";
 import { partitionDate, writeEventsParquet } from "@edge-ml/core/ingest/parquet";
 import { popularityIncrement } from "@edge-ml/core/ingest/popularity";
 import type { IngestMessage, QueuedInteraction } from "@edge-ml/core/ingest/rows";
@@ -55,6 +56,14 @@ function servingStatements(env: IngestEnv, tenantId: string, rows: QueuedInterac
     popularity.set(r.i, p);
   }
   const pop = [...popularity].map(([item, p]) => [item, p.score, p.events, p.last]);
+  const pairs = [...userItemPairs(rows).values()].map((p) => [
+    p.u,
+    p.i,
+    p.positive,
+    p.last,
+    p.dislike ? 1 : 0,
+    p.types,
+  ]);
   // json_each: a whole message is one bound parameter (D1 allows 100 per statement).
   return [
     env.DB.prepare(
@@ -69,5 +78,54 @@ function servingStatements(env: IngestEnv, tenantId: string, rows: QueuedInterac
          events = events + excluded.events,
          last_event_at = max(last_event_at, excluded.last_event_at)`,
     ).bind(tenantId, JSON.stringify(pop)),
+    // The merge of core/ml/interactions.ts, commutative: positives add up, the latest event
+    // (a tie to the dislike) decides whether the pair is a negative, type bits OR together.
+    // SQLite evaluates every SET expression on the old row, so their order does not matter.
+    env.DB.prepare(
+      `INSERT INTO user_items (tenant_id, user_id, item_id, positive, last_ts, latest_is_dislike, types)
+       SELECT ?1, value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each(?2) WHERE true
+       ON CONFLICT (tenant_id, user_id, item_id) DO UPDATE SET
+         positive = positive + excluded.positive,
+         latest_is_dislike = CASE
+           WHEN excluded.last_ts > last_ts THEN excluded.latest_is_dislike
+           WHEN excluded.last_ts = last_ts THEN max(latest_is_dislike, excluded.latest_is_dislike)
+           ELSE latest_is_dislike END,
+         last_ts = max(last_ts, excluded.last_ts),
+         types = types | excluded.types`,
+    ).bind(tenantId, JSON.stringify(pairs)),
   ];
+}
+
+type Pair = { u: string; i: string; positive: number; last: number; dislike: boolean; types: number };
+
+/**
+ * A message's events folded per (user, item) by the rule of the SQL above. Times in unix
+ * seconds, as the training data stores them, so that the trainer and serving see the same ties.
+ */
+export function userItemPairs(rows: readonly QueuedInteraction[]): Map<string, Pair> {
+  const pairs = new Map<string, Pair>();
+  for (const r of rows) {
+    const k = `${r.u}\u0000${r.i}`;
+    const label = LABELS[r.t];
+    const ts = Math.floor(r.ts / 1000);
+    const isDislike = !(label > 0);
+    const p = pairs.get(k);
+    if (!p) {
+      pairs.set(k, {
+        u: r.u,
+        i: r.i,
+        positive: isDislike ? 0 : label,
+        last: ts,
+        dislike: isDislike,
+        types: typeBit(r.t),
+      });
+      continue;
+    }
+    if (!isDislike) p.positive += label;
+    if (ts > p.last) p.dislike = isDislike;
+    else if (ts === p.last) p.dislike ||= isDislike;
+    p.last = Math.max(p.last, ts);
+    p.types |= typeBit(r.t);
+  }
+  return pairs;
 }

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { tenants, type TenantRow } from "@edge-ml/core/db/schema";
 import { errors } from "@edge-ml/core/errors";
 import { TenantSettings } from "@edge-ml/core/schemas";
+import { sql } from "drizzle-orm";
 import type { Db } from "../lib/db";
 
 export async function getTenant(db: Db, tenantId: string): Promise<TenantRow | undefined> {
@@ -22,6 +23,30 @@ export function tenantView(row: TenantRow) {
     status: row.status,
     created_at: row.createdAt,
     // Stored settings are merged over the defaults, so older rows gain new settings.
-    settings: TenantSettings.parse(typeof row.settings === "object" && row.settings ? row.settings : {}),
+    settings: settingsOf(row),
   };
+}
+
+/** The tenant's settings, defaults filled in (stored ones merged over them). */
+export function settingsOf(row: Pick<TenantRow, "settings">): TenantSettings {
+  return TenantSettings.parse(typeof row.settings === "object" && row.settings ? row.settings : {});
+}
+
+/** Merges `changes` into the stored settings in one statement (json_patch: no read-modify-write race). */
+export async function updateTenantSettings(
+  db: Db,
+  tenantId: string,
+  changes: Partial<TenantSettings>,
+): Promise<TenantRow> {
+  const row = await db
+    .update(tenants)
+    .set({
+      settings: sql`json_patch(${tenants.settings}, ${JSON.stringify(changes)})`,
+      updatedAt: new Date().toISOString(),
+    })
+    .where(eq(tenants.id, tenantId))
+    .returning()
+    .get();
+  if (!row) throw errors.notFound("Tenant");
+  return row;
 }

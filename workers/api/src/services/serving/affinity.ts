@@ -1,5 +1,6 @@
-import { LABELS } from "@edge-ml/core/ingest/labels";
-import { foldInEvents } from "@edge-ml/core/ml/fold-in";
+import { foldInUser } from "@edge-ml/core/ml/fold-in";
+import { scoreFromItems } from "@edge-ml/core/ml/item-to-item";
+import { topK } from "@edge-ml/core/ml/metrics";
 import { clamp01, similaritySignal } from "@edge-ml/core/ranking/signals";
 import { cosine, profileVector, type HistoryEvent } from "@edge-ml/core/recommend/profile";
 import type { MetadataFilter, VectorIndex } from "@edge-ml/core/vector/types";
@@ -7,10 +8,11 @@ import { vectorIndexFor } from "../../../../shared/vector/index-for";
 import { recentHistory } from "./catalog-reads";
 import type { ServingContext } from "./context";
 import { nearestItems, vectorsOf } from "./item-vectors";
-import type { TrainedRecommender } from "./trained-model";
+import type { FactorRecommender, ItemToItemRecommender, TrainedRecommender } from "./trained-model";
+import { userPairs, type UserPairs } from "./user-pairs";
 
-/** What a user's vector says about items: the cf signal (0..1) and the embedding distance. */
-export type ItemAffinity = { cf: number; distance: number };
+/** What a user's vector says about items: the cf signal (0..1) and the embedding distance (null without embeddings: item_to_item). */
+export type ItemAffinity = { cf: number; distance: number | null };
 
 /**
  * A user's affinity, from the deployed recommender when there is one (the user's vector
@@ -39,10 +41,15 @@ export async function userAffinity(
   userId: string,
   model: TrainedRecommender | undefined,
   known?: HistoryEvent[],
+  knownPairs?: Promise<UserPairs>,
 ): Promise<Affinity> {
   const history = known ?? (await recentHistory(ctx.db, ctx.tenantId, userId));
   if (history.length > 0 && model) {
-    const trained = await modelAffinity(ctx, model, history);
+    const pairs = await (knownPairs ?? userPairs(ctx.db, ctx.tenantId, userId));
+    const trained =
+      model.kind === "item_to_item"
+        ? itemToItemAffinity(model, history, pairs)
+        : await modelAffinity(ctx, model, history, pairs);
     if (trained) return trained;
   }
   return profileAffinity(ctx, history);
@@ -96,33 +103,34 @@ async function profileAffinity(ctx: ServingContext, history: HistoryEvent[]): Pr
 }
 
 /**
- * Fold-in of the user's recent events (oldest first, merged as the trainer merged them)
- * over the factors of the items they touched. The cf signal is the item's score relative
- * to the best item in the catalogue for this user (the index's top match), a scale that
- * does not depend on which candidates a request happens to score.
+ * Fold-in over the user's whole history (user_items: every pair, merged as the trainer merged
+ * them, the newest FOLD_IN_MAX_PAIRS of a very heavy user), against the trained item factors.
+ * This is the exact ALS user step, the very solve that produced a trained user's factor, so
+ * for a user seen at training it is their trained factor updated with every event since, and
+ * for a user unseen at training it is what training would have given them (docs/decisions.md).
+ * Pairs go into the solve in item-id order, so offline and served vectors agree bit for bit.
+ * The cf signal is the item's score relative to the best item in the catalogue for this user
+ * (the index's top match), a scale that does not depend on which candidates a request scores.
  */
 async function modelAffinity(
   ctx: ServingContext,
-  model: TrainedRecommender,
+  model: FactorRecommender,
   history: HistoryEvent[],
+  pairs: UserPairs,
 ): Promise<Affinity | undefined> {
   const index: VectorIndex = vectorIndexFor(ctx.env, ctx.tenantId, model.spec);
   const source = { index, scope: `${model.spec.name}:${ctx.tenantId}`, dimensions: model.spec.dimensions };
-  const factors = await vectorsOf(
-    source,
-    history.map((e) => e.itemId),
-  );
-  const known = [...factors.keys()];
+  const factors = await vectorsOf(source, pairs.items);
+  const known = pairs.items.map((id, p) => ({ id, value: pairs.values[p]! })).filter((x) => factors.has(x.id));
   if (known.length === 0) return undefined; // nothing they touched was in the training data
+  known.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const k = model.foldIn.params.factors;
   const local = new Float32Array(known.length * k);
-  known.forEach((id, i) => local.set(factors.get(id)!, i * k));
-  const position = new Map(known.map((id, i) => [id, i]));
-  const events = [...history].reverse().filter((e) => position.has(e.itemId));
-  const user = foldInEvents(
+  known.forEach((x, i) => local.set(factors.get(x.id)!, i * k));
+  const user = foldInUser(
     { itemFactors: local, ...model.foldIn },
-    events.map((e) => position.get(e.itemId)!),
-    events.map((e) => LABELS[e.type]),
+    known.map((_, i) => i),
+    known.map((x) => x.value),
   );
   if (!user.some((x) => x !== 0)) return undefined;
   let scale: Promise<number> | undefined;
@@ -139,6 +147,50 @@ async function modelAffinity(
         let dot = 0;
         for (let f = 0; f < k; f++) dot += user[f]! * v[f]!;
         out.set(id, { cf: clamp01(dot / top), distance: 1 - cosine(user, v) });
+      }
+      return out;
+    },
+  };
+}
+
+/**
+ * An item_to_item model's affinity: every item's votes from everything the user liked (the
+ * whole history's pairs, in training's item order, so scores equal the trainer's evaluation),
+ * cf = votes relative to the user's best item. No embedding, so no distance. A filtered
+ * request ranks more of the list: the category filter is applied on the candidates.
+ */
+function itemToItemAffinity(
+  model: ItemToItemRecommender,
+  history: HistoryEvent[],
+  pairs: UserPairs,
+): Affinity | undefined {
+  const known = pairs.items
+    .map((id, p) => ({ i: model.position.get(id), value: pairs.values[p]! }))
+    .filter((x): x is { i: number; value: number } => x.i !== undefined)
+    .sort((a, b) => a.i - b.i);
+  const scores = scoreFromItems(
+    model.model,
+    known.map((x) => x.i),
+    known.map((x) => x.value),
+    new Float32Array(model.model.nItems),
+  );
+  let top = 0;
+  for (const v of scores) if (v > top) top = v;
+  if (!(top > 0)) return undefined; // nothing they liked has neighbours: no signal
+  return {
+    history,
+    personalized: true,
+    nearest: async (n, filter) => {
+      const best = topK(scores, filter ? n * 5 : n);
+      return Array.from(best)
+        .filter((i) => scores[i]! > 0)
+        .map((i) => ({ itemId: model.items[i]!, score: scores[i]! }));
+    },
+    score: async (ids) => {
+      const out = new Map<string, ItemAffinity>();
+      for (const id of ids) {
+        const i = model.position.get(id);
+        if (i !== undefined) out.set(id, { cf: clamp01(scores[i]! / top), distance: null });
       }
       return out;
     },

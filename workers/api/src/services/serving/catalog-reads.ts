@@ -187,25 +187,39 @@ export function forgetPopularHeads(): void {
   popularHeads.deleteWhere(() => true);
 }
 
-/** The user's latest events, newest first (the table keeps the last USER_HISTORY_LIMIT). */
-export async function recentHistory(db: D1Database, tenantId: string, userId: string): Promise<HistoryEvent[]> {
+/**
+ * The user's latest events, newest first (the table keeps the last USER_HISTORY_LIMIT), with
+ * `arrivals`: the count and highest rowid of the user's rows, which change with every event
+ * applied, also one timestamped before the newest (a backfill, an offline app's late sync)
+ * that the newest events alone would not show. Caches stamp with it (recommendation-cache.ts),
+ * so a late purchase still retires a cached list that holds the item.
+ */
+export async function recentHistory(db: D1Database, tenantId: string, userId: string): Promise<History> {
   return historyOf(await recentHistoryStatement(db, tenantId, userId).all<HistoryRow>());
 }
 
-export type HistoryRow = { item_id: string; interaction_type: string; ts: number };
+export type HistoryRow = { item_id: string; interaction_type: string; ts: number; arrivals: string };
+export type History = HistoryEvent[] & { arrivals?: string };
 
 /** recentHistory's query, for a caller that sends it in a batch with others. */
 export function recentHistoryStatement(db: D1Database, tenantId: string, userId: string): D1PreparedStatement {
   return db
     .prepare(
-      `SELECT item_id, interaction_type, ts FROM user_history
-       WHERE tenant_id = ?1 AND user_id = ?2 ORDER BY ts DESC, rowid DESC LIMIT ?3`,
+      `SELECT item_id, interaction_type, ts,
+         (SELECT count(*) || ':' || max(rowid) FROM user_history WHERE tenant_id = ?1 AND user_id = ?2) AS arrivals
+       FROM user_history WHERE tenant_id = ?1 AND user_id = ?2 ORDER BY ts DESC, rowid DESC LIMIT ?3`,
     )
     .bind(tenantId, userId, USER_HISTORY_LIMIT);
 }
 
-export function historyOf({ results }: D1Result<HistoryRow>): HistoryEvent[] {
-  return results.map((r) => ({ itemId: r.item_id, type: r.interaction_type as InteractionTypeName, ts: r.ts }));
+export function historyOf({ results }: D1Result<HistoryRow>): History {
+  const events: History = results.map((r) => ({
+    itemId: r.item_id,
+    type: r.interaction_type as InteractionTypeName,
+    ts: r.ts,
+  }));
+  if (results[0]) events.arrivals = results[0].arrivals;
+  return events;
 }
 
 /** The most popular items of some categories (a filtered request cannot use the cached head). */

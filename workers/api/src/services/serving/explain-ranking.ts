@@ -21,6 +21,7 @@ export type RankingExplanation = {
 const EXCLUSION_TEXT = {
   bought: "Not served: the user already bought it",
   disliked: "Not served: the user disliked it",
+  consumed: "Not served: the user already consumed it (the tenant's consumed_interaction_types)",
   excluded_ids: "Not served: listed in exclude_ids",
 } as const;
 

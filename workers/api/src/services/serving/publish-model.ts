@@ -7,7 +7,7 @@ import { artifactKey, manifestSpec, MissingArtifactError, readManifest } from ".
 const BATCH = 1000;
 
 /**
- * Writes a trained recommender's item factors into its own index (one per version), with
+ * Writes a trained factor model's item factors into its own index (one per version), with
  * each item's category for filters. Runs before a deploy switches serving to the version,
  * so serving never meets a half-written index; safe to repeat (upserts by id). Returns the
  * number of items written.
@@ -23,6 +23,12 @@ export async function publishItemFactors(
   const manifest = await readManifest(env.DATA, prefix).catch((e: unknown) => {
     throw e instanceof MissingArtifactError ? refuse(e.message) : e;
   });
+  if (manifest.model_type === "item_to_item") {
+    // Served from its neighbour lists (trained-model.ts): nothing to index, only to check.
+    if (!(await env.DATA.head(artifactKey(prefix, "neighbours.bin"))))
+      throw refuse("its artifact neighbours.bin is missing");
+    return 0;
+  }
   const [obj, gram] = await Promise.all([
     env.DATA.get(artifactKey(prefix, "item_factors.f32")),
     env.DATA.head(artifactKey(prefix, "gram.f64")),

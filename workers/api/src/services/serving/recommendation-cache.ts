@@ -35,16 +35,23 @@ export function cacheKey(
   filters: RecommendationFiltersInput,
   weights: Weights,
   modelVersion: string,
+  /** The tenant's consumed-set policy (type bits): a changed policy retires the lists made under the old one. */
+  consumedPolicy: number,
 ): string {
   const f = {
     c: filters.categories ? [...filters.categories].sort() : null,
     x: filters.exclude_ids ? [...new Set(filters.exclude_ids)].sort() : null,
   };
-  return JSON.stringify([tenantId, userId, modelVersion, weights, f]);
+  return JSON.stringify([tenantId, userId, modelVersion, weights, f, consumedPolicy]);
 }
 
-export function historyStamp(history: HistoryEvent[]): string {
-  return JSON.stringify([history.length, history.slice(0, 3).map((e) => [e.itemId, e.type, e.ts])]);
+/** What a cached list was made from: the newest events and every arrival (see recentHistory). */
+export function historyStamp(history: HistoryEvent[] & { arrivals?: string }): string {
+  return JSON.stringify([
+    history.length,
+    history.arrivals ?? "",
+    history.slice(0, 3).map((e) => [e.itemId, e.type, e.ts]),
+  ]);
 }
 
 export function cachedRecommendations(key: string, stamp: string): CachedRecommendation[] | undefined {

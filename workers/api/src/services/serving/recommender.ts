@@ -1,7 +1,7 @@
 import type { Signals } from "@edge-ml/core/ranking/blend";
 import { rankCandidates, type Scored } from "@edge-ml/core/ranking/rank";
 import { freshnessSignal, popularitySignal } from "@edge-ml/core/ranking/signals";
-import { excludedItems, seedItems, type HistoryEvent } from "@edge-ml/core/recommend/profile";
+import { seedItems, type HistoryEvent } from "@edge-ml/core/recommend/profile";
 import type { RecommendationFiltersInput } from "@edge-ml/core/schemas";
 import type { MetadataFilter } from "@edge-ml/core/vector/types";
 import { itemFacts, popularHead, popularInCategories, type ItemFacts } from "./catalog-reads";
@@ -9,6 +9,7 @@ import type { ServingContext } from "./context";
 import { nearestItemsMany, vectorsOf, type Nearest } from "./item-vectors";
 import { userAffinity, type Affinity } from "./affinity";
 import type { TrainedRecommender } from "./trained-model";
+import { userPairs } from "./user-pairs";
 
 /** Candidates from the user's vector, from each recent item's neighbours, from popularity. */
 export const PROFILE_CANDIDATES = 100;
@@ -23,7 +24,7 @@ export type RecCandidate = {
   /** 1 - cosine between the user's vector and the item's; null for a cold user. */
   distance: number | null;
   /** Why the item may not be served to this user, when it may not. */
-  excluded?: "bought" | "disliked" | "excluded_ids";
+  excluded?: "bought" | "disliked" | "consumed" | "excluded_ids";
 };
 
 export type RecommendationRanking = {
@@ -54,9 +55,12 @@ export async function recommendationRanking(
 ): Promise<RecommendationRanking> {
   const categories = filters.categories;
   const filter: MetadataFilter | undefined = categories ? { category: { $in: categories } } : undefined;
-  const [user, head] = await Promise.all([
-    userAffinity(ctx, userId, model, knownHistory),
+  const pairs = userPairs(ctx.db, ctx.tenantId, userId);
+  pairs.catch(() => undefined); // awaited below; no unhandled rejection if the affinity fails first
+  const [user, head, { consumed }] = await Promise.all([
+    userAffinity(ctx, userId, model, knownHistory, pairs),
     popularHead(ctx.db, ctx.tenantId),
+    pairs,
   ]);
   const { history, personalized } = user;
   const seeds = seedItems(history, NEIGHBOUR_SEEDS);
@@ -77,8 +81,6 @@ export async function recommendationRanking(
   if (include !== undefined) ids.add(include);
   const candidates = [...ids];
   const [facts, affinity] = await Promise.all([itemFacts(ctx.db, ctx.tenantId, candidates), user.score(candidates)]);
-  const bought = new Set(history.filter((e) => e.type === "purchase").map((e) => e.itemId));
-  const unwanted = excludedItems(history);
   const excludeIds = new Set(filters.exclude_ids ?? []);
   const kept: RecCandidate[] = [];
   const removed: RecCandidate[] = [];
@@ -97,13 +99,8 @@ export async function recommendationRanking(
         freshness: freshnessSignal(f.createdAt, ctx.nowMs),
       },
     };
-    const why = bought.has(id)
-      ? "bought"
-      : unwanted.has(id)
-        ? "disliked"
-        : excludeIds.has(id)
-          ? "excluded_ids"
-          : undefined;
+    // Whatever the user consumed, however long ago (the tenant's policy, user-pairs.ts).
+    const why = consumed.get(id) ?? (excludeIds.has(id) ? "excluded_ids" : undefined);
     if (why) removed.push({ ...candidate, excluded: why });
     else kept.push(candidate);
   }

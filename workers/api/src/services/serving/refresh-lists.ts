@@ -3,6 +3,7 @@ import { API_SERVICE, backgroundLogger, logLevelOf } from "../../lib/logger";
 import { recentHistory } from "./catalog-reads";
 import { deployedRecommender, servingContext, servingModelVersion } from "./context";
 import { cacheKey, historyStamp } from "./recommendation-cache";
+import { consumedMask } from "./user-pairs";
 import { rankList } from "./serve-recommendations";
 import { storeLists, type ListToStore } from "./stored-lists";
 
@@ -41,13 +42,14 @@ export async function refreshLists(env: ApiEnv, { tenant_id: tenantId, user_ids:
   const ctx = servingContext(env, tenantId);
   const model = await deployedRecommender(ctx);
   const modelVersion = servingModelVersion(ctx, model);
+  const policy = await consumedMask(ctx.db, tenantId);
   const lists: ListToStore[] = [];
   for (const userId of userIds) {
     const history = await recentHistory(ctx.db, tenantId, userId);
     if (history.length === 0) continue;
     lists.push({
       userId,
-      key: cacheKey(tenantId, userId, {}, ctx.weights, modelVersion),
+      key: cacheKey(tenantId, userId, {}, ctx.weights, modelVersion, policy),
       stamp: historyStamp(history),
       items: await rankList(ctx, userId, {}, model, history),
     });

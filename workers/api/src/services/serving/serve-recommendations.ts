@@ -16,6 +16,7 @@ import {
 import { recommendationRanking } from "./recommender";
 import { historyAndStoredList, servedFromStored, storeLists } from "./stored-lists";
 import type { TrainedRecommender } from "./trained-model";
+import { consumedMask } from "./user-pairs";
 
 export type ServedRecommendations = {
   items: CachedRecommendation[];
@@ -54,7 +55,14 @@ export async function serveRecommendations(
   const { history, stored } = defaultList
     ? await historyAndStoredList(ctx.db, ctx.tenantId, userId)
     : { history: await recentHistory(ctx.db, ctx.tenantId, userId), stored: undefined };
-  const key = cacheKey(ctx.tenantId, userId, filters, ctx.weights, modelVersion);
+  const key = cacheKey(
+    ctx.tenantId,
+    userId,
+    filters,
+    ctx.weights,
+    modelVersion,
+    await consumedMask(ctx.db, ctx.tenantId),
+  );
   const stamp = historyStamp(history);
   const minScore = filters.min_score;
   const cut = (list: CachedRecommendation[]) =>

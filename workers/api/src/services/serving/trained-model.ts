@@ -1,4 +1,5 @@
 import type { FoldInModel } from "@edge-ml/core/ml/fold-in";
+import { decodeItemToItem, type ItemToItemModel } from "@edge-ml/core/ml/item-to-item";
 import { modelIndexSpec, type IndexSpec } from "@edge-ml/core/vector/indexes";
 import { shardMaxRows } from "@edge-ml/core/vector/shards";
 import { TtlCache } from "../../lib/ttl-cache";
@@ -9,10 +10,26 @@ import { TtlCache } from "../../lib/ttl-cache";
  * holding its item factors. Item factors themselves stay in the index: a catalogue's
  * factors can outgrow an isolate, the k x k Gram never does.
  */
-export type TrainedRecommender = {
+export type TrainedRecommender = FactorRecommender | ItemToItemRecommender;
+
+export type FactorRecommender = {
+  kind: "factors";
   version: string;
   spec: IndexSpec;
   foldIn: Pick<FoldInModel, "gram" | "params">;
+};
+
+/**
+ * An item_to_item version: each item's top-N neighbour weights (artifact neighbours.bin,
+ * nItems x N x 8 bytes, at most 20 MB by the trainer's catalogue limit), held by the isolate;
+ * a user's scores are the votes of everything they liked (core/ml/item-to-item.ts).
+ */
+export type ItemToItemRecommender = {
+  kind: "item_to_item";
+  version: string;
+  items: string[];
+  position: Map<string, number>;
+  model: ItemToItemModel;
 };
 
 export type ModelManifest = {
@@ -87,14 +104,25 @@ export async function readManifest(bucket: R2Bucket, prefix: string): Promise<Mo
 }
 
 async function loadRecommender(bucket: R2Bucket, version: string, prefix: string): Promise<TrainedRecommender> {
-  const [manifest, gramObj] = await Promise.all([
-    readManifest(bucket, prefix),
-    bucket.get(artifactKey(prefix, "gram.f64")),
-  ]);
+  const manifest = await readManifest(bucket, prefix);
+  if (manifest.model_type === "item_to_item") {
+    const obj = await bucket.get(artifactKey(prefix, "neighbours.bin"));
+    if (!obj) throw new MissingArtifactError(`its artifact neighbours.bin is missing`);
+    const model = decodeItemToItem(new Uint8Array(await obj.arrayBuffer()), manifest.items.length);
+    return {
+      kind: "item_to_item",
+      version,
+      items: manifest.items,
+      position: new Map(manifest.items.map((id, i) => [id, i])),
+      model,
+    };
+  }
+  const gramObj = await bucket.get(artifactKey(prefix, "gram.f64"));
   if (!gramObj) throw new MissingArtifactError(`its artifact gram.f64 is missing`);
   const gram = new Float64Array(await gramObj.arrayBuffer());
   if (gram.length !== manifest.factors * manifest.factors) throw new Error(`gram.f64 of ${version} has the wrong size`);
   return {
+    kind: "factors",
     version,
     spec: manifestSpec(version, manifest),
     foldIn: {

@@ -1,0 +1,86 @@
+import { pairValue } from "@edge-ml/core/ml/interactions";
+import { DEFAULT_CONSUMED_TYPES, typeBit, typeMask } from "@edge-ml/core/recommend/consumed";
+import { TenantSettings } from "@edge-ml/core/schemas";
+import { TtlCache } from "../../lib/ttl-cache";
+
+/**
+ * A user's whole history as serving reads it (D1 `user_items`, one row per pair, kept by
+ * ingestion): the pairs the fold-in solves over and the items they consumed. Replaces the
+ * 50-event window for both, so a heavy user's old purchases stay excluded and their vector
+ * sees everything they did (docs/decisions.md, "Whole-history serving").
+ */
+export type UserPairs = {
+  /** The newest FOLD_IN_MAX_PAIRS pairs: item ids and merged values r (core/ml/interactions.ts). */
+  items: string[];
+  values: number[];
+  /** Items the tenant's policy says this user consumed, with the reason shown by explanations. */
+  consumed: Map<string, "bought" | "disliked" | "consumed">;
+};
+
+/**
+ * Pairs the fold-in reads for one user, newest first. Measured (docs/benchmarks.md, "Whole
+ * history"): a user's distinct items beyond this add nothing measurable to the held-out
+ * ranking, while each costs a factor read and k^2/2 multiply-adds. The consumed set has no
+ * cap: it is one indexed read of the pairs whose type bits match the policy.
+ */
+export const FOLD_IN_MAX_PAIRS = 2000;
+
+type PairRow = { item_id: string; positive: number; latest_is_dislike: number };
+type ConsumedRow = { item_id: string; types: number };
+
+const PURCHASE = typeBit("purchase");
+const DISLIKE = typeBit("dislike");
+
+/** One D1 batch: the fold-in pairs and the consumed items. */
+export async function userPairs(db: D1Database, tenantId: string, userId: string): Promise<UserPairs> {
+  const mask = await consumedMask(db, tenantId);
+  const [pairs, consumed] = await db.batch<PairRow | ConsumedRow>([
+    db
+      .prepare(
+        `SELECT item_id, positive, latest_is_dislike FROM user_items
+         WHERE tenant_id = ?1 AND user_id = ?2 ORDER BY last_ts DESC, item_id LIMIT ?3`,
+      )
+      .bind(tenantId, userId, FOLD_IN_MAX_PAIRS),
+    db
+      .prepare(`SELECT item_id, types FROM user_items WHERE tenant_id = ?1 AND user_id = ?2 AND (types & ?3) != 0`)
+      .bind(tenantId, userId, mask),
+  ]);
+  const rows = (pairs as D1Result<PairRow>).results;
+  const out: UserPairs = { items: [], values: [], consumed: new Map() };
+  for (const r of rows) {
+    out.items.push(r.item_id);
+    out.values.push(pairValue(r.positive, r.latest_is_dislike === 1, 1));
+  }
+  for (const r of (consumed as D1Result<ConsumedRow>).results) {
+    const seen = r.types & mask;
+    out.consumed.set(r.item_id, seen & PURCHASE ? "bought" : seen & DISLIKE ? "disliked" : "consumed");
+  }
+  return out;
+}
+
+/** A tenant's policy changes rarely: each isolate re-reads it at most every 30 s. */
+const POLICY_TTL_MS = 30_000;
+const masks = new TtlCache<string, Promise<number>>(10_000, POLICY_TTL_MS);
+
+/** The type bits of the tenant's `consumed_interaction_types` (purchase and dislike by default). */
+export function consumedMask(db: D1Database, tenantId: string): Promise<number> {
+  let mask = masks.get(tenantId);
+  if (!mask) {
+    mask = db
+      .prepare("SELECT settings FROM tenants WHERE id = ?1")
+      .bind(tenantId)
+      .first<{ settings: string }>()
+      .then((row) => {
+        const parsed = TenantSettings.safeParse(row ? JSON.parse(row.settings) : {});
+        return typeMask(parsed.success ? parsed.data.consumed_interaction_types : DEFAULT_CONSUMED_TYPES);
+      });
+    mask.catch(() => masks.delete(tenantId));
+    masks.set(tenantId, mask);
+  }
+  return mask;
+}
+
+/** A settings change is seen at once in the isolate that made it (others within POLICY_TTL_MS). */
+export function forgetConsumedPolicy(tenantId: string): void {
+  masks.delete(tenantId);
+}
