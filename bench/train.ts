@@ -1,207 +1,386 @@
 /**
- * bench/train: implicit ALS training speed and held-out quality on a 1M-interaction synthetic
- * set (10k users, 5k items, planted tastes, long-tail popularity; core/ml/synthetic.ts).
+ * bench/train: a training job as trainer/src/job.ts runs it, on a 1M-event synthetic set
+ * (10k users, 5k items, planted tastes, long-tail popularity; core/ml/synthetic.ts).
  *
- * In one run, one Node thread each:
- *   - edge-ml ALS (core/ml/als.ts) with conjugate gradient (the default) and with the exact
- *     Cholesky solve: seconds per iteration and total, training loss;
- *   - the plain reference (bench/lib/als-reference.ts: textbook equations over number[][],
- *     Gaussian elimination), one iteration timed (its total for all iterations is that times
- *     the iteration count, stated as an estimate), optionally on the first BENCH_REF_FRACTION
- *     of users and items and scaled up; its solutions are compared to ours from the same init;
- *   - Recall@10 / NDCG@10 on a per-user 20% hold-out, full ranking over every item the user
- *     has no training entry for, beside the popularity baseline;
- *   - fold-in: one user vector from 50 items, as the edge computes it per request.
- * BENCH_TUNE=1 first searches regularization x alpha on a validation split carved out of the
- * training split (the test split is not looked at). Run: npm run bench:train
+ * In one run, one Node thread:
+ *   0. the events written as Parquet day files (core/ingest/parquet.ts), served from a local
+ *      HTTP server (127.0.0.1, random port) and read back with trainer/src/read-data.ts
+ *      (`readRows`), then indexed with interactionsFromRows, as the trainer does;
+ *   1. the search (core/ml/tuning.ts, `tuneAls`) on a validation split carved out of the
+ *      training split (20% of each user's positives held out as the test split, seeded as the
+ *      trainer seeds it): every trial, the chosen settings, the verdict, the budget;
+ *   2. on the TEST split, which the search never saw (full ranking over every item the user has
+ *      no training entry for; Recall@10 and NDCG@10): the chosen ALS fitted once on the training
+ *      split, ALS with ALS_DEFAULTS (the old fixed defaults), popularity, item-kNN; and, as EASE
+ *      is limited to EASE_MAX_ITEMS items, EASE on the 2000 most popular items (training
+ *      popularity) beside item-kNN, the chosen ALS settings and popularity on that same
+ *      sub-catalogue;
+ *   3. the share of the job spent reading data: read / (read + search + final fit + test evaluation);
+ *   4. ALS speed (BENCH_SPEED=0 skips it): CG against the exact Cholesky solve per iteration,
+ *      the plain reference (bench/lib/als-reference.ts, one iteration timed, optionally on the
+ *      first BENCH_REF_FRACTION of rows and scaled up; its solutions compared to ours from the
+ *      same init), and fold-in (one user vector from 50 items, as the edge computes it).
+ * Run: npm run bench:train (about 10 minutes on the 2-core development machine, speed section included).
  */
 import os from "node:os";
-import { ALS_DEFAULTS, initialFactors, solveFactors, trainAls, type AlsParams } from "../core/ml/als";
+import {
+  ALS_DEFAULTS,
+  initialFactors,
+  resolveAlsParams,
+  solveFactors,
+  trainAls,
+  type AlsModel,
+  type AlsParams,
+} from "../core/ml/als";
+import { EASE_MAX_ITEMS, easeModel } from "../core/ml/ease";
 import { foldInUser } from "../core/ml/fold-in";
-import { buildInteractions, type InteractionMatrix } from "../core/ml/interactions";
+import { buildInteractions, interactionsFromRows, type InteractionMatrix } from "../core/ml/interactions";
+import { itemKnnModel } from "../core/ml/item-knn";
+import { itemToItemScorer } from "../core/ml/item-to-item";
 import { gramMatrix } from "../core/ml/linalg";
-import { evaluate, factorScorer, popularityScorer, splitPerUser, type HoldOut } from "../core/ml/metrics";
+import {
+  evaluate,
+  factorScorer,
+  popularityScorer,
+  splitPerUser,
+  type Evaluation,
+  type HoldOut,
+  type Scorer,
+} from "../core/ml/metrics";
 import { syntheticInteractions } from "../core/ml/synthetic";
+import { tuneAls, type FitAls } from "../core/ml/tuning";
+import { readRows } from "../trainer/src/read-data";
 import { refHalfStep, type RefRows } from "./lib/als-reference";
 import { summarize, table } from "./lib/stats";
+import { topItemsSplit } from "./lib/sub-catalogue";
+import { serveFiles, writeDayFiles } from "./lib/training-files";
 
 const USERS = 10_000;
 const ITEMS = 5_000;
 const EVENTS = 1_000_000;
-const K = 64;
-const ITERS = Number(process.env.BENCH_ITERS ?? 15);
+/** As the trainer: test split 20% of each user's positives, seeded with the ALS seed. */
+const HOLD_OUT_FRACTION = 0.2;
+const SEED = ALS_DEFAULTS.seed;
+const EVAL_K = 10;
+const SPEED = process.env.BENCH_SPEED !== "0";
+const K = ALS_DEFAULTS.factors;
+const ITERS = Number(process.env.BENCH_ITERS ?? ALS_DEFAULTS.iterations);
 const REF_FRACTION = Number(process.env.BENCH_REF_FRACTION ?? 1);
-const params: Partial<AlsParams> = { factors: K, iterations: ITERS, seed: 42 };
+
+const runStarted = performance.now();
+const seconds = (since: number) => (performance.now() - since) / 1000;
+const f4 = (v: number) => v.toFixed(4);
+const f2 = (v: number) => v.toFixed(2);
+const n = (v: number) => v.toLocaleString("en");
+const progress = (line: string) => console.error(`  .. ${line}`);
 
 console.log(`node ${process.version}, ${os.cpus()[0]?.model ?? "?"} x ${os.cpus().length}, one thread`);
+
+// --- 0. the training data, as the trainer receives and reads it --------------------------------
 let t = performance.now();
 const data = syntheticInteractions({ nUsers: USERS, nItems: ITEMS, nInteractions: EVENTS, seed: 7 });
-const genS = (performance.now() - t) / 1000;
+const genS = seconds(t);
 t = performance.now();
-const matrix = buildInteractions(data.users, data.items, data.labels, USERS, ITEMS, { timestamps: data.timestamps });
-const buildS = (performance.now() - t) / 1000;
-const split = splitPerUser(matrix, { mode: "fraction", fraction: 0.2, seed: 3 });
+const days = writeDayFiles(data);
+const writeS = seconds(t);
+const totalBytes = days.reduce((s, d) => s + d.bytes.length, 0);
+const server = await serveFiles(new Map(days.map((d) => [`/data/training_data/${d.date}/events.parquet`, d.bytes])));
+let readS: number;
+let rowCount: number;
+let indexS: number;
+let matrix: InteractionMatrix;
+try {
+  const files = days.map((d) => ({
+    url: `${server.baseUrl}/data/training_data/${d.date}/events.parquet`,
+    row_count: d.rows,
+    size_bytes: d.bytes.length,
+  }));
+  t = performance.now();
+  const rows = await readRows(files);
+  readS = seconds(t);
+  rowCount = rows.length;
+  t = performance.now();
+  matrix = interactionsFromRows(rows).matrix;
+  indexS = seconds(t);
+} finally {
+  await server.close();
+}
+// The same events built directly, as a check that the Parquet round trip lost nothing.
+const direct = buildInteractions(data.users, data.items, data.labels, USERS, ITEMS, { timestamps: data.timestamps });
+const valueSum = (m: InteractionMatrix) => m.userValues.reduce((s, v) => s + v, 0);
+const roundTripOk =
+  rowCount === EVENTS &&
+  matrix.nnz === direct.nnz &&
+  matrix.nUsers === USERS &&
+  matrix.nItems === ITEMS &&
+  Math.abs(valueSum(matrix) - valueSum(direct)) < 1e-6 * valueSum(direct);
+const split = splitPerUser(matrix, { mode: "fraction", fraction: HOLD_OUT_FRACTION, seed: SEED });
 console.log(
-  `${EVENTS.toLocaleString("en")} events -> ${matrix.nnz.toLocaleString("en")} distinct user-item pairs ` +
-    `(generated in ${genS.toFixed(2)} s, CSR+CSC built in ${buildS.toFixed(2)} s); ` +
-    `train ${split.train.nnz.toLocaleString("en")}, held out ${split.testItems.length.toLocaleString("en")} ` +
-    `positives of ${USERS.toLocaleString("en")} users`,
+  `${n(EVENTS)} events (generated in ${f2(genS)} s) -> ${days.length} Parquet day files, ` +
+    `${(totalBytes / 1e6).toFixed(1)} MB (written in ${f2(writeS)} s), served on 127.0.0.1;\n` +
+    `readRows: ${n(rowCount)} rows in ${f2(readS)} s, interactionsFromRows ${f2(indexS)} s -> ` +
+    `${n(matrix.nnz)} distinct pairs of ${n(matrix.nUsers)} users x ${n(matrix.nItems)} items ` +
+    `(${roundTripOk ? "same pairs and values as building the events directly" : "DIFFERS from building the events directly"});\n` +
+    `test split ${HOLD_OUT_FRACTION * 100}% per user (seed ${SEED}): train ${n(split.train.nnz)} pairs, ` +
+    `test ${n(split.testItems.length)} positives`,
 );
 
-if (process.env.BENCH_TUNE === "1") tune(split.train);
-
-// --- popularity and edge-ml ALS --------------------------------------------------------------
-const pop = evaluate(popularityScorer(split.train), split, 10);
-const runs: {
-  name: string;
-  cgSteps: number;
-  perIter: number[];
-  losses: number[];
-  total: number;
-  q: ReturnType<typeof evaluate>;
-}[] = [];
-for (const cgSteps of [ALS_DEFAULTS.cgSteps, 0]) {
-  const perIter: number[] = [];
-  const model = trainAls(split.train, { ...params, cgSteps }, { onIteration: (p) => perIter.push(p.seconds) });
-  const q = evaluate(factorScorer(model.userFactors, model.itemFactors, K), split, 10);
-  const name = cgSteps ? `edge-ml ALS, CG ${cgSteps} steps` : "edge-ml ALS, exact (Cholesky)";
-  runs.push({ name, cgSteps, perIter, losses: model.losses, total: model.seconds, q });
-  console.log(`${name}: ${model.seconds.toFixed(2)} s for ${ITERS} iterations`);
-}
-
-// --- the plain reference, on a subset, from the same initial factors -------------------------
-const p = { ...ALS_DEFAULTS, ...params };
-const init = initialFactors(USERS, ITEMS, K, p.seed);
-const toRows = (m: InteractionMatrix, byUser: boolean): RefRows => {
-  const ptr = byUser ? m.userPtr : m.itemPtr;
-  const idx = byUser ? m.userItems : m.itemUsers;
-  const val = byUser ? m.userValues : m.itemValues;
-  return Array.from({ length: ptr.length - 1 }, (_, r) => ({
-    items: Array.from(idx.subarray(ptr[r]!, ptr[r + 1]!)),
-    values: Array.from(val.subarray(ptr[r]!, ptr[r + 1]!)),
-  }));
-};
-const toNested = (f: Float32Array, n: number): number[][] =>
-  Array.from({ length: n }, (_, r) => Array.from(f.subarray(r * K, r * K + K)));
-const refUsers = Math.round(USERS * REF_FRACTION);
-const refItems = Math.round(ITEMS * REF_FRACTION);
-const refX = toNested(init.x, USERS);
-// Ours, exact, full user step then full item step: the target the reference must reproduce.
-const ourX = Float32Array.from(init.x);
-const ourY = Float32Array.from(init.y);
-const exactP = { ...p, cgSteps: 0 };
-const sides = {
-  users: { ptr: split.train.userPtr, idx: split.train.userItems, val: split.train.userValues, n: USERS },
-  items: { ptr: split.train.itemPtr, idx: split.train.itemUsers, val: split.train.itemValues, n: ITEMS },
-};
-solveFactors(sides.users, ourY, gramMatrix(ourY, ITEMS, K), ourX, exactP);
-solveFactors(sides.items, ourX, gramMatrix(ourX, USERS, K), ourY, exactP);
+// --- 1. the search, as the trainer runs it ------------------------------------------------------
+const fit: FitAls = (train, p) => new Promise<AlsModel>((resolve) => resolve(trainAls(train, p)));
 t = performance.now();
-refHalfStep(toRows(split.train, true), toNested(init.y, ITEMS), refX, K, p.regularization, p.alpha, refUsers);
-const refUserS = (performance.now() - t) / 1000;
-// Item step against our X (so the comparison isolates the item step), subset of items.
-const refY = toNested(init.y, ITEMS);
-t = performance.now();
-refHalfStep(toRows(split.train, false), toNested(ourX, USERS), refY, K, p.regularization, p.alpha, refItems);
-const refItemS = (performance.now() - t) / 1000;
-const relDiff = (ref: number[][], ours: Float32Array, n: number) => {
-  let worst = 0;
-  for (let r = 0; r < n; r++) {
-    let d = 0;
-    let s = 0;
-    for (let f = 0; f < K; f++) {
-      d += (ref[r]![f]! - ours[r * K + f]!) ** 2;
-      s += ref[r]![f]! ** 2;
-    }
-    worst = Math.max(worst, Math.sqrt(d / s));
-  }
-  return worst;
-};
-const agreeX = relDiff(refX, ourX, refUsers);
-const agreeY = relDiff(refY, ourY, refItems);
-// Scaled to all rows; each half-step also builds Y^T Y once over all rows, which is not
-// scaled (it is a small part: k^2 n, against n_u k^2 + k^3 per row).
-const refIter = refUserS * (USERS / refUsers) + refItemS * (ITEMS / refItems);
-
-// --- fold-in at request time -----------------------------------------------------------------
-const cgModel = trainAls(split.train, { ...params, iterations: 2 });
-const foldTimes: number[] = [];
-for (let u = 0; u < 2000; u++) {
-  const s = split.train.userPtr[u]!;
-  const n = Math.min(50, split.train.userPtr[u + 1]! - s);
-  const t0 = performance.now();
-  foldInUser(cgModel, split.train.userItems.subarray(s, s + n), split.train.userValues.subarray(s, s + n));
-  foldTimes.push(performance.now() - t0);
-}
-const fold = summarize(foldTimes.slice(200)); // after warm-up
-
-// --- report ------------------------------------------------------------------------------------
-const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
-console.log(`\nper iteration (seconds, training loss), k = ${K}, lambda = ${p.regularization}, alpha = ${p.alpha}\n`);
+const tuning = await tuneAls(split.train, fit, {
+  given: {},
+  seed: SEED,
+  onTrial: (trial, done, planned) =>
+    progress(
+      `trial ${done}/${planned}: k=${trial.params.factors} lambda=${trial.params.regularization} ` +
+        `alpha=${trial.params.alpha} fs=${trial.params.frequencyScaling}: NDCG@10 ${f4(trial.ndcg_at_10)} ` +
+        `(${trial.seconds.toFixed(1)} s)`,
+    ),
+});
+const searchS = seconds(t);
+const c = tuning.chosen;
+console.log(
+  `\n1. search (tuneAls on the training split, trainAls as the fit): ${tuning.trials.length} trials in ` +
+    `${searchS.toFixed(1)} s wall, budget ${tuning.budget_seconds} s; ${n(tuning.validation_users)} validation users, ` +
+    `${c.iterations} iterations, ${c.cgSteps} CG steps per trial\n`,
+);
 console.log(
   table(
-    runs[0]!.perIter.map((_, i) => ({
-      iteration: i + 1,
-      cg_s: runs[0]!.perIter[i]!,
-      cg_loss: Math.round(runs[0]!.losses[i]!),
-      exact_s: runs[1]!.perIter[i]!,
-      exact_loss: Math.round(runs[1]!.losses[i]!),
+    tuning.trials.map((tr, i) => ({
+      trial: i + 1,
+      stage: tr.stage,
+      factors: tr.params.factors,
+      lambda: String(tr.params.regularization),
+      alpha: String(tr.params.alpha),
+      freq_scaling: String(tr.params.frequencyScaling),
+      val_ndcg_at_10: f4(tr.ndcg_at_10),
+      val_recall_at_10: f4(tr.recall_at_10),
+      seconds: tr.seconds.toFixed(1),
     })),
   ),
 );
 console.log(
-  `\n${USERS} users x ${ITEMS} items, ${EVENTS.toLocaleString("en")} events, k = ${K}, ${ITERS} iterations, one thread\n`,
+  `\nchosen: k=${c.factors} lambda=${c.regularization} alpha=${c.alpha} frequency scaling=${c.frequencyScaling} ` +
+    `(${c.iterations} iterations, ${c.cgSteps} CG steps, seed ${c.seed}); validation NDCG@10 ` +
+    `${tuning.best ? f4(tuning.best.ndcg_at_10) : "-"} vs popularity ${f4(tuning.popularity.ndcg_at_10)}; ` +
+    `verdict ${tuning.verdict}${tuning.note ? ` (${tuning.note})` : ""}`,
 );
-console.log(
-  table([
-    { model: "popularity (baseline)", s_per_iter: "-", total_s: "-", recall_at_10: pop.recall, ndcg_at_10: pop.ndcg },
-    {
-      model:
-        REF_FRACTION === 1
-          ? "plain reference ALS (1 iteration timed)"
-          : `plain reference ALS (${Math.round(REF_FRACTION * 100)}% of rows, scaled)`,
-      s_per_iter: refIter,
-      total_s: `${(refIter * ITERS).toFixed(1)} (est.)`,
-      recall_at_10: "-",
-      ndcg_at_10: "-",
-    },
-    ...runs.map((r) => ({
-      model: r.name,
-      s_per_iter: mean(r.perIter),
-      total_s: r.total,
-      recall_at_10: r.q.recall,
-      ndcg_at_10: r.q.ndcg,
-    })),
-  ]),
-);
-console.log(
-  `\nspeed-up over the reference per iteration: CG ${(refIter / mean(runs[0]!.perIter)).toFixed(1)}x, ` +
-    `exact ${(refIter / mean(runs[1]!.perIter)).toFixed(1)}x`,
-);
-console.log(
-  `reference vs edge-ml exact, same init, one iteration: worst relative difference of a row ` +
-    `${agreeX.toExponential(1)} (users), ${agreeY.toExponential(1)} (items)`,
-);
-console.log(
-  `reference timed on ${refUsers} users (${refUserS.toFixed(2)} s) and ${refItems} items (${refItemS.toFixed(2)} s)`,
-);
-console.log(
-  `fold-in, k = ${K}, up to 50 items: p50 ${fold.p50.toFixed(3)} ms, p99 ${fold.p99.toFixed(3)} ms (${fold.n} users)`,
-);
-console.log(`evaluated users: ${runs[0]!.q.users}; Recall@10 normalised by min(10, held-out items)`);
 
-/** Grid over regularization x alpha on a validation split carved from training; prints and returns. */
-function tune(train: InteractionMatrix): void {
-  const val: HoldOut = splitPerUser(train, { mode: "fraction", fraction: 0.2, seed: 5 });
-  const rows: Record<string, string | number>[] = [];
-  for (const regularization of [5, 20, 50, 150, 500]) {
-    for (const alpha of [1, 2, 5, 20]) {
-      const m = trainAls(val.train, { ...params, iterations: 8, regularization, alpha });
-      const q = evaluate(factorScorer(m.userFactors, m.itemFactors, K), val, 10);
-      rows.push({ regularization, alpha, val_recall_at_10: q.recall, val_ndcg_at_10: q.ndcg });
-      console.log(`  lambda ${regularization}, alpha ${alpha}: ${q.recall.toFixed(4)} / ${q.ndcg.toFixed(4)}`);
+// --- 2. the test split ----------------------------------------------------------------------------
+type Row = { model: string; catalogue: string; fit_s: number; eval_s: number; q: Evaluation };
+const results: Row[] = [];
+const measure = (model: string, catalogue: string, on: HoldOut, build: () => Scorer): Row => {
+  let t0 = performance.now();
+  const scorer = build();
+  const fitS = seconds(t0);
+  t0 = performance.now();
+  const q = evaluate(scorer, on, EVAL_K);
+  const row = { model, catalogue, fit_s: fitS, eval_s: seconds(t0), q };
+  results.push(row);
+  progress(`${model} (${catalogue}): fit ${f2(fitS)} s, NDCG@10 ${f4(q.ndcg)}`);
+  return row;
+};
+const alsScorer = (train: InteractionMatrix, p: AlsParams, keep?: (m: AlsModel, perIter: number[]) => void) => () => {
+  const perIter: number[] = [];
+  const m = trainAls(train, p, { onIteration: (it) => perIter.push(it.seconds) });
+  keep?.(m, perIter);
+  return factorScorer(m.userFactors, m.itemFactors, p.factors);
+};
+const chosen = resolveAlsParams(tuning.chosen);
+const chosenName = `ALS chosen (k=${chosen.factors}, lambda ${chosen.regularization}, alpha ${chosen.alpha}, fs ${chosen.frequencyScaling})`;
+const full = `all ${n(matrix.nItems)}`;
+const finalRow = measure(chosenName, full, split, alsScorer(split.train, chosen));
+const popRow = measure("popularity", full, split, () => popularityScorer(split.train));
+/** The ALS_DEFAULTS fit with its per-iteration times, reused by the speed section (the same training). */
+let defaultsRun: { model: AlsModel; perIter: number[]; q?: Evaluation } | undefined;
+const defaultsRow = measure(
+  `ALS_DEFAULTS (k=${ALS_DEFAULTS.factors}, lambda ${ALS_DEFAULTS.regularization}, alpha ${ALS_DEFAULTS.alpha})`,
+  full,
+  split,
+  alsScorer(split.train, ALS_DEFAULTS, (model, perIter) => (defaultsRun = { model, perIter })),
+);
+defaultsRun!.q = defaultsRow.q;
+measure("item-kNN (defaults)", full, split, () => itemToItemScorer(itemKnnModel(split.train), split.train));
+const sub = topItemsSplit(split, EASE_MAX_ITEMS);
+const subName = `top ${n(sub.items.length)}`;
+measure("EASE (defaults)", subName, sub.split, () => itemToItemScorer(easeModel(sub.split.train), sub.split.train));
+measure("item-kNN (defaults)", subName, sub.split, () =>
+  itemToItemScorer(itemKnnModel(sub.split.train), sub.split.train),
+);
+measure(chosenName, subName, sub.split, alsScorer(sub.split.train, chosen));
+measure("popularity", subName, sub.split, () => popularityScorer(sub.split.train));
+
+console.log(
+  `\n2. test split (never seen by the search), Recall@10 / NDCG@10 over a full ranking; fit once on the training split\n`,
+);
+console.log(
+  table(
+    results.map((r) => ({
+      model: r.model,
+      catalogue: r.catalogue,
+      fit_s: f2(r.fit_s),
+      eval_s: f2(r.eval_s),
+      users: r.q.users,
+      recall_at_10: f4(r.q.recall),
+      ndcg_at_10: f4(r.q.ndcg),
+    })),
+  ),
+);
+console.log(
+  `\nEASE fits at most ${EASE_MAX_ITEMS} items, so it runs on a sub-catalogue: the ${n(sub.items.length)} items with the ` +
+    `most users in training, every user's events restricted to them (${(sub.shareOfPairs * 100).toFixed(1)}% of the ` +
+    `pairs); the "top" rows are all trained and evaluated on that same sub-world (ALS with the chosen settings, ` +
+    `not re-searched), so compare them with one another, not with the "all" rows`,
+);
+
+// --- 3. share of the job spent reading ------------------------------------------------------------
+const testEvalS = finalRow.eval_s + popRow.eval_s;
+const jobS = readS + searchS + finalRow.fit_s + testEvalS;
+console.log(
+  `\n3. reading the data: ${f2(readS)} s of ${jobS.toFixed(1)} s = ${((readS / jobS) * 100).toFixed(1)}% of the job ` +
+    `(read ${f2(readS)} + search ${searchS.toFixed(1)} + final fit ${f2(finalRow.fit_s)} + test evaluation of ` +
+    `ALS and popularity ${f2(testEvalS)} s); interactionsFromRows, not counted, ${f2(indexS)} s`,
+);
+
+// --- 4. ALS speed -----------------------------------------------------------------------------------
+if (SPEED) speed(split.train);
+else console.log("\n4. ALS speed: skipped (BENCH_SPEED=0)");
+console.log(`\nwhole run ${(seconds(runStarted) / 60).toFixed(1)} min`);
+
+function speed(train: InteractionMatrix): void {
+  const nU = train.nUsers;
+  const nI = train.nItems;
+  const base = { ...ALS_DEFAULTS, iterations: ITERS };
+  const runs: { name: string; perIter: number[]; losses: number[]; total: number; q: Evaluation }[] = [];
+  for (const cgSteps of [ALS_DEFAULTS.cgSteps, 0]) {
+    const name = cgSteps ? `edge-ml ALS, CG ${cgSteps} steps` : "edge-ml ALS, exact (Cholesky)";
+    if (cgSteps === ALS_DEFAULTS.cgSteps && ITERS === ALS_DEFAULTS.iterations && defaultsRun?.q) {
+      // The same training as section 2's ALS_DEFAULTS row (same data, params and seed): not run twice.
+      const { model, perIter, q } = defaultsRun;
+      runs.push({ name, perIter, losses: model.losses, total: model.seconds, q });
+      continue;
     }
+    progress(`speed: ${name}, ${ITERS} iterations`);
+    const perIter: number[] = [];
+    const model = trainAls(train, { ...base, cgSteps }, { onIteration: (p) => perIter.push(p.seconds) });
+    const q = evaluate(factorScorer(model.userFactors, model.itemFactors, K), split, EVAL_K);
+    runs.push({ name, perIter, losses: model.losses, total: model.seconds, q });
   }
-  console.log("\nvalidation split (from training), 8 iterations:\n");
-  console.log(table(rows));
+
+  // The plain reference, on a subset, from the same initial factors.
+  const p = base;
+  const init = initialFactors(nU, nI, K, p.seed);
+  const toRows = (m: InteractionMatrix, byUser: boolean): RefRows => {
+    const ptr = byUser ? m.userPtr : m.itemPtr;
+    const idx = byUser ? m.userItems : m.itemUsers;
+    const val = byUser ? m.userValues : m.itemValues;
+    return Array.from({ length: ptr.length - 1 }, (_, r) => ({
+      items: Array.from(idx.subarray(ptr[r]!, ptr[r + 1]!)),
+      values: Array.from(val.subarray(ptr[r]!, ptr[r + 1]!)),
+    }));
+  };
+  const toNested = (f: Float32Array, rows: number): number[][] =>
+    Array.from({ length: rows }, (_, r) => Array.from(f.subarray(r * K, r * K + K)));
+  const refUsers = Math.round(nU * REF_FRACTION);
+  const refItems = Math.round(nI * REF_FRACTION);
+  const refX = toNested(init.x, nU);
+  // Ours, exact, full user step then full item step: the target the reference must reproduce.
+  const ourX = Float32Array.from(init.x);
+  const ourY = Float32Array.from(init.y);
+  const exactP = { ...p, cgSteps: 0 };
+  const sides = {
+    users: { ptr: train.userPtr, idx: train.userItems, val: train.userValues, n: nU },
+    items: { ptr: train.itemPtr, idx: train.itemUsers, val: train.itemValues, n: nI },
+  };
+  solveFactors(sides.users, ourY, gramMatrix(ourY, nI, K), ourX, exactP);
+  solveFactors(sides.items, ourX, gramMatrix(ourX, nU, K), ourY, exactP);
+  progress("speed: plain reference, one iteration");
+  let t0 = performance.now();
+  refHalfStep(toRows(train, true), toNested(init.y, nI), refX, K, p.regularization, p.alpha, refUsers);
+  const refUserS = seconds(t0);
+  // Item step against our X (so the comparison isolates the item step), subset of items.
+  const refY = toNested(init.y, nI);
+  t0 = performance.now();
+  refHalfStep(toRows(train, false), toNested(ourX, nU), refY, K, p.regularization, p.alpha, refItems);
+  const refItemS = seconds(t0);
+  const relDiff = (ref: number[][], ours: Float32Array, rows: number) => {
+    let worst = 0;
+    for (let r = 0; r < rows; r++) {
+      let d = 0;
+      let s = 0;
+      for (let f = 0; f < K; f++) {
+        d += (ref[r]![f]! - ours[r * K + f]!) ** 2;
+        s += ref[r]![f]! ** 2;
+      }
+      worst = Math.max(worst, Math.sqrt(d / s));
+    }
+    return worst;
+  };
+  const agreeX = relDiff(refX, ourX, refUsers);
+  const agreeY = relDiff(refY, ourY, refItems);
+  // Scaled to all rows; each half-step also builds Y^T Y once over all rows, which is not
+  // scaled (it is a small part: k^2 n, against n_u k^2 + k^3 per row).
+  const refIter = refUserS * (nU / refUsers) + refItemS * (nI / refItems);
+
+  // Fold-in at request time.
+  const cgModel = trainAls(train, { ...base, iterations: 2 });
+  const foldTimes: number[] = [];
+  for (let u = 0; u < 2000; u++) {
+    const s = train.userPtr[u]!;
+    const len = Math.min(50, train.userPtr[u + 1]! - s);
+    const t1 = performance.now();
+    foldInUser(cgModel, train.userItems.subarray(s, s + len), train.userValues.subarray(s, s + len));
+    foldTimes.push(performance.now() - t1);
+  }
+  const fold = summarize(foldTimes.slice(200)); // after warm-up
+
+  const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
+  const [cg, exact] = [runs[0]!, runs[1]!];
+  console.log(
+    `\n4. ALS speed, ALS_DEFAULTS (k = ${K}, lambda ${p.regularization}, alpha ${p.alpha}), ${ITERS} iterations, ` +
+      `training split, one thread\n`,
+  );
+  console.log(
+    table(
+      cg.perIter.map((_, i) => ({
+        iteration: i + 1,
+        cg_s: f2(cg.perIter[i]!),
+        cg_loss: Math.round(cg.losses[i]!),
+        exact_s: f2(exact.perIter[i]!),
+        exact_loss: Math.round(exact.losses[i]!),
+      })),
+    ),
+  );
+  console.log("");
+  console.log(
+    table([
+      {
+        model:
+          REF_FRACTION === 1
+            ? "plain reference ALS (1 iteration timed)"
+            : `plain reference ALS (${Math.round(REF_FRACTION * 100)}% of rows, scaled)`,
+        s_per_iter: f2(refIter),
+        total_s: `${(refIter * ITERS).toFixed(1)} (est.)`,
+        recall_at_10: "-",
+        ndcg_at_10: "-",
+      },
+      ...runs.map((r) => ({
+        model: r.name,
+        s_per_iter: f2(mean(r.perIter)),
+        total_s: r.total.toFixed(1),
+        recall_at_10: f4(r.q.recall),
+        ndcg_at_10: f4(r.q.ndcg),
+      })),
+    ]),
+  );
+  console.log(
+    `\nspeed-up over the reference per iteration: CG ${(refIter / mean(cg.perIter)).toFixed(1)}x, ` +
+      `exact ${(refIter / mean(exact.perIter)).toFixed(1)}x; reference vs edge-ml exact, same init, one ` +
+      `iteration: worst relative row difference ${agreeX.toExponential(1)} (users), ${agreeY.toExponential(1)} (items), ` +
+      `timed on ${refUsers} users (${f2(refUserS)} s) and ${refItems} items (${f2(refItemS)} s)`,
+  );
+  console.log(
+    `fold-in, k = ${K}, up to 50 items: p50 ${fold.p50.toFixed(3)} ms, p99 ${fold.p99.toFixed(3)} ms (${fold.n} users)`,
+  );
 }
