@@ -59,7 +59,9 @@ async function webhookReceiver(request: Request): Promise<Response> {
  * - `ingest`: tests inside workerd against the ingest worker's own config (consumer faults,
  *   compaction, catalogue);
  * - `dispatch`: tests inside workerd against the trainer-dispatch worker's config (trainer
- *   hand-off, signed URLs and callbacks, heartbeat timeouts, webhook deliveries);
+ *   hand-off, signed URLs and callbacks, heartbeat timeouts, webhook deliveries), with the
+ *   ingest worker beside it as host of the catalogue and consumer of the ingest queue
+ *   (compaction of a job's days at dispatch);
  * - `e2e`: Node tests that start the whole platform with `npm start` and call it over HTTP.
  */
 export default defineConfig(async () => {
@@ -82,6 +84,35 @@ export default defineConfig(async () => {
     // test/e2e/quickstart.test.ts runs the whole path on `npm start` (where it is on).
     RECOMMENDATION_REFRESH: "off",
   };
+  // The ingest worker beside the api (its queue consumer) and beside the dispatcher (host of the
+  // catalogue object the dispatcher lists and compacts a job's files through).
+  const ingestWorker = {
+    name: "edge-ml-ingest",
+    modules: [
+      { type: "ESModule" as const, path: ingestScript },
+      { type: "CompiledWasm" as const, path: path.join(path.dirname(ingestScript), "kernel.wasm") },
+    ],
+    compatibilityDate: "2026-10-01",
+    bindings: ingestVars,
+    d1Databases: { DB: DB_ID },
+    r2Buckets: { DATA: "edge-ml-data" },
+    // As in workers/ingest/wrangler.toml: SQLite-backed classes.
+    durableObjects: {
+      CATALOG: { className: "CatalogWriter", useSQLite: true },
+      VECTOR_INDEX: { className: "VectorIndexObject", useSQLite: true },
+      TEXT_ENCODER: { className: "TextEncoderObject", useSQLite: true },
+    },
+    queueProducers: { REFRESH_QUEUE: "edge-ml-refresh" },
+    queueConsumers: {
+      "edge-ml-ingest": {
+        maxBatchSize: 100,
+        maxBatchTimeout: 0.2,
+        maxRetries: 2,
+        deadLetterQueue: "edge-ml-ingest-dlq",
+      },
+      "edge-ml-ingest-dlq": { maxBatchSize: 100, maxBatchTimeout: 0.2 },
+    },
+  };
   return {
     test: {
       // Request logs are one JSON line per request: useful in production, noise in a test run.
@@ -95,33 +126,7 @@ export default defineConfig(async () => {
               miniflare: {
                 bindings: { TEST_MIGRATIONS: migrations, JWT_SECRET, TEST_SAMPLE_DATA: sampleData },
                 workers: [
-                  {
-                    name: "edge-ml-ingest",
-                    modules: [
-                      { type: "ESModule", path: ingestScript },
-                      { type: "CompiledWasm", path: path.join(path.dirname(ingestScript), "kernel.wasm") },
-                    ],
-                    compatibilityDate: "2026-10-01",
-                    bindings: ingestVars,
-                    d1Databases: { DB: DB_ID },
-                    r2Buckets: { DATA: "edge-ml-data" },
-                    // As in workers/ingest/wrangler.toml: SQLite-backed classes.
-                    durableObjects: {
-                      CATALOG: { className: "CatalogWriter", useSQLite: true },
-                      VECTOR_INDEX: { className: "VectorIndexObject", useSQLite: true },
-                      TEXT_ENCODER: { className: "TextEncoderObject", useSQLite: true },
-                    },
-                    queueProducers: { REFRESH_QUEUE: "edge-ml-refresh" },
-                    queueConsumers: {
-                      "edge-ml-ingest": {
-                        maxBatchSize: 100,
-                        maxBatchTimeout: 0.2,
-                        maxRetries: 2,
-                        deadLetterQueue: "edge-ml-ingest-dlq",
-                      },
-                      "edge-ml-ingest-dlq": { maxBatchSize: 100, maxBatchTimeout: 0.2 },
-                    },
-                  },
+                  ingestWorker,
                   {
                     name: "edge-ml-trainer-dispatch",
                     modules: [{ type: "ESModule", path: dispatchScript }],
@@ -143,6 +148,7 @@ export default defineConfig(async () => {
                     },
                     d1Databases: { DB: DB_ID },
                     r2Buckets: { DATA: "edge-ml-data" },
+                    durableObjects: { CATALOG: { className: "CatalogWriter", scriptName: "edge-ml-ingest" } },
                     queueProducers: { TRAINING_QUEUE: "edge-ml-training", WEBHOOK_QUEUE: "edge-ml-webhooks" },
                   },
                 ],
@@ -185,6 +191,10 @@ export default defineConfig(async () => {
                 },
                 // The one fake: a remote webhook receiver (a tenant's server), nothing of ours.
                 outboundService: webhookReceiver,
+                // The ingest worker hosts the catalogue the dispatcher binds cross-script; the
+                // tests feed it through its real queue (the api is not running here).
+                queueProducers: { TEST_INGEST_QUEUE: { queueName: "edge-ml-ingest" } },
+                workers: [ingestWorker],
               },
             }),
           ],

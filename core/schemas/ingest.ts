@@ -11,9 +11,16 @@ export const USER_HISTORY_LIMIT = 50;
 /** Responses of requests with an Idempotency-Key are replayed for this long, then deleted. */
 export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 
+/**
+ * The earliest event accepted: the Unix epoch. Tenants backfill history of any age after it;
+ * earlier events are refused because the training files carry Unix seconds (platform-api.md
+ * section 3), which readers of those files expect to be non-negative.
+ */
+export const MIN_EVENT_TIME_MS = 0;
+
 const EventTime = UtcTimestamp.refine((s) => Date.parse(s) <= Date.now() + MAX_FUTURE_SKEW_MS, {
   message: "timestamp is in the future",
-}).refine((s) => Date.parse(s) >= Date.UTC(2000, 0, 1), { message: "timestamp is before 2000-01-01" });
+}).refine((s) => Date.parse(s) >= MIN_EVENT_TIME_MS, { message: "timestamp is before 1970-01-01T00:00:00Z" });
 
 const JsonObject = (name: string) =>
   z
@@ -53,7 +60,10 @@ export const InteractionInput = z
     user_id: UserId,
     item_id: ItemId,
     interaction_type: InteractionType,
-    timestamp: EventTime.optional().openapi({ description: "ISO 8601 UTC; defaults to the time of receipt" }),
+    timestamp: EventTime.optional().openapi({
+      description:
+        "ISO 8601 UTC, from 1970-01-01T00:00:00Z to 5 minutes after the time of receipt; defaults to the time of receipt",
+    }),
     context: InteractionContext.optional(),
     metadata: JsonObject("metadata").optional(),
   })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Category, InteractionType, ItemId, Tags, UserId, UtcTimestamp } from "../schemas/common";
+import { InteractionInput } from "../schemas/ingest";
 
 /** platform-api.md section 9, rule by rule. */
 describe("section 9 validation rules", () => {
@@ -30,6 +31,27 @@ describe("section 9 validation rules", () => {
     for (const bad of ["2025-01-07T10:30:45+02:00", "2025-01-07", "yesterday", "2025-13-45T99:99:99Z"]) {
       expect(UtcTimestamp.safeParse(bad).success, bad).toBe(false);
     }
+  });
+
+  it("event timestamps: from the Unix epoch to 5 minutes ahead (backfills of any history after 1970)", () => {
+    const at = (timestamp: string) =>
+      InteractionInput.safeParse({ user_id: "u", item_id: "i", interaction_type: "view", timestamp });
+    for (const ok of [
+      "1970-01-01T00:00:00Z",
+      "1970-01-01T00:00:00+00:00",
+      "1997-03-14T08:15:00Z",
+      "1999-12-31T23:59:59Z",
+    ]) {
+      expect(at(ok).success, ok).toBe(true);
+    }
+    for (const early of ["1969-12-31T23:59:59Z", "1969-12-31T23:59:59.999Z", "1900-01-01T00:00:00Z"]) {
+      const issue = at(early).error?.issues[0];
+      expect([issue?.path, issue?.message], early).toEqual([["timestamp"], "timestamp is before 1970-01-01T00:00:00Z"]);
+    }
+    const soon = new Date(Date.now() + 60_000).toISOString();
+    const later = new Date(Date.now() + 3600_000).toISOString();
+    expect(at(soon).success).toBe(true);
+    expect(at(later).error?.issues[0]?.message).toBe("timestamp is in the future");
   });
 
   it("categories: lowercase alphanumeric and hyphens, at most 64", () => {

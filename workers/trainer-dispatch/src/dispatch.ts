@@ -1,5 +1,5 @@
 import { signPayload, SIGNATURE_HEADER } from "@edge-ml/core/auth/signatures";
-import { catalogKey } from "@edge-ml/core/ingest/catalog";
+import { catalogOf, compactRange, partsInRange } from "./compact-range";
 import { failJob, loadJob, log, nowIso, type Job } from "./jobs";
 import { signUrl } from "./signing";
 import { scheduleWatchdog } from "./watchdog";
@@ -20,24 +20,51 @@ export function dispatchRetryDelaySeconds(env: DispatchEnv, attempts: number): n
 
 type DataFile = { key: string; date: string; name: string; row_count: number; size_bytes: number };
 
-type CatalogJson = {
-  partitions?: { date: string; files?: { key: string; row_count: number; size_bytes: number }[] }[];
-};
-
 const day = (iso: string) => iso.slice(0, 10);
 
-/** The tenant's live Parquet parts with a partition date inside the job's data_range (inclusive). */
+/**
+ * The tenant's live Parquet parts with a partition date inside the job's data_range
+ * (inclusive), by date then name. Read from the catalogue object rather than catalog.json,
+ * which it renders up to a second later: right after a compaction the file could still list
+ * parts that are deleted.
+ */
 export async function filesInRange(env: DispatchEnv, job: Job): Promise<DataFile[]> {
-  const obj = await env.DATA.get(catalogKey(job.tenantId));
-  if (!obj) return [];
-  const catalog = (await obj.json()) as CatalogJson;
-  const from = day(job.dataRange.start_date);
-  const to = day(job.dataRange.end_date);
-  return (catalog.partitions ?? [])
-    .filter((p) => p.date >= from && p.date <= to)
-    .flatMap((p) =>
-      (p.files ?? []).map((f) => ({ ...f, date: p.date, name: f.key.slice(f.key.lastIndexOf("/") + 1) })),
-    );
+  const byDate = partsInRange(
+    await catalogOf(env, job.tenantId).parts(),
+    day(job.dataRange.start_date),
+    day(job.dataRange.end_date),
+  );
+  return [...byDate.keys()].sort().flatMap((date) =>
+    byDate
+      .get(date)!
+      .sort((a, b) => a.key.localeCompare(b.key))
+      .map((p) => ({
+        key: p.key,
+        date,
+        name: p.key.slice(p.key.lastIndexOf("/") + 1),
+        row_count: p.rows,
+        size_bytes: p.bytes,
+      })),
+  );
+}
+
+/**
+ * Merges the small parts of the job's days first (compact-range.ts), so the trainer reads a
+ * file a day. Only an optimisation: if it fails, the job trains on the parts as they are
+ * rather than wait or fail.
+ */
+async function compactJobDays(env: DispatchEnv, job: Job): Promise<void> {
+  try {
+    const merged = await compactRange(env, job.tenantId, day(job.dataRange.start_date), day(job.dataRange.end_date));
+    if (merged > 0)
+      log("INFO", "Compacted the job's training data", { job_id: job.id, tenant_id: job.tenantId, merged });
+  } catch (e) {
+    log("WARN", "Compaction before dispatch failed; dispatching the parts as they are", {
+      job_id: job.id,
+      tenant_id: job.tenantId,
+      error: String(e),
+    });
+  }
 }
 
 /** The job spec of docs/trainer-contract.md section 1. */
@@ -97,6 +124,7 @@ export async function dispatchJob(msg: Message<unknown>, env: DispatchEnv): Prom
     msg.ack();
     return;
   }
+  await compactJobDays(env, job);
   const files = await filesInRange(env, job);
   if (files.length === 0) {
     await fail(

@@ -1,9 +1,24 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { signPayload, SIGNATURE_HEADER } from "@edge-ml/core/auth/signatures";
+import type { PartFile } from "@edge-ml/core/ingest/catalog";
+import type { CatalogWriter } from "../../ingest/src/catalog-writer";
 import worker from "../src/index";
 
 export const dispatchEnv = env as unknown as DispatchEnv;
+
+/** The ingest queue, consumed by the ingest worker running beside the dispatcher (a test-only binding). */
+export const ingestQueue = (env as unknown as { TEST_INGEST_QUEUE: Queue }).TEST_INGEST_QUEUE;
+
+/** The tenant's catalogue object, with the methods the consumer and the tests call. */
+export function catalogOf(handlerEnv: DispatchEnv, tenantId: string) {
+  const namespace = handlerEnv.CATALOG as unknown as DurableObjectNamespace<CatalogWriter>;
+  return namespace.get(namespace.idFromName(tenantId)) as unknown as {
+    parts(): Promise<PartFile[]>;
+    addParts(tenantId: string, parts: PartFile[]): Promise<boolean>;
+    publish(): Promise<void>;
+  };
+}
 
 export async function createTenant(id = crypto.randomUUID()): Promise<string> {
   const now = new Date().toISOString();
@@ -44,19 +59,16 @@ export async function createJob(
   return { id, tenantId, secret };
 }
 
-/** A Parquet part (any bytes do for the dispatcher) and the catalogue that lists it. */
+/**
+ * A Parquet part (any bytes do while it is alone on its day: the dispatcher merges only days
+ * with several parts) and its entry in the tenant's catalogue object, as the ingest consumer
+ * adds it.
+ */
 export async function addTrainingFile(tenantId: string, date: string, name = "part-0001"): Promise<string> {
   const key = `tenants/${tenantId}/training_data/${date}/${name}.parquet`;
-  await dispatchEnv.DATA.put(key, `PAR1 ${tenantId} ${date} ${name}`);
-  const catalogKey = `tenants/${tenantId}/catalog.json`;
-  const existing = await dispatchEnv.DATA.get(catalogKey);
-  const catalog = existing
-    ? ((await existing.json()) as { partitions: { date: string; files: object[] }[] })
-    : { partitions: [] as { date: string; files: object[] }[] };
-  let partition = catalog.partitions.find((p) => p.date === date);
-  if (!partition) catalog.partitions.push((partition = { date, files: [] }));
-  partition.files.push({ key, row_count: 10, size_bytes: 40 });
-  await dispatchEnv.DATA.put(catalogKey, JSON.stringify(catalog));
+  const body = `PAR1 ${tenantId} ${date} ${name}`;
+  await dispatchEnv.DATA.put(key, body);
+  await catalogOf(dispatchEnv, tenantId).addParts(tenantId, [{ key, date, rows: 10, bytes: body.length }]);
   return key;
 }
 
