@@ -88,6 +88,26 @@ describe("POST /internal/ml/training/trigger: validation", () => {
     [{ ...MF, hyperparameters: { learning_rate: 0 } }, "training_config.hyperparameters.learning_rate", /> 0/],
     [{ ...MF, hyperparameters: { frequency_scaling: 2 } }, "training_config.hyperparameters.frequency_scaling", /<= 1/],
     [
+      { ...MF, model_type: "item_to_item", hyperparameters: { neighbours: 0 } },
+      "training_config.hyperparameters.neighbours",
+      />= 1/,
+    ],
+    [
+      { ...MF, model_type: "item_to_item", hyperparameters: { lambda: 0 } },
+      "training_config.hyperparameters.lambda",
+      /> 0/,
+    ],
+    [
+      { ...MF, model_type: "item_to_item", hyperparameters: { factors: 8 } },
+      "training_config.hyperparameters.factors",
+      /unknown hyperparameter for item_to_item/,
+    ],
+    [
+      { ...MF, model_type: "auto", hyperparameters: { regularization: -1 } },
+      "training_config.hyperparameters.regularization",
+      /> 0/,
+    ],
+    [
       { ...MF, data_range: { start_date: "2026-02-01", end_date: "2026-01-01" } },
       "training_config.data_range.end_date",
       /must not be before start_date/,

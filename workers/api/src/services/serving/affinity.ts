@@ -108,7 +108,8 @@ async function profileAffinity(ctx: ServingContext, history: HistoryEvent[]): Pr
  * This is the exact ALS user step, the very solve that produced a trained user's factor, so
  * for a user seen at training it is their trained factor updated with every event since, and
  * for a user unseen at training it is what training would have given them (docs/decisions.md).
- * Pairs go into the solve in item-id order, so offline and served vectors agree bit for bit.
+ * Pairs go into the solve in item-id order, so offline and served vectors agree (to float32
+ * rounding: D1 sums the labels in float64, the trainer's matrix holds float32).
  * The cf signal is the item's score relative to the best item in the catalogue for this user
  * (the index's top match), a scale that does not depend on which candidates a request scores.
  */

@@ -1,5 +1,6 @@
 import { pairValue } from "@edge-ml/core/ml/interactions";
 import { DEFAULT_CONSUMED_TYPES, typeBit, typeMask } from "@edge-ml/core/recommend/consumed";
+import { FOLD_IN_MAX_PAIRS } from "@edge-ml/core/recommend/whole-history";
 import { TenantSettings } from "@edge-ml/core/schemas";
 import { TtlCache } from "../../lib/ttl-cache";
 
@@ -16,14 +17,6 @@ export type UserPairs = {
   /** Items the tenant's policy says this user consumed, with the reason shown by explanations. */
   consumed: Map<string, "bought" | "disliked" | "consumed">;
 };
-
-/**
- * Pairs the fold-in reads for one user, newest first. Measured (docs/benchmarks.md, "Whole
- * history"): a user's distinct items beyond this add nothing measurable to the held-out
- * ranking, while each costs a factor read and k^2/2 multiply-adds. The consumed set has no
- * cap: it is one indexed read of the pairs whose type bits match the policy.
- */
-export const FOLD_IN_MAX_PAIRS = 2000;
 
 type PairRow = { item_id: string; positive: number; latest_is_dislike: number };
 type ConsumedRow = { item_id: string; types: number };
