@@ -48,7 +48,7 @@ import {
   type Scorer,
 } from "../core/ml/metrics";
 import { syntheticInteractions } from "../core/ml/synthetic";
-import { tuneAls, type FitAls } from "../core/ml/tuning";
+import { SEARCH_ITERATIONS, tuneAls, type FitAls } from "../core/ml/tuning";
 import { readRows } from "../trainer/src/read-data";
 import { refHalfStep, type RefRows } from "./lib/als-reference";
 import { summarize, table } from "./lib/stats";
@@ -143,7 +143,7 @@ const c = tuning.chosen;
 console.log(
   `\n1. search (tuneAls on the training split, trainAls as the fit): ${tuning.trials.length} trials in ` +
     `${searchS.toFixed(1)} s wall, budget ${tuning.budget_seconds} s; ${n(tuning.validation_users)} validation users, ` +
-    `${c.iterations} iterations, ${c.cgSteps} CG steps per trial\n`,
+    `${Math.min(c.iterations, SEARCH_ITERATIONS)} iterations (the final fit ${c.iterations}), ${c.cgSteps} CG steps per trial\n`,
 );
 console.log(
   table(
