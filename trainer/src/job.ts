@@ -1,5 +1,4 @@
 import { endianness } from "node:os";
-import { parquetReadObjects } from "hyparquet";
 import { resolveAlsParams } from "@edge-ml/core/ml/als";
 import { interactionsFromRows } from "@edge-ml/core/ml/interactions";
 import { evaluate, popularityScorer, splitPerUser } from "@edge-ml/core/ml/metrics";
