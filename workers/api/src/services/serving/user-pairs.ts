@@ -51,25 +51,26 @@ export async function userPairs(db: D1Database, tenantId: string, userId: string
   return out;
 }
 
-/** A tenant's policy changes rarely: each isolate re-reads it at most every 30 s. */
+/**
+ * A tenant's policy changes rarely: each isolate re-reads it at most every 30 s. The cache
+ * holds the value, not the read's promise: workerd refuses to let one request wait on I/O
+ * that another request started ("Cannot perform I/O on behalf of a different request",
+ * measured under bench/serve's load), so concurrent first reads each read for themselves.
+ */
 const POLICY_TTL_MS = 30_000;
-const masks = new TtlCache<string, Promise<number>>(10_000, POLICY_TTL_MS);
+const masks = new TtlCache<string, number>(10_000, POLICY_TTL_MS);
 
 /** The type bits of the tenant's `consumed_interaction_types` (purchase and dislike by default). */
-export function consumedMask(db: D1Database, tenantId: string): Promise<number> {
-  let mask = masks.get(tenantId);
-  if (!mask) {
-    mask = db
-      .prepare("SELECT settings FROM tenants WHERE id = ?1")
-      .bind(tenantId)
-      .first<{ settings: string }>()
-      .then((row) => {
-        const parsed = TenantSettings.safeParse(row ? JSON.parse(row.settings) : {});
-        return typeMask(parsed.success ? parsed.data.consumed_interaction_types : DEFAULT_CONSUMED_TYPES);
-      });
-    mask.catch(() => masks.delete(tenantId));
-    masks.set(tenantId, mask);
-  }
+export async function consumedMask(db: D1Database, tenantId: string): Promise<number> {
+  const cached = masks.get(tenantId);
+  if (cached !== undefined) return cached;
+  const row = await db
+    .prepare("SELECT settings FROM tenants WHERE id = ?1")
+    .bind(tenantId)
+    .first<{ settings: string }>();
+  const parsed = TenantSettings.safeParse(row ? JSON.parse(row.settings) : {});
+  const mask = typeMask(parsed.success ? parsed.data.consumed_interaction_types : DEFAULT_CONSUMED_TYPES);
+  masks.set(tenantId, mask);
   return mask;
 }
 
