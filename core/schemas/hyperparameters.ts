@@ -33,13 +33,14 @@ function alsNameOf(field: string): AlsName | undefined {
 export type MatrixFactorizationHyperparameters = Record<AlsName, number>;
 
 /** Generic names for the model types that are not implemented yet (validated loosely, never run). */
-const GENERIC_HYPERPARAMETERS: Record<string, { min: number; max: number; integer: boolean; exclusiveMin?: boolean }> =
-  {
-    embedding_dim: { min: 1, max: 4096, integer: true },
-    epochs: { min: 1, max: 1000, integer: true },
-    learning_rate: { min: 0, max: 10, integer: false, exclusiveMin: true },
-    batch_size: { min: 1, max: 1_000_000, integer: true },
-  };
+type Range = { min: number; max: number; integer: boolean; exclusiveMin?: boolean };
+
+const GENERIC_HYPERPARAMETERS: Record<string, Range> = {
+  embedding_dim: { min: 1, max: 4096, integer: true },
+  epochs: { min: 1, max: 1000, integer: true },
+  learning_rate: { min: 0, max: 10, integer: false, exclusiveMin: true },
+  batch_size: { min: 1, max: 1_000_000, integer: true },
+};
 const GENERIC_DEFAULT_EPOCHS = 10;
 
 /** Names other model types use that ALS has no use for: accepted, reported in the job's `warnings`, unused. */
@@ -51,10 +52,7 @@ const UNUSED_BY_ALS: Record<string, string> = {
 };
 
 /** item_to_item's own names (core/ml/tuning-item-to-item.ts); `auto` passes them to that candidate. */
-const ITEM_TO_ITEM_HYPERPARAMETERS: Record<
-  string,
-  { min: number; max: number; integer: boolean; exclusiveMin?: boolean }
-> = {
+const ITEM_TO_ITEM_HYPERPARAMETERS: Record<string, Range> = {
   neighbours: { min: 1, max: 200, integer: true },
   lambda: { min: 0, max: 1e6, integer: false, exclusiveMin: true },
   shrink: { min: 0, max: 1e6, integer: false },
@@ -63,7 +61,6 @@ const ITEM_TO_ITEM_HYPERPARAMETERS: Record<
 const UNUSED_BY_ITEM_TO_ITEM =
   "is not used by item_to_item: its neighbour weights come in closed form (EASE) or from co-occurrence (item-kNN)";
 
-type Range = { min: number; max: number; integer: boolean; exclusiveMin?: boolean };
 function rangeIssue(field: string, v: number, r: Range): HyperparameterIssue | undefined {
   const range = `${r.exclusiveMin ? `> ${r.min}` : `>= ${r.min}`} and <= ${r.max}`;
   if ((r.integer && !Number.isInteger(v)) || v < r.min || v > r.max || (r.exclusiveMin && v === r.min))
@@ -113,9 +110,8 @@ export function hyperparameterIssues(modelType: ModelType, hp: Record<string, nu
         });
         continue;
       }
-      const range = `${r.exclusiveMin ? `> ${r.min}` : `>= ${r.min}`} and <= ${r.max}`;
-      if ((r.integer && !Number.isInteger(v)) || v < r.min || v > r.max || (r.exclusiveMin && v === r.min))
-        issues.push({ field, message: `must be ${r.integer ? "an integer " : ""}${range}, got ${v}` });
+      const issue = rangeIssue(field, v, r);
+      if (issue) issues.push(issue);
     }
     return issues;
   }
@@ -124,12 +120,8 @@ export function hyperparameterIssues(modelType: ModelType, hp: Record<string, nu
   const sentAs: Record<string, string> = {};
   for (const [field, v] of Object.entries(hp)) {
     if (Object.hasOwn(UNUSED_BY_ALS, field)) {
-      const r = GENERIC_HYPERPARAMETERS[field]!;
-      if ((r.integer && !Number.isInteger(v)) || v < r.min || v > r.max || (r.exclusiveMin && v === r.min))
-        issues.push({
-          field,
-          message: `must be ${r.integer ? "an integer " : ""}> ${r.min} and <= ${r.max}, got ${v}`,
-        });
+      const issue = rangeIssue(field, v, GENERIC_HYPERPARAMETERS[field]!);
+      if (issue) issues.push(issue);
       continue;
     }
     const name = alsNameOf(field);
