@@ -20,13 +20,13 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import { parquetReadObjects } from "hyparquet";
-import { partitionDate, writeEventsParquet } from "../core/ingest/parquet";
+import { writeEventsParquet } from "../core/ingest/parquet";
 import type { QueuedInteraction } from "../core/ingest/rows";
 import type { TrainingTriple } from "../core/ml/interactions";
 import { syntheticInteractions, type SyntheticData } from "../core/ml/synthetic";
 import { CONCURRENT_DOWNLOADS, readRows, type DataFile } from "../trainer/src/read-data";
 import { summarize, table } from "./lib/stats";
-import { interactionType } from "./lib/training-files";
+import { eventsByDay, interactionType } from "./lib/training-files";
 
 const EVENTS = 1_000_000;
 const PARTS_PER_DAY = Number(process.env.BENCH_PARTS_PER_DAY ?? 28);
@@ -65,13 +65,7 @@ async function readRowsOld(files: readonly DataFile[]): Promise<TrainingTriple[]
 
 /** `parts` files per UTC day (contiguous slices of the day's events), at the dispatcher's URL paths. */
 function writeFiles(data: SyntheticData, parts: number): Map<string, Uint8Array> {
-  const byDay = new Map<string, number[]>();
-  for (let e = 0; e < data.users.length; e++) {
-    const date = partitionDate(data.timestamps[e]! * 1000);
-    let list = byDay.get(date);
-    if (!list) byDay.set(date, (list = []));
-    list.push(e);
-  }
+  const byDay = eventsByDay(data);
   const files = new Map<string, Uint8Array>();
   for (const date of [...byDay.keys()].sort()) {
     const events = byDay.get(date)!;

@@ -34,13 +34,7 @@ export function interactionType(label: number): InteractionTypeName {
  * from the event's index (deterministic, and as long as the ingest path's random UUIDs).
  */
 export function writeDayFiles(data: SyntheticData): DayFile[] {
-  const byDay = new Map<string, number[]>();
-  for (let e = 0; e < data.users.length; e++) {
-    const date = partitionDate(data.timestamps[e]! * 1000);
-    let list = byDay.get(date);
-    if (!list) byDay.set(date, (list = []));
-    list.push(e);
-  }
+  const byDay = eventsByDay(data);
   const out: DayFile[] = [];
   for (const date of [...byDay.keys()].sort()) {
     const rows: QueuedInteraction[] = byDay.get(date)!.map((e) => ({
@@ -100,4 +94,16 @@ export async function serveFiles(files: ReadonlyMap<string, Uint8Array>): Promis
         server.closeAllConnections(); // fetch keeps connections alive; close() alone would wait for them
       }),
   };
+}
+
+/** The synthetic events' indices per UTC day of their timestamps (unix seconds), in generation order. */
+export function eventsByDay(data: SyntheticData): Map<string, number[]> {
+  const byDay = new Map<string, number[]>();
+  for (let e = 0; e < data.users.length; e++) {
+    const date = partitionDate(data.timestamps[e]! * 1000);
+    let list = byDay.get(date);
+    if (!list) byDay.set(date, (list = []));
+    list.push(e);
+  }
+  return byDay;
 }
