@@ -80,6 +80,33 @@ export function splitPerUser(m: InteractionMatrix, options: SplitOptions): HoldO
   return { train: fromCsr(m.nUsers, m.nItems, trainPtr, trainItems, trainValues, trainTimes), testPtr, testItems };
 }
 
+/** Keeps at most `max` (seeded sample) of the split's test users; the others' test lists are emptied. */
+export function sampleTestUsers(split: HoldOut, max: number, seed: number): HoldOut {
+  const users: number[] = [];
+  for (let u = 0; u < split.train.nUsers; u++) if (split.testPtr[u + 1]! > split.testPtr[u]!) users.push(u);
+  if (users.length <= max) return split;
+  const rng = new Rng(seed);
+  for (let q = 0; q < max; q++) {
+    const j = q + rng.int(users.length - q);
+    [users[q], users[j]] = [users[j]!, users[q]!];
+  }
+  const keep = new Uint8Array(split.train.nUsers);
+  for (let q = 0; q < max; q++) keep[users[q]!] = 1;
+  const testPtr = new Int32Array(split.train.nUsers + 1);
+  const items: number[] = [];
+  for (let u = 0; u < split.train.nUsers; u++) {
+    if (keep[u]) for (let e = split.testPtr[u]!; e < split.testPtr[u + 1]!; e++) items.push(split.testItems[e]!);
+    testPtr[u + 1] = items.length;
+  }
+  return { train: split.train, testPtr, testItems: Int32Array.from(items) };
+}
+
+export function usersWithTestItems(split: HoldOut): number {
+  let n = 0;
+  for (let u = 0; u < split.train.nUsers; u++) if (split.testPtr[u + 1]! > split.testPtr[u]!) n++;
+  return n;
+}
+
 /**
  * The k best items by score, best first, skipping `exclude` (ascending item indices).
  * Ties go to the lower item index, so rankings are deterministic. O(nItems k) worst case,

@@ -8,15 +8,13 @@ import { EASE_MAX_ITEMS, easeModel } from "./ease";
 import type { InteractionMatrix } from "./interactions";
 import { itemKnnModel } from "./item-knn";
 import { itemToItemScorer, type ItemToItemModel } from "./item-to-item";
-import { evaluate, popularityScorer, splitPerUser, type HoldOut } from "./metrics";
+import { evaluate, popularityScorer, sampleTestUsers, splitPerUser, usersWithTestItems, type HoldOut } from "./metrics";
 import {
   beatsPopularity,
   EVAL_K,
   MAX_VALIDATION_USERS,
   MIN_VALIDATION_USERS,
   round,
-  sampleTestUsers,
-  usersWithTestItems,
   VALIDATION_FRACTION,
   type Trial,
   type TuningReport,

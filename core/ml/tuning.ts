@@ -21,8 +21,16 @@
  */
 import { ALS_DEFAULTS, type AlsModel, type AlsParams } from "./als";
 import type { InteractionMatrix } from "./interactions";
-import { evaluate, factorScorer, popularityScorer, splitPerUser, type Evaluation, type HoldOut } from "./metrics";
-import { Rng } from "./random";
+import {
+  evaluate,
+  factorScorer,
+  popularityScorer,
+  sampleTestUsers,
+  splitPerUser,
+  usersWithTestItems,
+  type Evaluation,
+  type HoldOut,
+} from "./metrics";
 
 /** The hyperparameters the search may choose (the others are the trigger's or the defaults). */
 export const TUNABLE = ["factors", "regularization", "alpha", "frequencyScaling"] as const;
@@ -124,33 +132,6 @@ export type TuneOptions = {
   /** Called after each trial (progress reporting); its trial count is the planned maximum. */
   onTrial?: (trial: Trial<Record<string, number | string>>, done: number, planned: number) => void | Promise<void>;
 };
-
-/** Keeps at most `max` (seeded sample) of the split's test users; the others' test lists are emptied. */
-export function sampleTestUsers(split: HoldOut, max: number, seed: number): HoldOut {
-  const users: number[] = [];
-  for (let u = 0; u < split.train.nUsers; u++) if (split.testPtr[u + 1]! > split.testPtr[u]!) users.push(u);
-  if (users.length <= max) return split;
-  const rng = new Rng(seed);
-  for (let q = 0; q < max; q++) {
-    const j = q + rng.int(users.length - q);
-    [users[q], users[j]] = [users[j]!, users[q]!];
-  }
-  const keep = new Uint8Array(split.train.nUsers);
-  for (let q = 0; q < max; q++) keep[users[q]!] = 1;
-  const testPtr = new Int32Array(split.train.nUsers + 1);
-  const items: number[] = [];
-  for (let u = 0; u < split.train.nUsers; u++) {
-    if (keep[u]) for (let e = split.testPtr[u]!; e < split.testPtr[u + 1]!; e++) items.push(split.testItems[e]!);
-    testPtr[u + 1] = items.length;
-  }
-  return { train: split.train, testPtr, testItems: Int32Array.from(items) };
-}
-
-export function usersWithTestItems(split: HoldOut): number {
-  let n = 0;
-  for (let u = 0; u < split.train.nUsers; u++) if (split.testPtr[u + 1]! > split.testPtr[u]!) n++;
-  return n;
-}
 
 /** Mean over all rows (users and items) of (1 + n)^s: what frequency scaling multiplies lambda by, on average. */
 function meanRowScale(m: InteractionMatrix, s: number): number {

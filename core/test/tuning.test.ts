@@ -1,17 +1,22 @@
 import { describe, expect, it } from "vitest";
 import { ALS_DEFAULTS, trainAls, type AlsParams } from "../ml/als";
 import { buildInteractions, type InteractionMatrix } from "../ml/interactions";
-import { evaluate, factorScorer, popularityScorer, splitPerUser } from "../ml/metrics";
+import {
+  evaluate,
+  factorScorer,
+  popularityScorer,
+  sampleTestUsers,
+  splitPerUser,
+  usersWithTestItems,
+} from "../ml/metrics";
 import { syntheticInteractions } from "../ml/synthetic";
 import {
   BEATS_POPULARITY_RATIO,
   FALLBACK_PARAMS,
   MIN_VALIDATION_USERS,
   plannedTrials,
-  sampleTestUsers,
   SEARCH_SPACE,
   tuneAls,
-  usersWithTestItems,
 } from "../ml/tuning";
 
 /** A small tenant: 300 users, 200 items, 25 events each (the sample data's scale). */

@@ -55,7 +55,7 @@ export async function recommendationRanking(
 ): Promise<RecommendationRanking> {
   const categories = filters.categories;
   const filter: MetadataFilter | undefined = categories ? { category: { $in: categories } } : undefined;
-  const pairs = userPairs(ctx.db, ctx.tenantId, userId);
+  const pairs = userPairs(ctx.db, ctx.tenantId, userId, model !== undefined);
   pairs.catch(() => undefined); // awaited below; no unhandled rejection if the affinity fails first
   const [user, head, { consumed }] = await Promise.all([
     userAffinity(ctx, userId, model, knownHistory, pairs),

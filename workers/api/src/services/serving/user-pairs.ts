@@ -1,8 +1,8 @@
 import { pairValue } from "@edge-ml/core/ml/interactions";
 import { DEFAULT_CONSUMED_TYPES, typeBit, typeMask } from "@edge-ml/core/recommend/consumed";
 import { FOLD_IN_MAX_PAIRS } from "@edge-ml/core/recommend/whole-history";
-import { TenantSettings } from "@edge-ml/core/schemas";
 import { TtlCache } from "../../lib/ttl-cache";
+import { settingsOf } from "../tenants";
 
 /**
  * A user's whole history as serving reads it (D1 `user_items`, one row per pair, kept by
@@ -11,7 +11,7 @@ import { TtlCache } from "../../lib/ttl-cache";
  * sees everything they did (docs/decisions.md, "Whole-history serving").
  */
 export type UserPairs = {
-  /** The newest FOLD_IN_MAX_PAIRS pairs: item ids and merged values r (core/ml/interactions.ts). */
+  /** The newest FOLD_IN_MAX_PAIRS pairs: item ids and merged values r (core/ml/interactions.ts); empty unless read for a fold-in. */
   items: string[];
   values: number[];
   /** Items the tenant's policy says this user consumed, with the reason shown by explanations. */
@@ -24,21 +24,33 @@ type ConsumedRow = { item_id: string; types: number };
 const PURCHASE = typeBit("purchase");
 const DISLIKE = typeBit("dislike");
 
-/** One D1 batch: the fold-in pairs and the consumed items. */
-export async function userPairs(db: D1Database, tenantId: string, userId: string): Promise<UserPairs> {
+/**
+ * One D1 batch: the consumed items, and the fold-in pairs when `forFoldIn` (a deployed model
+ * uses them; before one exists the up to FOLD_IN_MAX_PAIRS rows would be read for nothing).
+ */
+export async function userPairs(
+  db: D1Database,
+  tenantId: string,
+  userId: string,
+  forFoldIn = true,
+): Promise<UserPairs> {
   const mask = await consumedMask(db, tenantId);
-  const [pairs, consumed] = await db.batch<PairRow | ConsumedRow>([
-    db
-      .prepare(
-        `SELECT item_id, positive, latest_is_dislike FROM user_items
-         WHERE tenant_id = ?1 AND user_id = ?2 ORDER BY last_ts DESC, item_id LIMIT ?3`,
-      )
-      .bind(tenantId, userId, FOLD_IN_MAX_PAIRS),
+  const statements = [
     db
       .prepare(`SELECT item_id, types FROM user_items WHERE tenant_id = ?1 AND user_id = ?2 AND (types & ?3) != 0`)
       .bind(tenantId, userId, mask),
-  ]);
-  const rows = (pairs as D1Result<PairRow>).results;
+  ];
+  if (forFoldIn)
+    statements.push(
+      db
+        .prepare(
+          `SELECT item_id, positive, latest_is_dislike FROM user_items
+           WHERE tenant_id = ?1 AND user_id = ?2 ORDER BY last_ts DESC, item_id LIMIT ?3`,
+        )
+        .bind(tenantId, userId, FOLD_IN_MAX_PAIRS),
+    );
+  const [consumed, pairs] = await db.batch<PairRow | ConsumedRow>(statements);
+  const rows = pairs ? (pairs as D1Result<PairRow>).results : [];
   const out: UserPairs = { items: [], values: [], consumed: new Map() };
   for (const r of rows) {
     out.items.push(r.item_id);
@@ -68,8 +80,9 @@ export async function consumedMask(db: D1Database, tenantId: string): Promise<nu
     .prepare("SELECT settings FROM tenants WHERE id = ?1")
     .bind(tenantId)
     .first<{ settings: string }>();
-  const parsed = TenantSettings.safeParse(row ? JSON.parse(row.settings) : {});
-  const mask = typeMask(parsed.success ? parsed.data.consumed_interaction_types : DEFAULT_CONSUMED_TYPES);
+  const mask = typeMask(
+    row ? settingsOf({ settings: JSON.parse(row.settings) }).consumed_interaction_types : DEFAULT_CONSUMED_TYPES,
+  );
   masks.set(tenantId, mask);
   return mask;
 }
