@@ -53,7 +53,7 @@ async function webhookReceiver(request: Request): Promise<Response> {
 }
 
 /**
- * Four projects:
+ * Five projects:
  * - `workers`: tests inside workerd against the api worker (wrangler.toml) with the ingest
  *   worker running beside it as the queue consumer, sharing the real local D1, R2 and Queues;
  * - `ingest`: tests inside workerd against the ingest worker's own config (consumer faults,
@@ -62,6 +62,7 @@ async function webhookReceiver(request: Request): Promise<Response> {
  *   hand-off, signed URLs and callbacks, heartbeat timeouts, webhook deliveries), with the
  *   ingest worker beside it as host of the catalogue and consumer of the ingest queue
  *   (compaction of a job's days at dispatch);
+ * - `trainer`: Node unit tests of the trainer (trainer/);
  * - `e2e`: Node tests that start the whole platform with `npm start` and call it over HTTP.
  */
 export default defineConfig(async () => {
@@ -203,6 +204,10 @@ export default defineConfig(async () => {
             include: ["workers/trainer-dispatch/test/**/*.test.ts"],
             setupFiles: ["./workers/api/test/apply-migrations.ts"],
           },
+        },
+        {
+          // The Node trainer's own unit tests (spec checks, parameter mapping, reporting).
+          test: { name: "trainer", environment: "node", include: ["trainer/test/**/*.test.ts"] },
         },
         {
           test: {

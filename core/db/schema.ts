@@ -218,7 +218,7 @@ export const userItems = sqliteTable(
  * Each user's default recommendation list (no filters, default weights) as the recommender
  * last ranked it: written in the background when the user's events land and whenever a
  * request had to rank, read by an isolate that has not ranked for the user yet
- * (workers/api/src/services/serving/stored-lists.ts). Valid only while the key (model
+ * (workers/api/src/serving/services/stored-lists.ts). Valid only while the key (model
  * version, weights) and the history stamp are those of the request, for 10 minutes.
  */
 export const recommendationLists = sqliteTable(

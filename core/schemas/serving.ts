@@ -13,7 +13,7 @@ export const MAX_EXCLUDE_IDS = 500;
 export const MAX_FILTER_CATEGORIES = 50;
 
 /**
- * A user's stored recommendation list (workers/api/src/services/serving/stored-lists.ts):
+ * A user's stored recommendation list (workers/api/src/serving/services/stored-lists.ts):
  * its best STORED_LIST_SIZE items, served for at most STORED_LIST_MAX_AGE_MS; the ingest
  * worker's housekeeping deletes older lists.
  */

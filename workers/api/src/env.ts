@@ -1,6 +1,6 @@
 import type { Logger } from "./lib/logger";
 import type { Principal } from "./lib/principal";
-import type { UsageDelta } from "./durable-objects/usage-meter";
+import type { UsageDelta } from "./metering/objects/usage-meter";
 
 /** Hono environment of the api worker: bindings from `wrangler types`, per-request variables. */
 export type AppEnv = {

@@ -1,9 +1,9 @@
 import { createApp } from "./app";
-import { consumeRefresh } from "./services/serving/refresh-lists";
+import { consumeRefresh } from "./serving/services/refresh-lists";
 
-export { AbuseDetector } from "./durable-objects/abuse-detector";
-export { RateLimiter } from "./durable-objects/rate-limiter";
-export { UsageMeter } from "./durable-objects/usage-meter";
+export { AbuseDetector } from "./metering/objects/abuse-detector";
+export { RateLimiter } from "./metering/objects/rate-limiter";
+export { UsageMeter } from "./metering/objects/usage-meter";
 
 /**
  * The api worker: the Hono app, the consumer of edge-ml-refresh (its only queue: users'

@@ -1,8 +1,8 @@
 import { env, exports } from "cloudflare:workers";
 import { tenants } from "@edge-ml/core/db/schema";
 import { getDb } from "../src/lib/db";
-import { createApiKey } from "../src/services/api-keys";
-import { createUser } from "../src/services/users";
+import { createApiKey } from "../src/access/services/api-keys";
+import { createUser } from "../src/access/services/users";
 
 /** Calls the api worker through its real fetch handler, as a client would. */
 export async function call(

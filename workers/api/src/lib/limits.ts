@@ -1,6 +1,6 @@
 import { sha256Hex } from "@edge-ml/core/auth";
 import type { Decision } from "@edge-ml/core/limits/token-bucket";
-import type { BucketCheck, HitResult } from "../durable-objects/rate-limiter";
+import type { BucketCheck, HitResult } from "../metering/objects/rate-limiter";
 
 /**
  * Calls to the limiter objects, with a deadline: a limiter that does not answer in time

@@ -2,7 +2,7 @@ import { createMiddleware } from "hono/factory";
 import { looksLikeApiKey } from "@edge-ml/core/auth";
 import { errors } from "@edge-ml/core/errors";
 import type { AppEnv } from "../env";
-import { principalFromAccessToken, principalFromApiKey } from "../services/credentials";
+import { principalFromAccessToken, principalFromApiKey } from "../access/services/credentials";
 
 const BEARER = /^Bearer +([^\s]+) *$/i;
 

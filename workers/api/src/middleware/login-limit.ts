@@ -3,7 +3,7 @@ import { sha256Hex } from "@edge-ml/core/auth";
 import { ApiError } from "@edge-ml/core/errors";
 import { LOGIN_RULES } from "@edge-ml/core/limits/policy";
 import type { AppEnv } from "../env";
-import type { HitResult } from "../durable-objects/rate-limiter";
+import type { HitResult } from "../metering/objects/rate-limiter";
 import { hitScope, rateLimitHeaders } from "../lib/limits";
 
 /**

@@ -1,6 +1,6 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
-import { addUsage, scheduleUsageFlush } from "../services/usage-batch";
+import { addUsage, scheduleUsageFlush } from "../metering/services/usage-batch";
 
 /**
  * Counts every authenticated call that was served (not refused by a limit, not a server

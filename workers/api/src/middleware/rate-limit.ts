@@ -10,10 +10,10 @@ import {
 } from "@edge-ml/core/limits/policy";
 import { tightest, type Decision } from "@edge-ml/core/limits/token-bucket";
 import type { AppEnv } from "../env";
-import type { HitResult } from "../durable-objects/rate-limiter";
+import type { HitResult } from "../metering/objects/rate-limiter";
 import { clientOf, hitScope, queryFingerprint, rateLimitHeaders, withDeadline } from "../lib/limits";
 import type { Principal } from "../lib/principal";
-import { recordAbuseFlag } from "../services/abuse-flags";
+import { recordAbuseFlag } from "../metering/services/abuse-flags";
 import { authenticate } from "./authenticate";
 
 /** One bucket to take from: `scope` names the object, `bucket` the bucket inside it. */

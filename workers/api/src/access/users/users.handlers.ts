@@ -1,0 +1,15 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import type { AppEnv } from "../../env";
+import { getDb } from "../../lib/db";
+import { createUser, listUsers, userView } from "../services/users";
+import type * as routes from "./users.routes";
+
+export const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {
+  const rows = await listUsers(getDb(c.env.DB), c.get("principal").tenantId);
+  return c.json({ users: rows.map(userView) }, 200);
+};
+
+export const create: RouteHandler<typeof routes.create, AppEnv> = async (c) => {
+  const row = await createUser(getDb(c.env.DB), c.get("principal").tenantId, c.req.valid("json"));
+  return c.json(userView(row), 201);
+};

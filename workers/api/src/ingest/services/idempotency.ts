@@ -1,0 +1,64 @@
+import { and, eq } from "drizzle-orm";
+import { sha256Hex } from "@edge-ml/core/auth";
+import { idempotencyKeys } from "@edge-ml/core/db/schema";
+import { errors } from "@edge-ml/core/errors";
+import { IDEMPOTENCY_TTL_MS } from "@edge-ml/core/schemas";
+import type { Db } from "../../lib/db";
+
+const KEY = /^[A-Za-z0-9._:-]{1,255}$/;
+
+export type StoredResponse = { status: number; body: unknown };
+
+/**
+ * `Idempotency-Key`: the first request with a key runs and its response is stored; a later
+ * one with the same key and body gets the stored response; the same key with another body
+ * is a 409. A request that was interrupted before its response was stored runs again,
+ * which is safe because its queue batch ids derive from the key.
+ */
+export async function beginIdempotent(
+  db: Db,
+  tenantId: string,
+  key: string,
+  route: string,
+  rawBody: string,
+): Promise<StoredResponse | undefined> {
+  if (!KEY.test(key)) {
+    throw errors.validation("Idempotency-Key must be 1-255 characters of letters, digits, . _ : -", "Idempotency-Key");
+  }
+  const bodyHash = await sha256Hex(rawBody);
+  const now = Date.now();
+  const existing = await db
+    .select()
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.tenantId, tenantId), eq(idempotencyKeys.key, key)))
+    .get();
+  if (existing && now - Date.parse(existing.createdAt) < IDEMPOTENCY_TTL_MS) {
+    if (existing.route !== route || existing.bodyHash !== bodyHash) {
+      throw errors.conflict("Idempotency-Key was already used with a different request", "Idempotency-Key");
+    }
+    if (existing.status !== null && existing.response !== null) {
+      return { status: existing.status, body: JSON.parse(existing.response) };
+    }
+    return undefined;
+  }
+  await db
+    .insert(idempotencyKeys)
+    .values({ tenantId, key, route, bodyHash, createdAt: new Date(now).toISOString() })
+    .onConflictDoUpdate({
+      target: [idempotencyKeys.tenantId, idempotencyKeys.key],
+      set: { route, bodyHash, status: null, response: null, createdAt: new Date(now).toISOString() },
+    });
+  return undefined;
+}
+
+export async function completeIdempotent(
+  db: Db,
+  tenantId: string,
+  key: string,
+  response: StoredResponse,
+): Promise<void> {
+  await db
+    .update(idempotencyKeys)
+    .set({ status: response.status, response: JSON.stringify(response.body) })
+    .where(and(eq(idempotencyKeys.tenantId, tenantId), eq(idempotencyKeys.key, key)));
+}

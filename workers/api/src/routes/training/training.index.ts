@@ -1,8 +1,0 @@
-import { createRouter } from "../../lib/create-router";
-import * as handlers from "./training.handlers";
-import * as routes from "./training.routes";
-
-export const trainingRouter = createRouter()
-  .openapi(routes.trigger, handlers.trigger)
-  .openapi(routes.status, handlers.status)
-  .openapi(routes.cancel, handlers.cancel);

@@ -1,0 +1,70 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import { ApiError } from "@edge-ml/core/errors";
+import type { AppEnv } from "../../env";
+import { servingContext } from "../services/context";
+import { serveRecommendations } from "../services/serve-recommendations";
+import type * as routes from "./recommendations.routes";
+
+export const recommendForUser: RouteHandler<typeof routes.recommendForUser, AppEnv> = async (c) => {
+  const { user_id: userId } = c.req.valid("param");
+  const { k } = c.req.valid("query");
+  const served = await serveRecommendations(servingContext(c.env, c.get("principal").tenantId), userId, {}, k, (p) =>
+    c.executionCtx.waitUntil(p),
+  );
+  c.set("usage", { recommendationsServed: served.items.length });
+  c.header("X-Model-Version", served.modelVersion);
+  c.header("X-Cache", served.cacheHit ? "HIT" : "MISS");
+  if (served.cacheLayer) c.header("X-Cache-Layer", served.cacheLayer);
+  return c.json(
+    served.items.map((i) => ({ product_id: i.itemId, score: i.score, reason: i.reason })),
+    200,
+  );
+};
+
+export const publicRecommendations: RouteHandler<typeof routes.publicRecommendations, AppEnv> = async (c) => {
+  const body = c.req.valid("json");
+  const ctx = servingContext(c.env, c.get("principal").tenantId);
+  const served = await serveRecommendations(ctx, body.user_id, body.filters ?? {}, body.count, (p) =>
+    c.executionCtx.waitUntil(p),
+  );
+  c.set("usage", { recommendationsServed: served.items.length });
+  return c.json(
+    {
+      recommendations: served.items.map((i) => ({ item_id: i.itemId, score: i.score })),
+      metadata: { model_version: served.modelVersion, latency_ms: served.latencyMs, cache_hit: served.cacheHit },
+    },
+    200,
+  );
+};
+
+export const internalRecommendations: RouteHandler<typeof routes.internalRecommendations, AppEnv> = async (c) => {
+  const body = c.req.valid("json");
+  const tenantId = c.get("principal").tenantId;
+  if (body.tenant_id !== tenantId) {
+    throw new ApiError("forbidden", "tenant_id does not match the credential's tenant", { field: "tenant_id" });
+  }
+  const served = await serveRecommendations(
+    servingContext(c.env, tenantId),
+    body.user_id,
+    body.filters ?? {},
+    body.count,
+    (p) => c.executionCtx.waitUntil(p),
+    body.model_version,
+  );
+  c.set("usage", { recommendationsServed: served.items.length });
+  return c.json(
+    {
+      request_id: c.get("requestId"),
+      recommendations: served.items.map((i) => ({
+        item_id: i.itemId,
+        score: i.score,
+        embedding_distance: i.distance,
+        metadata: { category: i.category, created_at: i.createdAt },
+      })),
+      model_version: served.modelVersion,
+      latency_ms: served.latencyMs,
+      cache_hit: served.cacheHit,
+    },
+    200,
+  );
+};

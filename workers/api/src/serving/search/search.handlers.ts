@@ -1,0 +1,23 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import type { AppEnv } from "../../env";
+import { servingContext } from "../services/context";
+import { explainRanking } from "../services/explain-ranking";
+import { serveSearch } from "../services/serve-search";
+import type * as routes from "./search.routes";
+
+export const search: RouteHandler<typeof routes.search, AppEnv> = async (c) => {
+  const { q, user_id: userId, k } = c.req.valid("query");
+  const ctx = servingContext(c.env, c.get("principal").tenantId);
+  const served = await serveSearch(ctx, q, k, userId, (p) => c.executionCtx.waitUntil(p));
+  c.header("X-Cache", served.cacheHit ? "HIT" : "MISS");
+  return c.json(
+    served.results.map((r) => ({ product_id: r.productId, score: r.score, reason: r.reason })),
+    200,
+  );
+};
+
+export const explain: RouteHandler<typeof routes.explain, AppEnv> = async (c) => {
+  const { q, product_id: productId, user_id: userId } = c.req.valid("query");
+  const ctx = servingContext(c.env, c.get("principal").tenantId);
+  return c.json(await explainRanking(ctx, productId, q, userId), 200);
+};

@@ -1,0 +1,324 @@
+import { and, eq, inArray } from "drizzle-orm";
+import { randomToken } from "@edge-ml/core/auth";
+import { trainingJobs, type TrainingJobRow } from "@edge-ml/core/db/schema";
+import { ApiError, errors } from "@edge-ml/core/errors";
+import { catalogKey } from "@edge-ml/core/ingest/catalog";
+import {
+  defaultDataRange,
+  estimateDurationMinutes,
+  hyperparameterWarnings,
+  kindOfModelType,
+  MODEL_TYPES,
+  resolveHyperparameters,
+  SUPPORTED_MODEL_TYPES,
+  totalEpochsOf,
+  utcDay,
+  type ModelKind,
+  type ModelType,
+  type TrainingQueueMessage,
+  type TriggerTrainingInput,
+} from "@edge-ml/core/schemas";
+import { getDb, type Db } from "../../lib/db";
+import type { Logger } from "../../lib/logger";
+import { emitWebhookEvent } from "../../webhooks/services/webhook-events";
+
+/**
+ * Training jobs, the api's side (docs/decisions.md "Training jobs, model registry, webhooks"):
+ * the trigger validates, sizes and records a job, and puts `{ job_id, tenant_id }` on
+ * TRAINING_QUEUE; workers/trainer-dispatch takes it from there (trainer, callbacks, versions).
+ */
+const ACTIVE_STATUSES = ["queued", "running"] as const;
+
+type DataRange = { start_date: string; end_date: string };
+
+export type TriggerResult = {
+  job_id: string;
+  status: "queued" | "failed";
+  estimated_duration_minutes: number;
+  error: string | null;
+  warnings: string[];
+};
+
+type TrainingEnv = Pick<ApiEnv, "DB" | "DATA" | "TRAINING_QUEUE" | "WEBHOOK_QUEUE">;
+
+const modelTypesOfKind = (kind: ModelKind) => MODEL_TYPES.filter((t) => kindOfModelType(t) === kind);
+
+/** Rows of the tenant's training data whose partition day lies in `range` (0 before any ingest). */
+export async function rowsInRange(bucket: R2Bucket, tenantId: string, range: DataRange): Promise<number> {
+  const obj = await bucket.get(catalogKey(tenantId));
+  if (!obj) return 0;
+  const catalog = (await obj.json()) as { partitions?: { date: string; row_count: number }[] };
+  return (catalog.partitions ?? [])
+    .filter((p) => p.date >= range.start_date && p.date <= range.end_date)
+    .reduce((n, p) => n + p.row_count, 0);
+}
+
+/**
+ * Creates the job. Well-formed requests that cannot train (a model type not implemented
+ * yet, no data in the range) are recorded as failed jobs with the reason and answered like
+ * any trigger; a second queued or running job of the same kind is refused with 409.
+ */
+export async function triggerTraining(
+  env: TrainingEnv,
+  tenantId: string,
+  createdBy: string,
+  config: TriggerTrainingInput["training_config"],
+  correlationId: string,
+  logger: Logger,
+): Promise<TriggerResult> {
+  const db = getDb(env.DB);
+  const now = new Date();
+  const modelType = config.model_type;
+  const hyperparameters = resolveHyperparameters(modelType, config.hyperparameters);
+  const dataRange: DataRange = config.data_range
+    ? { start_date: utcDay(config.data_range.start_date)!, end_date: utcDay(config.data_range.end_date)! }
+    : defaultDataRange(now);
+  const base = {
+    tenantId,
+    modelType,
+    hyperparameters,
+    dataRange,
+    totalEpochs: totalEpochsOf(modelType, hyperparameters),
+    createdBy,
+    warnings: hyperparameterWarnings(modelType, config.hyperparameters),
+  };
+
+  if (!SUPPORTED_MODEL_TYPES.includes(modelType)) {
+    return failAtOnce(env, db, base, `model_type ${modelType} is not supported yet`, correlationId, logger);
+  }
+  const rows = await rowsInRange(env.DATA, tenantId, dataRange);
+  if (rows === 0) {
+    return failAtOnce(
+      env,
+      db,
+      base,
+      `no training data between ${dataRange.start_date} and ${dataRange.end_date}`,
+      correlationId,
+      logger,
+    );
+  }
+
+  const job = {
+    ...base,
+    id: crypto.randomUUID(),
+    callbackSecret: randomToken(32),
+    estimatedDurationMinutes: estimateDurationMinutes(rows, hyperparameters),
+  };
+  // Twice at most: a job that finishes between a refused insert and the lookup frees the slot.
+  for (let attempt = 0; attempt < 2; attempt++) {
+    if (await insertIfIdle(env.DB, job, now.toISOString())) break;
+    const running = await activeJobOf(db, tenantId, kindOfModelType(modelType));
+    if (running) {
+      throw new ApiError(
+        "conflict",
+        `A training job of this kind is already ${running.status} for this tenant (${running.id}); wait for it or cancel it`,
+        { job_id: running.id, status: running.status },
+      );
+    }
+    if (attempt === 1) throw new ApiError("unavailable", "Could not create the training job; retry");
+  }
+
+  try {
+    await env.TRAINING_QUEUE.send({ job_id: job.id, tenant_id: tenantId } satisfies TrainingQueueMessage, {
+      contentType: "json",
+    });
+  } catch (err) {
+    await markFailed(db, tenantId, job.id, "the job could not be queued; trigger it again");
+    logger.error("Training job not queued", { job_id: job.id, error: String(err) });
+    throw new ApiError("unavailable", "The training queue is unavailable; the job was not started", {
+      job_id: job.id,
+    });
+  }
+  return {
+    job_id: job.id,
+    status: "queued",
+    estimated_duration_minutes: job.estimatedDurationMinutes,
+    error: null,
+    warnings: job.warnings,
+  };
+}
+
+/**
+ * One statement, so two concurrent triggers cannot both pass the check: D1 runs each
+ * statement atomically, and the insert happens only when no queued or running job of the
+ * same kind exists for the tenant. Returns whether the row was inserted.
+ */
+async function insertIfIdle(
+  d1: D1Database,
+  job: {
+    id: string;
+    tenantId: string;
+    modelType: ModelType;
+    hyperparameters: Record<string, number>;
+    dataRange: DataRange;
+    totalEpochs: number;
+    callbackSecret: string;
+    estimatedDurationMinutes: number;
+    createdBy: string;
+    warnings: string[];
+  },
+  now: string,
+): Promise<boolean> {
+  const types = modelTypesOfKind(kindOfModelType(job.modelType));
+  const result = await d1
+    .prepare(
+      `INSERT INTO training_jobs (id, tenant_id, model_type, status, hyperparameters, data_range, total_epochs,
+         callback_secret, estimated_duration_minutes, created_by, created_at, updated_at, warnings)
+       SELECT ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?
+       WHERE NOT EXISTS (
+         SELECT 1 FROM training_jobs WHERE tenant_id = ? AND status IN ('queued', 'running')
+           AND model_type IN (${types.map(() => "?").join(", ")}))`,
+    )
+    .bind(
+      job.id,
+      job.tenantId,
+      job.modelType,
+      JSON.stringify(job.hyperparameters),
+      JSON.stringify(job.dataRange),
+      job.totalEpochs,
+      job.callbackSecret,
+      job.estimatedDurationMinutes,
+      job.createdBy,
+      now,
+      now,
+      JSON.stringify(job.warnings),
+      job.tenantId,
+      ...types,
+    )
+    .run();
+  return result.meta.changes === 1;
+}
+
+async function activeJobOf(db: Db, tenantId: string, kind: ModelKind) {
+  const [row] = await db
+    .select({ id: trainingJobs.id, status: trainingJobs.status })
+    .from(trainingJobs)
+    .where(
+      and(
+        eq(trainingJobs.tenantId, tenantId),
+        inArray(trainingJobs.status, [...ACTIVE_STATUSES]),
+        inArray(trainingJobs.modelType, modelTypesOfKind(kind)),
+      ),
+    )
+    .limit(1);
+  return row;
+}
+
+async function markFailed(db: Db, tenantId: string, id: string, error: string) {
+  const now = new Date().toISOString();
+  await db
+    .update(trainingJobs)
+    .set({ status: "failed", error, finishedAt: now, updatedAt: now })
+    .where(and(eq(trainingJobs.tenantId, tenantId), eq(trainingJobs.id, id)));
+}
+
+/** Records a job that cannot run as failed (no queue message) and tells subscribers, as any failure. */
+async function failAtOnce(
+  env: TrainingEnv,
+  db: Db,
+  base: {
+    tenantId: string;
+    modelType: ModelType;
+    hyperparameters: Record<string, number>;
+    dataRange: DataRange;
+    totalEpochs: number;
+    createdBy: string;
+    warnings: string[];
+  },
+  error: string,
+  correlationId: string,
+  logger: Logger,
+): Promise<TriggerResult> {
+  const now = new Date().toISOString();
+  const id = crypto.randomUUID();
+  await db.insert(trainingJobs).values({
+    ...base,
+    id,
+    status: "failed",
+    error,
+    callbackSecret: randomToken(32),
+    estimatedDurationMinutes: 0,
+    createdAt: now,
+    updatedAt: now,
+    finishedAt: now,
+  });
+  try {
+    await emitWebhookEvent(
+      env,
+      base.tenantId,
+      "training.failed",
+      { training_job_id: id, model_type: base.modelType, error },
+      correlationId,
+    );
+  } catch (err) {
+    logger.warn("Webhook event not emitted", { event: "training.failed", job_id: id, error: String(err) });
+  }
+  return { job_id: id, status: "failed", estimated_duration_minutes: 0, error, warnings: base.warnings };
+}
+
+export async function getJob(db: Db, tenantId: string, id: string): Promise<TrainingJobRow> {
+  const [row] = await db
+    .select()
+    .from(trainingJobs)
+    .where(and(eq(trainingJobs.tenantId, tenantId), eq(trainingJobs.id, id)));
+  if (!row) throw errors.notFound("Training job");
+  return row;
+}
+
+/** queued/running -> cancelled; cancelling a cancelled job is a no-op; a finished one is a 409. */
+export async function cancelJob(db: Db, tenantId: string, id: string): Promise<TrainingJobRow> {
+  const now = new Date().toISOString();
+  const [cancelled] = await db
+    .update(trainingJobs)
+    .set({ status: "cancelled", finishedAt: now, updatedAt: now })
+    .where(
+      and(
+        eq(trainingJobs.tenantId, tenantId),
+        eq(trainingJobs.id, id),
+        inArray(trainingJobs.status, [...ACTIVE_STATUSES]),
+      ),
+    )
+    .returning();
+  if (cancelled) return cancelled;
+  const row = await getJob(db, tenantId, id);
+  if (row.status === "cancelled") return row;
+  throw new ApiError("conflict", `The job is already ${row.status}; only queued or running jobs can be cancelled`, {
+    job_id: row.id,
+    status: row.status,
+  });
+}
+
+/** classifier-api.md's job status, plus the additive fields (TrainingJobStatus in core/schemas). */
+export function jobStatusBody(row: TrainingJobRow, correlationId: string, now = Date.now()) {
+  return {
+    training_job_id: row.id,
+    status: row.status,
+    progress: row.progress,
+    current_epoch: row.currentEpoch,
+    total_epochs: row.totalEpochs,
+    metrics: row.metrics,
+    started_at: row.startedAt,
+    estimated_completion: estimatedCompletion(row, now),
+    correlation_id: correlationId,
+    model_type: row.modelType,
+    hyperparameters: row.hyperparameters,
+    data_range: row.dataRange,
+    history: row.history,
+    error: row.error,
+    model_version: row.modelVersion,
+    estimated_duration_minutes: row.estimatedDurationMinutes,
+    created_at: row.createdAt,
+    finished_at: row.finishedAt,
+    warnings: row.warnings,
+  };
+}
+
+function estimatedCompletion(row: TrainingJobRow, now: number): string | null {
+  if (row.status === "queued") return null;
+  if (row.status !== "running") return row.finishedAt;
+  const started = row.startedAt ? Date.parse(row.startedAt) : Date.parse(row.updatedAt);
+  if (row.progress > 0 && row.progress <= 1) {
+    return new Date(started + Math.max(0, now - started) / row.progress).toISOString();
+  }
+  return new Date(started + row.estimatedDurationMinutes * 60_000).toISOString();
+}
