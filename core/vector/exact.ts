@@ -134,3 +134,43 @@ export class TopK {
     return n;
   }
 }
+
+/**
+ * Pushes the best of the `n` kernel scores at `raw` (floats into `f`) into `heap`, for rows
+ * `rows[i]` (or row i when `rows` is absent); the caller has reset the heap to k and drains it.
+ * Keys are scores with higher closer: cosine divides by the norms, euclidean keeps the negated
+ * squared distance (its square root is taken for the k kept only). NaN scores are skipped.
+ * `bar` is the heap's worst kept key once full: most candidates stop at that one comparison
+ * (`>=`, so an infinite score still fills a heap that is not full; the heap refuses ties).
+ */
+export function selectBest(
+  heap: TopK,
+  metric: Metric,
+  norms: Float32Array,
+  f: Float32Array,
+  raw: number,
+  rows: Int32Array | undefined,
+  n: number,
+  qNorm: number,
+): void {
+  let bar = -Infinity;
+  if (metric === "cosine") {
+    for (let i = 0; i < n; i++) {
+      const rn = norms[rows ? rows[i]! : i]!;
+      const s = rn === 0 || qNorm === 0 ? 0 : f[raw + i]! / (rn * qNorm);
+      if (s >= bar) {
+        heap.push(rows ? rows[i]! : i, s);
+        bar = heap.bar;
+      }
+    }
+  } else {
+    const sign = metric === "euclidean" ? -1 : 1;
+    for (let i = 0; i < n; i++) {
+      const s = sign * f[raw + i]!;
+      if (s >= bar) {
+        heap.push(rows ? rows[i]! : i, s);
+        bar = heap.bar;
+      }
+    }
+  }
+}

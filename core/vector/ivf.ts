@@ -89,3 +89,43 @@ export function sampleRows(n: number, m: number, seed = 42): Int32Array {
 
 /** How many lists for `n` rows: about 2 sqrt(n), at least 1. */
 export const listsFor = (n: number, perSqrt: number) => Math.max(1, Math.round(perSqrt * Math.sqrt(n)));
+
+/**
+ * Where each row goes so that every list's rows are contiguous (list 0's first, rows of a
+ * list in their old order): `to[row]` is its new position, `byList[position]` its list.
+ */
+export function listOrder(assign: Int32Array, count: number): { to: Int32Array; byList: Int32Array } {
+  const n = assign.length;
+  const start = new Int32Array(count + 1);
+  for (let row = 0; row < n; row++) start[assign[row]! + 1]!++;
+  for (let c = 0; c < count; c++) start[c + 1]! += start[c]!;
+  const to = new Int32Array(n);
+  const byList = new Int32Array(n);
+  for (let row = 0; row < n; row++) {
+    const c = assign[row]!;
+    const at = start[c]!++;
+    to[row] = at;
+    byList[at] = c;
+  }
+  return { to, byList };
+}
+
+/**
+ * The lists not in `probed`, nearest first by `key` (higher nearer; NaN last, ties by list),
+ * for a filtered query whose probed lists held fewer than k passing rows.
+ */
+export function unprobedNearestFirst(count: number, probed: Int32Array, key: (list: number) => number): number[] {
+  const done = new Uint8Array(count);
+  for (const c of probed) done[c] = 1;
+  const rest: number[] = [];
+  for (let c = 0; c < count; c++) if (!done[c]) rest.push(c);
+  const keyOf = (c: number) => {
+    const s = key(c);
+    return s === s ? s : -Infinity;
+  };
+  return rest.sort((a, b) => {
+    const x = keyOf(a);
+    const y = keyOf(b);
+    return x > y ? -1 : x < y ? 1 : a - b;
+  });
+}

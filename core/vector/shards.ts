@@ -2,7 +2,7 @@ import { indexObjectName, type IndexSpec } from "./indexes";
 
 export { bytesPerRow, SHARD_BUDGET_BYTES, shardMaxRows };
 import { bytesPerRow, SHARD_BUDGET_BYTES, shardMaxRows } from "./budget";
-import { validateQuery, validateRecords } from "./memory-index";
+import { validateQuery, validateRecords } from "./validate";
 import type {
   BatchQuery,
   Match,
