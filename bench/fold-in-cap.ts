@@ -22,7 +22,15 @@ const ITEMS = 50_000;
 const EVENTS = 3_000_000;
 const K = 64;
 console.log(`node ${process.version}, ${os.cpus()[0]?.model ?? "?"} x ${os.cpus().length}, one thread`);
-const data = syntheticInteractions({ nUsers: USERS, nItems: ITEMS, nInteractions: EVENTS, seed: 5, minPerUser: 50, zipf: 0.5, clusters: 40 });
+const data = syntheticInteractions({
+  nUsers: USERS,
+  nItems: ITEMS,
+  nInteractions: EVENTS,
+  seed: 5,
+  minPerUser: 50,
+  zipf: 0.5,
+  clusters: 40,
+});
 const m = buildInteractions(data.users, data.items, data.labels, USERS, ITEMS, { timestamps: data.timestamps });
 const split = splitPerUser(m, { mode: "fraction", fraction: 0.2, seed: 1 });
 const t0 = performance.now();

@@ -34,9 +34,20 @@
  * Run: npm run bench:serve (BENCH_ROUTES=search runs the baseline and /search only)
  */
 import { Agent, setGlobalDispatcher } from "undici";
-import { startStack, type Stack } from "../scripts/lib/stack";
-import { sampleItems } from "../scripts/lib/sample-data";
-import { summarize, table, type Summary } from "./lib/stats";
+import { startStack } from "../scripts/lib/stack";
+import {
+  closedLoop,
+  failures,
+  layers,
+  openLoop,
+  printStackErrors,
+  timedGet,
+  type Client,
+  type Route,
+  type Target,
+} from "./lib/http-load";
+import { loadWorld, pick, random } from "./lib/serve-world";
+import { table, type Summary } from "./lib/stats";
 import { findWorkerdSocket } from "./lib/workerd-socket";
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 100_000);
@@ -55,159 +66,6 @@ const PORT = 19187;
 // burst of new sockets overwhelms wrangler's local proxy before it measures the worker.
 setGlobalDispatcher(new Agent({ connections: 64, headersTimeout: 15_000, bodyTimeout: 15_000 }));
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = rng(7);
-const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)]!;
-
-const COLOURS = ["black", "blue", "red", "green", "grey", "white", "orange", "purple", "yellow", "brown"];
-const SIZES = ["xs", "s", "m", "l", "xl", "xxl"];
-const EDITIONS = ["classic", "pro", "lite", "eco", "sport", "trail", "studio", "urban", "tech", "core"];
-
-function benchItems() {
-  const base = sampleItems();
-  return Array.from({ length: ITEMS }, (_, i) => {
-    const b = base[i % base.length]!;
-    const variant = `${pick(EDITIONS)} ${pick(COLOURS)} ${pick(SIZES)}`;
-    return {
-      item_id: `bench-${i}`,
-      title: `${b.title} ${variant}`,
-      description: `${b.description.slice(0, 400)} ${variant} edition.`,
-      category: b.category,
-      tags: [...b.tags.slice(0, 5), pick(COLOURS)],
-    };
-  });
-}
-
-type Client = { stack: Stack; key: string };
-/** Where requests go: wrangler's proxy (the stack's port) or workerd's own entry socket. */
-type Target = { name: "proxy" | "direct"; base: string };
-
-async function send(c: Client, path: string, init: RequestInit = {}, target?: Target): Promise<Response> {
-  const base = target?.base ?? c.stack.base;
-  // The proxy sends the worker the URL it was asked for (MF-Original-URL); so does this.
-  const original: Record<string, string> = base === c.stack.base ? {} : { "MF-Original-URL": `${c.stack.base}${path}` };
-  return fetch(`${base}${path}`, {
-    ...init,
-    headers: {
-      authorization: `Bearer ${c.key}`,
-      "content-type": "application/json",
-      ...original,
-      ...init.headers,
-    },
-  });
-}
-
-let ipCounter = 0;
-/** A fresh client IP per request out of 4096, like many shoppers. */
-const clientIp = () => `10.${(ipCounter >> 8) & 15}.${ipCounter++ & 255}.7`;
-
-async function load(c: Client) {
-  const items = benchItems();
-  const byCategory = new Map<string, string[]>();
-  for (const it of items) byCategory.set(it.category, [...(byCategory.get(it.category) ?? []), it.item_id]);
-  const categories = [...byCategory.keys()];
-  const t0 = performance.now();
-  for (let i = 0; i < items.length; i += 5000) {
-    const res = await send(c, "/internal/data/items", {
-      method: "POST",
-      body: JSON.stringify({ tenant_id: c.stack.credentials.tenant_id, items: items.slice(i, i + 5000) }),
-    });
-    if (res.status !== 202) throw new Error(`items upload: ${res.status} ${await res.text()}`);
-  }
-  const types = ["view", "view", "view", "click", "click", "add_to_cart", "purchase", "like"];
-  const events = [];
-  const now = Date.now();
-  for (let u = 0; u < USERS; u++) {
-    const favourite = byCategory.get(pick(categories))!;
-    for (let e = 0; e < EVENTS_PER_USER; e++) {
-      events.push({
-        user_id: `bench-user-${u}`,
-        item_id: random() < 0.8 ? pick(favourite) : pick(items).item_id,
-        interaction_type: pick(types),
-        timestamp: new Date(now - Math.floor(random() * 7 * 86_400_000)).toISOString(),
-      });
-    }
-  }
-  for (let i = 0; i < events.length; i += 10_000) {
-    const res = await send(c, "/internal/data/interactions", {
-      method: "POST",
-      body: JSON.stringify({ tenant_id: c.stack.credentials.tenant_id, interactions: events.slice(i, i + 10_000) }),
-    });
-    if (res.status !== 202) throw new Error(`events upload: ${res.status} ${await res.text()}`);
-  }
-  // Embedded items answer /embedding; the last ones queued are a fair sign the rest are done.
-  const probes = [...Array(30).keys()].map((k) => `bench-${Math.floor(((k + 1) * (items.length - 1)) / 30)}`);
-  for (;;) {
-    // Each probe from its own client: ids in order from one client look like catalogue scraping.
-    const codes = await Promise.all(
-      probes.map(
-        async (id) =>
-          (await send(c, `/api/v1/items/${id}/embedding`, { headers: { "cf-connecting-ip": clientIp() } })).status,
-      ),
-    );
-    if (codes.every((s) => s === 200)) break;
-    await new Promise((r) => setTimeout(r, 2000));
-  }
-  for (;;) {
-    // The training-data catalogue is an admin route.
-    const res = await send({ ...c, key: c.stack.credentials.admin_api_key }, "/api/v1/training-data/catalog");
-    // 404 until the first events are written.
-    if (res.status !== 200 && res.status !== 404)
-      throw new Error(`training-data catalog: ${res.status} ${await res.text()}`);
-    const catalog = (await res.json()) as { partitions?: { row_count: number }[] };
-    const rows = (catalog.partitions ?? []).reduce((n, p) => n + p.row_count, 0);
-    if (rows >= events.length) break;
-    await new Promise((r) => setTimeout(r, 2000));
-  }
-  const seconds = (performance.now() - t0) / 1000;
-  console.log(`loaded ${items.length} items and ${events.length} events in ${seconds.toFixed(1)} s`);
-  await waitForStoredLists(c);
-  return { items, categories };
-}
-
-/** Users the refresh probe asks (each once: a request that ranks stores the list itself). */
-const probeRandom = rng(11); // its own stream: the catalogue and events stay those of earlier runs
-const probeOrder = Array.from({ length: USERS }, (_, u) => u)
-  .map((u) => ({ u, k: probeRandom() }))
-  .sort((a, b) => a.k - b.k)
-  .map((p) => p.u);
-
-/**
- * Waits until the background refresh has stored the lists of (nearly) every user: each round
- * asks 30 users never asked before and counts the answers served from a stored list.
- */
-async function waitForStoredLists(c: Client) {
-  const t0 = performance.now();
-  for (let round = 0; ; round++) {
-    const users = probeOrder.splice(0, 30);
-    if (users.length < 30) throw new Error("ran out of users to probe the stored lists with");
-    const layers = await Promise.all(
-      users.map(async (u) => {
-        const res = await send(c, `/recommend/bench-user-${u}?k=10`, { headers: { "cf-connecting-ip": clientIp() } });
-        await res.arrayBuffer();
-        return res.headers.get("X-Cache-Layer");
-      }),
-    );
-    const stored = layers.filter((l) => l === "stored").length;
-    if (stored >= 29) {
-      console.log(
-        `stored lists ready (${stored}/30 probed users) ${((performance.now() - t0) / 1000).toFixed(1)} s after loading`,
-      );
-      return;
-    }
-    if (round % 5 === 0) console.log(`waiting for stored lists: ${stored}/30 probed users have one`);
-    await new Promise((r) => setTimeout(r, 5000));
-  }
-}
-
 const QUERIES = [
   "hoodie",
   "running shorts",
@@ -220,8 +78,6 @@ const QUERIES = [
   "watch",
   "pants",
 ];
-
-type Route = { name: string; path: () => string; init?: () => RequestInit };
 
 function routes(items: { title: string }[]): Route[] {
   const randomUser = () => `bench-user-${Math.floor(random() * USERS)}`;
@@ -246,97 +102,6 @@ function routes(items: { title: string }[]): Route[] {
   ];
 }
 
-/** Where each route's answers came from (X-Cache-Layer; none: ranked or not a cached route). */
-const layers = new Map<string, Map<string, number>>();
-
-/** Requests that failed (non-200 or a dropped connection), per route: reported, never hidden. */
-const failures = new Map<string, string[]>();
-
-async function timedGet(c: Client, t: Target, r: Route, route = "?"): Promise<boolean> {
-  try {
-    const res = await send(c, r.path(), { ...r.init?.(), headers: { "cf-connecting-ip": clientIp() } }, t);
-    if (res.status === 200) {
-      await res.arrayBuffer();
-      // Only answers count here: a failed request has no layer (it is in `failures`).
-      const layer = res.headers.get("X-Cache-Layer") ?? "ranked";
-      const counts = layers.get(route) ?? new Map<string, number>();
-      counts.set(layer, (counts.get(layer) ?? 0) + 1);
-      layers.set(route, counts);
-      return true;
-    }
-    // The error envelope's code and message (its ids and time differ per request).
-    const text = await res.text();
-    let why = text.slice(0, 160);
-    try {
-      const e = (JSON.parse(text) as { error?: { code?: string; message?: string } }).error;
-      if (e) why = `${e.code}: ${e.message}`;
-    } catch {
-      // not JSON: workerd's own error page, kept as text
-    }
-    failures.set(route, [...(failures.get(route) ?? []), `${res.status} (${why})`]);
-  } catch (e) {
-    failures.set(route, [...(failures.get(route) ?? []), String((e as Error).cause ?? e)]);
-  }
-  return false;
-}
-
-async function openLoop(c: Client, t: Target, r: Route, route: string) {
-  const n = RPS * SECONDS;
-  const start = performance.now() + 50;
-  const latencies: number[] = [];
-  await Promise.all(
-    Array.from({ length: n }, async (_, i) => {
-      const scheduled = start + (i * 1000) / RPS;
-      const wait = scheduled - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      if (await timedGet(c, t, r, route)) latencies.push(performance.now() - scheduled);
-    }),
-  );
-  return summarize(latencies);
-}
-
-async function closedLoop(c: Client, t: Target, r: Route, route: string) {
-  const until = performance.now() + 10_000;
-  let done = 0;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (performance.now() < until) {
-        if (await timedGet(c, t, r, route)) done++;
-      }
-    }),
-  );
-  return done / 10;
-}
-
-/**
- * The stack's error log lines (the api logs an unhandled error with its stack; workerd and
- * wrangler print theirs as text), counted by their first line, the 10 most frequent, and the
- * lines after the first of each (a stack trace says which worker threw).
- */
-function printStackErrors(output: string) {
-  const lines = output.split("\n").map((l) => l.replace(/\x1b\[[0-9;]*m/g, ""));
-  const counts = new Map<string, { n: number; at: number }>();
-  lines.forEach((line, at) => {
-    if (!/"level":"ERROR"|\berror\b|exception|uncaught/i.test(line)) return;
-    let what = line.trim().slice(0, 300);
-    try {
-      const j = JSON.parse(line.slice(line.indexOf("{"))) as { message?: string; context?: { error?: string } };
-      what = `${j.message}${j.context?.error ? `: ${j.context.error}` : ""}`.slice(0, 300);
-    } catch {
-      // a text line
-    }
-    const c = counts.get(what) ?? { n: 0, at };
-    c.n++;
-    counts.set(what, c);
-  });
-  const top = [...counts].sort((a, b) => b[1].n - a[1].n).slice(0, 10);
-  console.log(top.length ? "\nerrors in the stack's output:" : "\nno error lines in the stack's output");
-  for (const [what, { n, at }] of top) {
-    console.log(`  ${n} x ${what}`);
-    for (const l of lines.slice(at + 1, at + 13)) if (l.trim()) console.log(`      ${l.trim().slice(0, 200)}`);
-  }
-}
-
 console.log(`starting the local stack (npm start), then loading ${ITEMS} items...`);
 // LOG_LEVEL=warn: no JSON line per request. Locally each line goes from workerd through
 // wrangler's process to this one, a quarter of a core at this load (measured), which is
@@ -353,7 +118,7 @@ try {
     body: JSON.stringify({ name: "bench", rate_limit_search: 1_000_000, rate_limit_recommend: 1_000_000 }),
   });
   const client: Client = { stack, key: ((await keyRes.json()) as { api_key: string }).api_key };
-  const { items } = await load(client);
+  const { items } = await loadWorld(client, { items: ITEMS, users: USERS, eventsPerUser: EVENTS_PER_USER });
   const targets: Target[] = [];
   if (TARGETS.includes("proxy")) targets.push({ name: "proxy", base: stack.base });
   if (TARGETS.includes("direct")) {
@@ -379,8 +144,8 @@ try {
     for (const t of targets) {
       const key = `${t.name} ${r.name}`;
       for (let i = 0; i < 200; i++) await timedGet(client, t, r, `${key} warm-up`); // warm caches and isolates
-      const lat = await openLoop(client, t, r, key);
-      const rps = await closedLoop(client, t, r, key);
+      const lat = await openLoop(client, t, r, key, RPS, SECONDS);
+      const rps = await closedLoop(client, t, r, key, CONCURRENCY);
       const served = layers.get(key) ?? new Map<string, number>();
       const total = [...served.values()].reduce((a, b) => a + b, 0);
       if (!baseline.has(t.name)) baseline.set(t.name, rps);
