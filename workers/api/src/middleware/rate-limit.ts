@@ -101,15 +101,10 @@ export function rateLimits() {
       const refusedQuery = results.find((r, i) => checks[i]!.repeatedQuery && !r.allowed);
       if (refusedQuery) {
         if (refusedQuery.firstRefusal) {
-          c.executionCtx.waitUntil(
-            recordAbuseFlag(c.env, logger, {
-              tenantId: p.tenantId,
-              kind: "repeated_query",
-              client,
-              endpoint: c.req.path,
-              detail: { query_length: q!.length, limit_per_minute: REPEATED_QUERY_RULE.limit },
-            }),
-          );
+          flagAbuse(c, p, client, "repeated_query", {
+            query_length: q!.length,
+            limit_per_minute: REPEATED_QUERY_RULE.limit,
+          });
         }
         throw refuse(refusedQuery, `The same query was sent more than ${REPEATED_QUERY_RULE.limit} times a minute`, {
           reason: "repeated_query",
@@ -162,15 +157,7 @@ async function checkEnumeration(c: Context<AppEnv>, p: Principal, client: string
     return;
   }
   if (result.newFlag) {
-    c.executionCtx.waitUntil(
-      recordAbuseFlag(c.env, logger, {
-        tenantId: p.tenantId,
-        kind: "sequential_enumeration",
-        client,
-        endpoint: c.req.path,
-        detail: { ids: result.recentIds },
-      }),
-    );
+    flagAbuse(c, p, client, "sequential_enumeration", { ids: result.recentIds });
   }
   if (result.throttled) {
     throw new ApiError(
@@ -180,4 +167,17 @@ async function checkEnumeration(c: Context<AppEnv>, p: Principal, client: string
       { "Retry-After": String(result.retryAfterSec) },
     );
   }
+}
+
+/** Records an abuse detection after the response: the request's outcome never waits on it. */
+function flagAbuse(
+  c: Context<AppEnv>,
+  p: Principal,
+  client: string,
+  kind: Parameters<typeof recordAbuseFlag>[2]["kind"],
+  detail: Record<string, unknown>,
+): void {
+  c.executionCtx.waitUntil(
+    recordAbuseFlag(c.env, c.get("logger"), { tenantId: p.tenantId, kind, client, endpoint: c.req.path, detail }),
+  );
 }
