@@ -13,7 +13,7 @@
  * (~1 ms). Memory: one k x k float64 scratch (32 KB at k = 64) plus two k vectors.
  */
 import type { AlsParams } from "./als";
-import { mergeUserEvents, type InteractionOptions } from "./interactions";
+import { mergeUserEvents, type MergeOptions } from "./merge-rule";
 import { choleskySolve } from "./linalg";
 
 /** What the edge loads from R2 for fold-in (the trainer's AlsModel satisfies it with its params). */
@@ -78,7 +78,7 @@ export function foldInEvents(
   model: FoldInModel,
   items: ArrayLike<number>,
   labels: ArrayLike<number>,
-  options: Omit<InteractionOptions, "timestamps"> = {},
+  options: MergeOptions = {},
 ): Float32Array {
   const merged = mergeUserEvents(items, labels, options);
   return foldInUser(model, merged.items, merged.values);

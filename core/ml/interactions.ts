@@ -4,30 +4,21 @@
  * both as flat typed arrays, so a 1M-interaction set is a few MB and no per-entry objects.
  *
  * Entry value r (Float32):
- *   r > 0  a positive signal of strength r (the merged training labels, see below);
+ *   r > 0  a positive signal of strength r (the merged labels of its events);
  *   r < 0  an observed negative (a dislike) held with confidence |r|;
  * ALS reads p = (r > 0 ? 1 : 0) and c = 1 + alpha * |r|. An unobserved pair is r = 0 (p = 0, c = 1).
  *
- * Merging the events of one (user, item) pair. The rule is commutative, so the serving side
- * can keep a pair's value incrementally as events arrive in any order, replays included
- * (D1 table user_items, workers/ingest/src/apply-interactions.ts), and still agree with the
- * trainer reading the Parquet data:
- *   - the pair is an observed negative, r = -dislikeWeight, when its latest event is a dislike
- *     (label <= 0; LABELS.dislike is 0.0); a dislike and a positive at the same timestamp count
- *     as "latest is a dislike". "Clicked, then disliked" is a negative;
- *   - otherwise r is the sum of all its positive labels ("sum", default: repeated engagement is
- *     more confidence, like Hu et al.'s watch counts) or their largest ("max"), positives before
- *     an earlier dislike included: "disliked, then bought" is a positive.
- * Without timestamps, input order is time order (the last event is the latest).
+ * How one pair's events merge into r: merge-rule.ts.
  */
 
-export type MergeRule = "sum" | "max";
+import { IdIndex } from "./id-index";
+import { addPositive, pairValue, type MergeOptions } from "./merge-rule";
 
-export type InteractionOptions = {
-  /** How positive labels of one pair combine (default "sum"). */
-  merge?: MergeRule;
-  /** Confidence strength of a dislike, |r| of the negative entry (default 1, a purchase's). */
-  dislikeWeight?: number;
+// Moved out of this module; still exported from it for its importers.
+export { IdIndex } from "./id-index";
+export { addPositive, mergeUserEvents, pairValue, type MergeOptions, type MergeRule } from "./merge-rule";
+
+export type InteractionOptions = MergeOptions & {
   /** Event times (any monotone unit); orders a pair's events and enables last-n splits. */
   timestamps?: ArrayLike<number>;
 };
@@ -48,19 +39,6 @@ export type InteractionMatrix = {
   itemUsers: Int32Array;
   itemValues: Float32Array;
 };
-
-/**
- * The value of one pair from its events' labels (see the module comment). `latestIsDislike`
- * is whether the pair's latest event (by time; ties to the dislike) is a dislike.
- */
-export function pairValue(positive: number, latestIsDislike: boolean, dislikeWeight: number): number {
-  return latestIsDislike || !(positive > 0) ? -dislikeWeight : positive;
-}
-
-/** Folds a positive label into a pair's positive part. */
-export function addPositive(acc: number, label: number, merge: MergeRule): number {
-  return merge === "sum" ? acc + label : Math.max(acc, label);
-}
 
 /**
  * Builds the CSR and CSC views from (userIndex, itemIndex, label) triples in O(n + users + items):
@@ -226,44 +204,13 @@ function sortRunByTime(order: Int32Array, s: number, end: number, ts: ArrayLike<
   }
 }
 
-/** Dense index per external id (user or item id strings), in first-seen order. */
-export class IdIndex {
-  private readonly byId = new Map<string, number>();
-  readonly ids: string[] = [];
-
-  /** The index of `id`, assigning the next one if it is new. */
-  add(id: string): number {
-    let i = this.byId.get(id);
-    if (i === undefined) {
-      i = this.ids.length;
-      this.byId.set(id, i);
-      this.ids.push(id);
-    }
-    return i;
-  }
-
-  get(id: string): number | undefined {
-    return this.byId.get(id);
-  }
-
-  id(index: number): string {
-    const id = this.ids[index];
-    if (id === undefined) throw new RangeError(`no id at index ${index}`);
-    return id;
-  }
-
-  get size(): number {
-    return this.ids.length;
-  }
-}
-
 /** A training row as the Parquet training data holds it (timestamp in unix seconds). */
 export type TrainingTriple = { user_id: string; item_id: string; label: number; timestamp?: number | bigint };
 
 /** Indexes ids and builds the matrix from training rows: what the trainer calls after reading Parquet. */
 export function interactionsFromRows(
   rows: readonly TrainingTriple[],
-  options: Omit<InteractionOptions, "timestamps"> = {},
+  options: MergeOptions = {},
 ): { matrix: InteractionMatrix; users: IdIndex; items: IdIndex } {
   const users = new IdIndex();
   const items = new IdIndex();
@@ -281,33 +228,4 @@ export function interactionsFromRows(
   });
   const matrix = buildInteractions(u, i, l, users.size, items.size, timed ? { ...options, timestamps: t } : options);
   return { matrix, users, items };
-}
-
-/**
- * Merges one user's events (item indices and labels, oldest first) exactly as buildInteractions
- * does, for fold-in at request time: returns distinct items ascending and their values r.
- */
-export function mergeUserEvents(
-  items: ArrayLike<number>,
-  labels: ArrayLike<number>,
-  options: Omit<InteractionOptions, "timestamps"> = {},
-): { items: Int32Array; values: Float32Array } {
-  const merge = options.merge ?? "sum";
-  const dislikeWeight = options.dislikeWeight ?? 1;
-  const acc = new Map<number, { positive: number; dislike: boolean }>();
-  for (let e = 0; e < items.length; e++) {
-    const i = items[e]!;
-    const label = labels[e]!;
-    const pair = acc.get(i) ?? { positive: 0, dislike: false };
-    if (label > 0) pair.positive = addPositive(pair.positive, label, merge);
-    pair.dislike = !(label > 0);
-    acc.set(i, pair);
-  }
-  const keys = [...acc.keys()].sort((a, b) => a - b);
-  const values = new Float32Array(keys.length);
-  keys.forEach((k, p) => {
-    const pair = acc.get(k)!;
-    values[p] = pairValue(pair.positive, pair.dislike, dislikeWeight);
-  });
-  return { items: Int32Array.from(keys), values };
 }

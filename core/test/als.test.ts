@@ -4,6 +4,7 @@ import {
   resolveAlsParams,
   solveFactors,
   trainAls,
+  trainAlsAsync,
   validateAlsParams,
   type AlsProgress,
 } from "../ml/als";
@@ -58,6 +59,51 @@ describe("implicit ALS", () => {
     expect(a.losses).toEqual(b.losses);
     const c = trainAls(split.train, { ...params, iterations: 3, seed: 12 });
     expect(maxAbsDiff(a.itemFactors, c.itemFactors)).toBeGreaterThan(0);
+  });
+
+  it("trainAlsAsync (the yield hook) gives the factors of trainAls bit for bit, in one slice or many", async () => {
+    for (const extra of [{}, { cgSteps: 0 }, { frequencyScaling: 0.5 }]) {
+      const p = { ...params, iterations: 3, ...extra };
+      const sync = trainAls(split.train, p);
+      for (const rowsPerSlice of [undefined, 7, 64]) {
+        const hooked = await trainAlsAsync(split.train, p, { pause: async () => {}, rowsPerSlice });
+        expect(sameBytes(hooked.userFactors, sync.userFactors)).toBe(true);
+        expect(sameBytes(hooked.itemFactors, sync.itemFactors)).toBe(true);
+        expect(sameBytes(hooked.gram, sync.gram)).toBe(true);
+        expect(hooked.losses).toEqual(sync.losses);
+        expect(hooked.params).toEqual(sync.params);
+      }
+    }
+  });
+
+  it("trainAlsAsync awaits pause() after every slice of rows and onIteration after every iteration", async () => {
+    const steps: string[] = [];
+    let pending = 0;
+    const pause = () => {
+      pending++;
+      steps.push("pause");
+      // A real turn of the microtask queue: the fit must not go on before the pause resolves.
+      return Promise.resolve().then(() => {
+        pending--;
+      });
+    };
+    const onIteration = async (p: AlsProgress) => {
+      expect(pending).toBe(0);
+      steps.push(`iteration ${p.iteration}`);
+    };
+    await trainAlsAsync(split.train, { ...params, iterations: 2 }, { pause, rowsPerSlice: 64, onIteration });
+    // 500 users in 8 slices of 64, then 300 items in 5, per iteration.
+    const perIteration: string[] = Array(8 + 5).fill("pause");
+    expect(steps).toEqual([...perIteration, "iteration 1", ...perIteration, "iteration 2"]);
+    // A throw in onIteration (the trainer's stop check) ends the fit with that error.
+    const stop = trainAlsAsync(split.train, params, {
+      pause: async () => {},
+      onIteration: (p) => {
+        if (p.iteration === 2) throw new Error("stopped at 2");
+      },
+    });
+    await expect(stop).rejects.toThrow("stopped at 2");
+    await expect(trainAlsAsync(split.train, params, { pause, rowsPerSlice: 0 })).rejects.toThrow(RangeError);
   });
 
   it("training loss decreases every iteration, with CG and with the exact Cholesky solve", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ALS_DEFAULTS, trainAls, type AlsParams } from "../ml/als";
+import { ALS_DEFAULTS, trainAls, trainAlsAsync, type AlsParams } from "../ml/als";
 import { buildInteractions, type InteractionMatrix } from "../ml/interactions";
 import {
   evaluate,
@@ -70,6 +70,22 @@ describe("self-tuning ALS (core/ml/tuning.ts)", () => {
     expect(report.trials.length).toBeLessThanOrEqual(SEARCH_SPACE.regularization.length + 1);
     expect(report.trials.every((t) => t.params.factors === 16 && t.params.alpha === 4)).toBe(true);
     expect(report.chosen).toMatchObject({ factors: 16, alpha: 4, iterations: ALS_DEFAULTS.iterations });
+  });
+
+  it("a search fitted with the yield hook (trainAlsAsync, as the trainer runs it) scores every trial as trainAls does", async () => {
+    const options = { given: { factors: 16, alpha: 4 }, seed: 42, budgetSeconds: 0 };
+    const plain = await tuneAls(split.train, fit, options);
+    let pauses = 0;
+    const hooked = await tuneAls(
+      split.train,
+      (m, p) => trainAlsAsync(m, { ...p, iterations: 6 }, { pause: async () => void pauses++, rowsPerSlice: 50 }),
+      options,
+    );
+    expect(pauses).toBeGreaterThan(0);
+    const scores = (r: typeof plain) => r.trials.map((t) => [t.params, t.ndcg_at_10, t.recall_at_10]);
+    expect(scores(hooked)).toEqual(scores(plain));
+    expect(hooked.chosen).toEqual(plain.chosen);
+    expect(hooked.best).toEqual(plain.best);
   });
 
   it("everything given: nothing searched, the given point judged against popularity", async () => {

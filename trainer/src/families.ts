@@ -1,10 +1,9 @@
-import { resolveAlsParams, type AlsParams } from "@edge-ml/core/ml/als";
+import { resolveAlsParams, trainAlsAsync, type AlsParams } from "@edge-ml/core/ml/als";
 import { encodeItemToItem, itemToItemScorer } from "@edge-ml/core/ml/item-to-item";
 import type { InteractionMatrix } from "@edge-ml/core/ml/interactions";
 import { factorScorer, type Scorer } from "@edge-ml/core/ml/metrics";
 import { tuneAls, type Trial, type TuningReport } from "@edge-ml/core/ml/tuning";
 import { fitItemToItem, tuneItemToItem, type ItemToItemGiven } from "@edge-ml/core/ml/tuning-item-to-item";
-import { trainAlsAsync } from "./als-async";
 
 /**
  * The model families a job can train, each as "search on validation, then fit once": the
@@ -35,6 +34,12 @@ export type Hooks = {
   onTrial: (t: Trial<Record<string, number | string>>, done: number, planned: number) => void | Promise<void>;
 };
 
+/**
+ * What ALS awaits between slices of rows: one turn of the event loop, so HTTP, callbacks and
+ * heartbeats keep flowing during a long fit (setImmediate runs after pending I/O callbacks).
+ */
+const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 const bytesOf = (a: Float32Array | Float64Array) => new Uint8Array(a.buffer as ArrayBuffer, a.byteOffset, a.byteLength);
 
 /** The contract's names (snake_case) -> the AlsParams a job fixed; tunable ones left out are searched. */
@@ -64,16 +69,20 @@ export async function alsCandidate(
   hooks: Hooks,
 ): Promise<Candidate> {
   const given = givenAlsParams(hp);
-  const fit = (m: InteractionMatrix, p: AlsParams) => trainAlsAsync(m, p, async () => hooks.checkStopped());
+  const fit = (m: InteractionMatrix, p: AlsParams) =>
+    trainAlsAsync(m, p, { pause, onIteration: () => hooks.checkStopped() });
   const tuning = await tuneAls(train, fit, { given, seed, onTrial: hooks.onTrial });
   const params = resolveAlsParams(tuning.chosen);
   return {
     family: "matrix_factorization",
     tuning,
     async fit(m, onEpoch) {
-      const final = await trainAlsAsync(m, params, async (p) => {
-        hooks.checkStopped();
-        onEpoch(p.iteration, p.iterations, p.loss, p.seconds);
+      const final = await trainAlsAsync(m, params, {
+        pause,
+        onIteration: (p) => {
+          hooks.checkStopped();
+          onEpoch(p.iteration, p.iterations, p.loss, p.seconds);
+        },
       });
       return {
         scorer: factorScorer(final.userFactors, final.itemFactors, params.factors),
