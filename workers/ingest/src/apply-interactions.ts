@@ -78,7 +78,7 @@ function servingStatements(env: IngestEnv, tenantId: string, rows: QueuedInterac
          events = events + excluded.events,
          last_event_at = max(last_event_at, excluded.last_event_at)`,
     ).bind(tenantId, JSON.stringify(pop)),
-    // The merge of core/ml/interactions.ts, commutative: positives add up, the latest event
+    // The merge of core/ml/merge-rule.ts, commutative: positives add up, the latest event
     // (a tie to the dislike) decides whether the pair is a negative, type bits OR together.
     // SQLite evaluates every SET expression on the old row, so their order does not matter.
     env.DB.prepare(

@@ -11,7 +11,7 @@ import { settingsOf } from "../../access/services/tenants";
  * sees everything they did (docs/decisions.md, "Whole-history serving").
  */
 export type UserPairs = {
-  /** The newest FOLD_IN_MAX_PAIRS pairs: item ids and merged values r (core/ml/interactions.ts); empty unless read for a fold-in. */
+  /** The newest FOLD_IN_MAX_PAIRS pairs: item ids and merged values r (core/ml/merge-rule.ts); empty unless read for a fold-in. */
   items: string[];
   values: number[];
   /** Items the tenant's policy says this user consumed, with the reason shown by explanations. */
