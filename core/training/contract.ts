@@ -1,4 +1,4 @@
-import type { TrainingJob } from "./jobs";
+import type { TrainingJobRow as TrainingJob } from "../db/schema/training";
 
 /**
  * The trainer contract (docs/trainer-contract.md) as types and names, shared by the
