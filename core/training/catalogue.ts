@@ -19,7 +19,10 @@ export type CatalogueFile = { key: string; date: string; name: string; row_count
 /** An inclusive range of days; date-times count by their UTC day. */
 export type DayRange = { start_date: string; end_date: string };
 
-const day = (iso: string) => iso.slice(0, 10);
+/** Whether the day `date` (YYYY-MM-DD) lies in `range`. */
+export function dayInRange(date: string, range: DayRange): boolean {
+  return date >= range.start_date.slice(0, 10) && date <= range.end_date.slice(0, 10);
+}
 
 /** catalog.json's partitions; none before the tenant's first ingest. */
 export async function readCatalogJson(bucket: R2Bucket, tenantId: string): Promise<CataloguePartition[]> {
@@ -36,9 +39,7 @@ export function partitionsOf(tenantId: string, parts: readonly PartFile[]): Cata
 
 /** The partitions with a date in `range`, by date. */
 export function partitionsInRange<P extends CataloguePartition>(partitions: readonly P[], range: DayRange): P[] {
-  const from = day(range.start_date);
-  const to = day(range.end_date);
-  return partitions.filter((p) => p.date >= from && p.date <= to).sort((a, b) => a.date.localeCompare(b.date));
+  return partitions.filter((p) => dayInRange(p.date, range)).sort((a, b) => a.date.localeCompare(b.date));
 }
 
 export function rowsInRange(partitions: readonly CataloguePartition[], range: DayRange): number {

@@ -1,5 +1,6 @@
 import { verifyPayload, SIGNATURE_HEADER } from "@edge-ml/core/auth/signatures";
 import { partKey } from "@edge-ml/core/ingest/catalog";
+import { dayInRange } from "@edge-ml/core/training/catalogue";
 import {
   ARTIFACT_NAME,
   ARTIFACTS,
@@ -58,8 +59,7 @@ async function serveData(env: DispatchEnv, jobId: string, date: string, file: st
   const check = await verifyUrl(job.callbackSecret, "GET", url.pathname, url);
   if (!check.ok) return error(403, check.reason);
   if (isFinished(job.status)) return error(403, `the job is ${job.status}`);
-  const inRange =
-    DATE.test(date) && date >= job.dataRange.start_date.slice(0, 10) && date <= job.dataRange.end_date.slice(0, 10);
+  const inRange = DATE.test(date) && dayInRange(date, job.dataRange);
   if (!inRange || !PART_FILE.test(file)) return error(404, "no such file for this job");
   // The tenant comes from the job, never from the request: another tenant's file has no URL here.
   const obj = await env.DATA.get(partKey(job.tenantId, date, file.slice(0, -".parquet".length)));
