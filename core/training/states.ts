@@ -21,7 +21,6 @@ export const TRANSITIONS: Readonly<Record<JobStatus, readonly JobStatus[]>> = {
 export const ACTIVE_STATUSES = ["queued", "running"] as const satisfies readonly JobStatus[];
 export const FINISHED_STATUSES = ["completed", "failed", "cancelled"] as const satisfies readonly JobStatus[];
 
-export const canTransition = (from: JobStatus, to: JobStatus): boolean => TRANSITIONS[from].includes(to);
 export const isFinished = (status: JobStatus): boolean => TRANSITIONS[status].length === 0;
 
 /**
