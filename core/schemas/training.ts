@@ -207,8 +207,6 @@ export const JobIdParam = z.object({
 });
 
 // ---------------------------------------------------------------------------------------------
-// Queue messages (api -> workers/trainer-dispatch)
+// Queue messages (api -> workers/trainer-dispatch): defined once in core/training/messages.ts
 
-/** On `edge-ml-training`: a queued job to hand to the trainer. */
-export type TrainingQueueMessage = { job_id: string; tenant_id: string };
-/** On `edge-ml-webhooks`: one `webhook_deliveries` row to sign and POST. */
+export type { TrainingJobMessage, TrainingQueueMessage } from "../training/messages";

@@ -88,14 +88,9 @@ export const WebhookPayload = z
   .openapi("WebhookPayload");
 export type WebhookPayload = z.infer<typeof WebhookPayload>;
 
-export function webhookPayload(
-  event: WebhookEvent,
-  data: Record<string, unknown>,
-  correlationId: string,
-  now = new Date(),
-): WebhookPayload {
-  return { event, timestamp: now.toISOString(), data, correlation_id: correlationId };
-}
+export { webhookPayload } from "../training/webhooks";
+/** On `edge-ml-webhooks` (core/training/messages.ts). */
+export type { WebhookQueueMessage } from "../training/messages";
 
 export const WebhookDelivery = z
   .object({
@@ -122,5 +117,3 @@ export const WebhookDeliveryList = z
   .openapi("WebhookDeliveryList");
 
 export const DeliveriesQuery = paginationQuery(10);
-
-export type WebhookQueueMessage = { delivery_id: string };

@@ -4,22 +4,13 @@ import { interactionsFromRows } from "@edge-ml/core/ml/interactions";
 import { evaluate, popularityScorer, splitPerUser } from "@edge-ml/core/ml/metrics";
 import type { Trial } from "@edge-ml/core/ml/tuning";
 import { ITEM_TO_ITEM_MAX_ITEMS } from "@edge-ml/core/ml/tuning-item-to-item";
+import { ARTIFACTS, type JobSpec } from "@edge-ml/core/training/contract";
 import { alsCandidate, itemToItemCandidate, type Candidate, type Family } from "./families";
 import { readRows } from "./read-data";
 import { Reporter } from "./reporter";
 
-/** The job spec of docs/trainer-contract.md section 1. */
-export type JobSpec = {
-  job_id: string;
-  tenant_id: string;
-  model_type: string;
-  hyperparameters: Record<string, number>;
-  total_epochs?: number;
-  data: { files: { url: string; row_count: number; size_bytes: number }[] };
-  callback: { url: string; secret: string };
-  artifacts: { url: string };
-  heartbeat_seconds: number;
-};
+/** The job spec of docs/trainer-contract.md section 1 (core/training/contract.ts). */
+export type { JobSpec };
 
 /** A reason for a 400, or null when the spec can be run. */
 export function specProblem(spec: Partial<JobSpec>): string | null {
@@ -191,12 +182,12 @@ export async function runJob(spec: JobSpec, log: (line: string) => void = consol
       trained_at: new Date().toISOString(),
     };
     for (const a of final.artifacts) await upload(spec, a.name, a.bytes);
-    await upload(spec, "model.json", new TextEncoder().encode(JSON.stringify(manifest)));
+    await upload(spec, ARTIFACTS.manifest, new TextEncoder().encode(JSON.stringify(manifest)));
     await reporter.send("progress", { progress: 0.95 });
     const status = await reporter.send("completed", {
       metrics,
       tuning,
-      artifacts: ["model.json", ...final.artifacts.map((a) => a.name)],
+      artifacts: [ARTIFACTS.manifest, ...final.artifacts.map((a) => a.name)],
     });
     say(status === 200 ? "completed" : `completion answered ${status}`);
   } catch (e) {

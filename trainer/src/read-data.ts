@@ -1,8 +1,9 @@
 import { parquetMetadata, parquetRead, type ColumnData, type DecodedArray } from "hyparquet";
 import type { TrainingTriple } from "@edge-ml/core/ml/interactions";
+import type { JobSpecFile } from "@edge-ml/core/training/contract";
 
 /** One entry of the job spec's `data.files` (docs/trainer-contract.md section 1). */
-export type DataFile = { url: string; row_count: number; size_bytes: number };
+export type DataFile = JobSpecFile;
 
 /**
  * Files downloaded at once. A few overlap the network with parsing (one file is parsed while

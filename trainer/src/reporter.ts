@@ -1,4 +1,5 @@
 import { SIGNATURE_HEADER, signPayload } from "@edge-ml/core/auth/signatures";
+import type { CallbackBody, CallbackType } from "@edge-ml/core/training/contract";
 
 /**
  * The trainer's callbacks (docs/trainer-contract.md section 3): signed with the job's secret,
@@ -9,7 +10,7 @@ import { SIGNATURE_HEADER, signPayload } from "@edge-ml/core/auth/signatures";
  * Any callback also counts as a heartbeat; a timer sends `heartbeat` when nothing else went
  * out for heartbeat_seconds.
  */
-export type CallbackType = "started" | "progress" | "heartbeat" | "completed" | "failed";
+export type { CallbackType };
 
 export class Reporter {
   private seq = 0;
@@ -50,7 +51,8 @@ export class Reporter {
 
   private async post(seq: number, type: CallbackType, fields: Record<string, unknown>): Promise<number> {
     if (this.stopped && type !== "failed") return 409;
-    const body = JSON.stringify({ job_id: this.jobId, seq, type, ...fields });
+    const head: Pick<CallbackBody, "job_id" | "seq" | "type"> = { job_id: this.jobId, seq, type };
+    const body = JSON.stringify({ ...head, ...fields });
     let lastError = "";
     for (let attempt = 1; attempt <= 6; attempt++) {
       try {

@@ -10,6 +10,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { SIGNATURE_HEADER, verifyPayload } from "@edge-ml/core/auth/signatures";
+import { TRAINER_JOBS_PATH } from "@edge-ml/core/training/contract";
 import { runJob, specProblem, type JobSpec } from "./job";
 
 const MAX_SPEC_BYTES = 4 * 1024 * 1024;
@@ -41,7 +42,7 @@ export function startTrainer(options: { port: number; host: string; sharedSecret
     try {
       if (req.method === "GET" && req.url === "/health")
         return send(res, 200, { status: "healthy", running: running.size, pid: process.pid });
-      if (req.method !== "POST" || req.url !== "/jobs") return send(res, 404, { error: "not found" });
+      if (req.method !== "POST" || req.url !== TRAINER_JOBS_PATH) return send(res, 404, { error: "not found" });
       const raw = await readBody(req);
       const check = await verifyPayload(
         options.sharedSecret,

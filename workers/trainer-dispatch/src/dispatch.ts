@@ -1,51 +1,36 @@
 import { signPayload, SIGNATURE_HEADER } from "@edge-ml/core/auth/signatures";
-import { catalogOf, compactRange, partsInRange } from "./compact-range";
-import { failJob, loadJob, log, nowIso, type Job } from "./jobs";
+import { filesInRange as catalogueFiles, partitionsOf, type CatalogueFile } from "@edge-ml/core/training/catalogue";
+import { TRAINER_JOBS_PATH, trainerPaths, type JobSpec } from "@edge-ml/core/training/contract";
+import { failJob, loadJob, nowIso, type TrainingJob as Job } from "@edge-ml/core/training/jobs";
+import { isTrainingJobMessage } from "@edge-ml/core/training/messages";
+import { ACTIVE_SQL } from "@edge-ml/core/training/states";
+import { catalogOf, compactRange } from "./compact-range";
+import { log } from "./jobs";
 import { signUrl } from "./signing";
 import { scheduleWatchdog } from "./watchdog";
 import { emitSafely } from "./webhooks";
 
 /**
- * The training queue's job messages (`{ job_id, tenant_id }` from the api's trigger route):
+ * The training queue's job messages (TrainingJobMessage, from the api's trigger route):
  * each is handed to the trainer (docs/trainer-contract.md section 1). While the trainer is
  * unreachable the message is retried with exponential backoff (DISPATCH_RETRY_BASE_SECONDS,
  * doubling, at most 5 minutes) and the attempts are counted on the job; after
  * DISPATCH_MAX_ATTEMPTS the job fails with the last error. A refusal (4xx) fails it at once.
  */
-export type JobMessage = { job_id: string; tenant_id: string };
-
 export function dispatchRetryDelaySeconds(env: DispatchEnv, attempts: number): number {
   return Math.min(300, Math.round(Number(env.DISPATCH_RETRY_BASE_SECONDS) * 2 ** Math.max(0, attempts - 1)));
 }
-
-type DataFile = { key: string; date: string; name: string; row_count: number; size_bytes: number };
 
 const day = (iso: string) => iso.slice(0, 10);
 
 /**
  * The tenant's live Parquet parts with a partition date inside the job's data_range
- * (inclusive), by date then name. Read from the catalogue object rather than catalog.json,
- * which it renders up to a second later: right after a compaction the file could still list
- * parts that are deleted.
+ * (inclusive), by date then name, through the one catalogue reader (core/training/catalogue.ts)
+ * over the catalogue object's parts rather than catalog.json, which it renders up to a second
+ * later: right after a compaction the file could still list parts that are deleted.
  */
-export async function filesInRange(env: DispatchEnv, job: Job): Promise<DataFile[]> {
-  const byDate = partsInRange(
-    await catalogOf(env, job.tenantId).parts(),
-    day(job.dataRange.start_date),
-    day(job.dataRange.end_date),
-  );
-  return [...byDate.keys()].sort().flatMap((date) =>
-    byDate
-      .get(date)!
-      .sort((a, b) => a.key.localeCompare(b.key))
-      .map((p) => ({
-        key: p.key,
-        date,
-        name: p.key.slice(p.key.lastIndexOf("/") + 1),
-        row_count: p.rows,
-        size_bytes: p.bytes,
-      })),
-  );
+export async function filesInRange(env: DispatchEnv, job: Job): Promise<CatalogueFile[]> {
+  return catalogueFiles(partitionsOf(job.tenantId, await catalogOf(env, job.tenantId).parts()), job.dataRange);
 }
 
 /**
@@ -71,21 +56,20 @@ async function compactJobDays(env: DispatchEnv, job: Job): Promise<void> {
 export async function jobSpec(
   env: DispatchEnv,
   job: Job,
-  files: DataFile[],
+  files: CatalogueFile[],
   nowSeconds = Math.floor(Date.now() / 1000),
-) {
+): Promise<JobSpec> {
   const base = env.PUBLIC_URL.replace(/\/+$/, "");
   const exp = nowSeconds + Number(env.SIGNED_URL_TTL_SECONDS);
-  const jobPath = `/trainer/jobs/${job.id}`;
+  const paths = trainerPaths(job.id);
   const data = await Promise.all(
     files.map(async (f) => {
-      const path = `${jobPath}/data/${f.date}/${f.name}`;
+      const path = paths.data(f.date, f.name);
       const sig = await signUrl(job.callbackSecret, "GET", path, exp);
       return { url: `${base}${path}?exp=${exp}&sig=${sig}`, row_count: f.row_count, size_bytes: f.size_bytes };
     }),
   );
-  const artifactScope = `${jobPath}/artifacts/`;
-  const artifactSig = await signUrl(job.callbackSecret, "PUT", artifactScope, exp);
+  const artifactSig = await signUrl(job.callbackSecret, "PUT", paths.artifacts, exp);
   return {
     job_id: job.id,
     tenant_id: job.tenantId,
@@ -93,8 +77,8 @@ export async function jobSpec(
     hyperparameters: job.hyperparameters,
     total_epochs: job.totalEpochs,
     data: { files: data },
-    callback: { url: `${base}${jobPath}/callbacks`, secret: job.callbackSecret },
-    artifacts: { url: `${base}${artifactScope}{name}?exp=${exp}&sig=${artifactSig}` },
+    callback: { url: `${base}${paths.callbacks}`, secret: job.callbackSecret },
+    artifacts: { url: `${base}${paths.artifacts}{name}?exp=${exp}&sig=${artifactSig}` },
     heartbeat_seconds: Number(env.HEARTBEAT_SECONDS),
   };
 }
@@ -106,13 +90,8 @@ async function fail(env: DispatchEnv, job: Job, error: string): Promise<void> {
   }
 }
 
-function isJobMessage(body: unknown): body is JobMessage {
-  const b = body as Partial<JobMessage> | null;
-  return !!b && typeof b.job_id === "string" && typeof b.tenant_id === "string";
-}
-
 export async function dispatchJob(msg: Message<unknown>, env: DispatchEnv): Promise<void> {
-  if (!isJobMessage(msg.body)) {
+  if (!isTrainingJobMessage(msg.body)) {
     log("WARN", "Dropping a malformed training message", { message_id: msg.id });
     msg.ack();
     return;
@@ -146,7 +125,7 @@ export async function dispatchJob(msg: Message<unknown>, env: DispatchEnv): Prom
   const body = JSON.stringify(await jobSpec(env, job, files));
   let outcome: { kind: "accepted" } | { kind: "refused"; reason: string } | { kind: "unreachable"; error: string };
   try {
-    const res = await fetch(`${trainerUrl}/jobs`, {
+    const res = await fetch(`${trainerUrl}${TRAINER_JOBS_PATH}`, {
       method: "POST",
       headers: {
         "content-type": "application/json",
@@ -167,7 +146,7 @@ export async function dispatchJob(msg: Message<unknown>, env: DispatchEnv): Prom
     const now = nowIso();
     // The trainer's first callback may already have marked the job running (it can overtake this update).
     const res = await env.DB.prepare(
-      "UPDATE training_jobs SET status = 'running', started_at = coalesce(started_at, ?), heartbeat_at = coalesce(heartbeat_at, ?), updated_at = ? WHERE id = ? AND status IN ('queued', 'running')",
+      `UPDATE training_jobs SET status = 'running', started_at = coalesce(started_at, ?), heartbeat_at = coalesce(heartbeat_at, ?), updated_at = ? WHERE id = ? AND ${ACTIVE_SQL}`,
     )
       .bind(now, now, now, job.id)
       .run();

@@ -1,10 +1,11 @@
 import { checkDatabase, checkStorage } from "@edge-ml/core/runtime/health-checks";
 import { workerHealth } from "@edge-ml/core/runtime/worker-health";
+import { isWatchdogMessage } from "@edge-ml/core/training/messages";
 import { dispatchJob } from "./dispatch";
 import { log } from "./jobs";
 import { matchTrainerRoute } from "./routes";
-import { isWatchdogMessage, runWatchdog, sweep } from "./watchdog";
-import { deliverWebhook } from "./webhooks";
+import { runWatchdog, sweep } from "./watchdog";
+import { deliverWebhook, resendRefusedDeliveries } from "./webhooks";
 
 /**
  * The trainer-dispatch worker (docs/trainer-contract.md):
@@ -12,7 +13,8 @@ import { deliverWebhook } from "./webhooks";
  *   callbacks), which the api forwards to it through a service binding;
  * - queue edge-ml-training: hands queued jobs to the trainer, and runs per-job watchdogs;
  * - queue edge-ml-webhooks: delivers signed webhooks with retries;
- * - scheduled (every minute): fails silent or stuck jobs (backstop for the watchdogs).
+ * - scheduled (every minute): fails silent or stuck jobs (backstop for the watchdogs), and
+ *   re-sends the webhook deliveries the queue refused (core/training/webhooks.ts).
  */
 export default {
   async fetch(request, env) {
@@ -39,6 +41,6 @@ export default {
   },
 
   async scheduled(_controller, env, ctx) {
-    ctx.waitUntil(sweep(env));
+    ctx.waitUntil(Promise.all([sweep(env), resendRefusedDeliveries(env)]));
   },
 } satisfies ExportedHandler<DispatchEnv>;

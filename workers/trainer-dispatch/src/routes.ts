@@ -1,5 +1,18 @@
 import { verifyPayload, SIGNATURE_HEADER } from "@edge-ml/core/auth/signatures";
-import { artifactPrefix, deleteArtifacts, FINISHED, loadJob, log, nowIso, versionFor, type Job } from "./jobs";
+import { partKey } from "@edge-ml/core/ingest/catalog";
+import { dayInRange } from "@edge-ml/core/training/catalogue";
+import {
+  ARTIFACT_NAME,
+  ARTIFACTS,
+  artifactPrefix,
+  REQUIRED_ARTIFACTS,
+  trainerPaths,
+  versionFor,
+  type CallbackBody,
+} from "@edge-ml/core/training/contract";
+import { loadJob, nowIso, type TrainingJob as Job } from "@edge-ml/core/training/jobs";
+import { ACTIVE_SQL, isFinished } from "@edge-ml/core/training/states";
+import { deleteArtifacts, log } from "./jobs";
 import { verifyUrl } from "./signing";
 import { emitSafely } from "./webhooks";
 
@@ -14,12 +27,6 @@ import { emitSafely } from "./webhooks";
 const JOB_ROUTE = /^\/trainer\/jobs\/([0-9a-fA-F-]{36})\/(data\/([^/]+)\/([^/]+)|artifacts\/([^/]+)|callbacks)$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const PART_FILE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}\.parquet$/;
-export const ARTIFACT_NAME = /^(?!\.{1,2}$)[a-z0-9_.-]{1,64}$/;
-/** What each model family needs at the edge (contract section 5). */
-export const REQUIRED_ARTIFACTS: Record<string, string[]> = {
-  matrix_factorization: ["model.json", "item_factors.f32", "gram.f64"],
-  item_to_item: ["model.json", "neighbours.bin"],
-};
 
 /**
  * The family a completed job produced: its own type, or for `auto` the winner, which the
@@ -27,7 +34,7 @@ export const REQUIRED_ARTIFACTS: Record<string, string[]> = {
  */
 async function producedType(env: DispatchEnv, job: Job, prefix: string): Promise<string | undefined> {
   if (job.modelType !== "auto") return job.modelType;
-  const manifest = await env.DATA.get(`${prefix}model.json`);
+  const manifest = await env.DATA.get(`${prefix}${ARTIFACTS.manifest}`);
   if (!manifest) return undefined;
   const type = ((await manifest.json()) as { model_type?: unknown }).model_type;
   return typeof type === "string" && Object.hasOwn(REQUIRED_ARTIFACTS, type) ? type : undefined;
@@ -51,12 +58,11 @@ async function serveData(env: DispatchEnv, jobId: string, date: string, file: st
   if (!job) return error(404, "unknown job");
   const check = await verifyUrl(job.callbackSecret, "GET", url.pathname, url);
   if (!check.ok) return error(403, check.reason);
-  if (FINISHED.includes(job.status)) return error(403, `the job is ${job.status}`);
-  const inRange =
-    DATE.test(date) && date >= job.dataRange.start_date.slice(0, 10) && date <= job.dataRange.end_date.slice(0, 10);
+  if (isFinished(job.status)) return error(403, `the job is ${job.status}`);
+  const inRange = DATE.test(date) && dayInRange(date, job.dataRange);
   if (!inRange || !PART_FILE.test(file)) return error(404, "no such file for this job");
   // The tenant comes from the job, never from the request: another tenant's file has no URL here.
-  const obj = await env.DATA.get(`tenants/${job.tenantId}/training_data/${date}/${file}`);
+  const obj = await env.DATA.get(partKey(job.tenantId, date, file.slice(0, -".parquet".length)));
   if (!obj) return error(404, "no such file for this job (compacted or deleted since dispatch?)");
   return new Response(obj.body, {
     headers: { "content-type": "application/vnd.apache.parquet", "content-length": String(obj.size) },
@@ -72,9 +78,9 @@ async function storeArtifact(
 ): Promise<Response> {
   const job = await loadJob(env.DB, jobId);
   if (!job) return error(404, "unknown job");
-  const check = await verifyUrl(job.callbackSecret, "PUT", `/trainer/jobs/${jobId}/artifacts/`, url);
+  const check = await verifyUrl(job.callbackSecret, "PUT", trainerPaths(jobId).artifacts, url);
   if (!check.ok) return error(403, check.reason);
-  if (FINISHED.includes(job.status)) return error(409, `the job is ${job.status}`);
+  if (isFinished(job.status)) return error(409, `the job is ${job.status}`);
   if (!ARTIFACT_NAME.test(name)) return error(400, "artifact names are [a-z0-9_.-]{1,64}");
   const key = `${artifactPrefix(job)}${name}`;
   const length = Number(request.headers.get("content-length"));
@@ -84,18 +90,8 @@ async function storeArtifact(
   return Response.json({ name, size: stored?.size ?? 0 }, { status: 201 });
 }
 
-type Callback = {
-  job_id?: unknown;
-  seq?: unknown;
-  type?: unknown;
-  progress?: unknown;
-  epoch?: unknown;
-  total_epochs?: unknown;
-  metrics?: unknown;
-  artifacts?: unknown;
-  error?: unknown;
-  tuning?: unknown;
-};
+/** A callback body as it arrives: the contract's fields (CallbackBody), each yet to be checked. */
+type Callback = { [K in keyof CallbackBody]?: unknown };
 
 const finiteMetrics = (m: unknown): Record<string, number> =>
   Object.fromEntries(
@@ -120,7 +116,7 @@ async function handleCallback(request: Request, env: DispatchEnv, jobId: string)
   if (body.job_id !== jobId) return error(401, "callback names another job");
   const seq = body.seq;
   if (typeof seq !== "number" || !Number.isInteger(seq) || seq < 1) return error(400, "seq must be an integer >= 1");
-  if (FINISHED.includes(job.status)) return error(409, `the job is already ${job.status}`);
+  if (isFinished(job.status)) return error(409, `the job is already ${job.status}`);
   if (seq <= job.lastSeq) return error(401, `replayed callback: seq ${seq} is not above ${job.lastSeq}`);
 
   switch (body.type) {
@@ -145,11 +141,11 @@ async function handleCallback(request: Request, env: DispatchEnv, jobId: string)
 /** Why a guarded update changed nothing: the job finished meanwhile (409), or a concurrent callback took the seq (401). */
 async function conflict(env: DispatchEnv, jobId: string, seq: number): Promise<Response> {
   const now = await loadJob(env.DB, jobId);
-  if (now && FINISHED.includes(now.status)) return error(409, `the job is already ${now.status}`);
+  if (now && isFinished(now.status)) return error(409, `the job is already ${now.status}`);
   return error(401, `replayed callback: seq ${seq} is not above ${now?.lastSeq ?? "?"}`);
 }
 
-const GUARD = "WHERE id = ? AND status IN ('queued', 'running') AND last_seq < ?";
+const GUARD = `WHERE id = ? AND ${ACTIVE_SQL} AND last_seq < ?`;
 
 async function alive(env: DispatchEnv, job: Job, seq: number, body: Callback): Promise<Response> {
   const now = nowIso();
@@ -188,7 +184,7 @@ async function completed(env: DispatchEnv, job: Job, seq: number, body: Callback
   const prefix = artifactPrefix(job);
   const modelType = await producedType(env, job, prefix);
   const missing: string[] = [];
-  for (const name of REQUIRED_ARTIFACTS[modelType ?? ""] ?? ["model.json"]) {
+  for (const name of REQUIRED_ARTIFACTS[modelType ?? ""] ?? [ARTIFACTS.manifest]) {
     if (!(await env.DATA.head(`${prefix}${name}`))) missing.push(name);
   }
   if (missing.length > 0) {

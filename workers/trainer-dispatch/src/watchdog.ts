@@ -1,4 +1,7 @@
-import { artifactPrefix, deleteArtifacts, loadJob, log, nowIso, type Job } from "./jobs";
+import { artifactPrefix } from "@edge-ml/core/training/contract";
+import { failJob, loadJob, nowIso, type TrainingJob as Job } from "@edge-ml/core/training/jobs";
+import type { WatchdogMessage } from "@edge-ml/core/training/messages";
+import { deleteArtifacts, log } from "./jobs";
 import { emitSafely } from "./webhooks";
 
 /**
@@ -11,13 +14,6 @@ import { emitSafely } from "./webhooks";
  * - the cron sweep (every minute), a backstop for a lost watchdog message, which also fails
  *   jobs still queued after QUEUED_TIMEOUT_SECONDS (their message lost).
  */
-export type WatchdogMessage = { kind: "watchdog"; job_id: string; tenant_id: string };
-
-export function isWatchdogMessage(body: unknown): body is WatchdogMessage {
-  const b = body as Partial<WatchdogMessage> | null;
-  return !!b && b.kind === "watchdog" && typeof b.job_id === "string";
-}
-
 export async function scheduleWatchdog(
   env: Pick<DispatchEnv, "TRAINING_QUEUE">,
   job: Pick<Job, "id" | "tenantId">,
@@ -83,12 +79,7 @@ export async function sweep(env: DispatchEnv, now = Date.now()): Promise<string[
     .all<{ id: string; tenant_id: string }>();
   for (const { id, tenant_id } of stuck) {
     const error = `the job was never picked up by the dispatcher within ${queuedLimit}s; trigger it again`;
-    const res = await env.DB.prepare(
-      "UPDATE training_jobs SET status = 'failed', error = ?, finished_at = ?, updated_at = ? WHERE id = ? AND status = 'queued'",
-    )
-      .bind(error, nowIso(now), nowIso(now), id)
-      .run();
-    if (res.meta.changes > 0) {
+    if (await failJob(env.DB, id, error, { at: now, onlyQueued: true })) {
       failed.push(id);
       await emitSafely(env, tenant_id, "training.failed", { training_job_id: id, error });
     }

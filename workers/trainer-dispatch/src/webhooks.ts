@@ -1,48 +1,24 @@
 import { SIGNATURE_HEADER, signPayload } from "@edge-ml/core/auth/signatures";
-import { log, nowIso } from "./jobs";
+import type { WebhookEvent } from "@edge-ml/core/schemas/webhooks";
+import { nowIso } from "@edge-ml/core/training/jobs";
+import { isWebhookQueueMessage } from "@edge-ml/core/training/messages";
+import { emitWebhookEvent, resendRefused } from "@edge-ml/core/training/webhooks";
+import { log } from "./jobs";
 
 /**
- * Webhooks (classifier-api.md "Webhooks"): one webhook_deliveries row per subscribed
- * webhook and event, then a `{ delivery_id }` message; the consumer POSTs the payload
- * signed with the webhook's secret (X-EdgeML-Signature, core/auth/signatures.ts), retries
- * with backoff through the queue and records every attempt's outcome on the row.
- * The api writes the same rows and messages for its own events (model.deployed, ...).
+ * Webhook deliveries (classifier-api.md "Webhooks"): the rows and `{ delivery_id }` messages
+ * come from the one emitter (core/training/webhooks.ts), the api's and this worker's; this
+ * consumer POSTs each payload signed with the webhook's secret (X-EdgeML-Signature,
+ * core/auth/signatures.ts), retries with backoff through the queue and records every
+ * attempt's outcome on the row.
  */
-export type WebhookEvent = "training.started" | "training.completed" | "training.failed";
-
-export async function emitWebhookEvent(
-  env: Pick<DispatchEnv, "DB" | "WEBHOOK_QUEUE">,
-  tenantId: string,
-  event: WebhookEvent,
-  data: Record<string, unknown>,
-): Promise<number> {
-  const { results } = await env.DB.prepare("SELECT id, events FROM webhooks WHERE tenant_id = ? AND status = 'active'")
-    .bind(tenantId)
-    .all<{ id: string; events: string }>();
-  const subscribed = results.filter((w) => {
-    const events = JSON.parse(w.events) as string[];
-    return events.includes(event) || events.includes("*");
-  });
-  if (subscribed.length === 0) return 0;
-  const now = nowIso();
-  const payload = { event, timestamp: now, data, correlation_id: crypto.randomUUID() };
-  const ids = subscribed.map(() => crypto.randomUUID());
-  await env.DB.batch(
-    subscribed.map((w, i) =>
-      env.DB.prepare(
-        "INSERT INTO webhook_deliveries (id, webhook_id, tenant_id, event, payload, status, attempts, created_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?)",
-      ).bind(ids[i]!, w.id, tenantId, event, JSON.stringify(payload), now),
-    ),
-  );
-  await env.WEBHOOK_QUEUE.sendBatch(ids.map((delivery_id) => ({ body: { delivery_id } })));
-  return ids.length;
-}
+type TrainingEvent = Extract<WebhookEvent, `training.${string}`>;
 
 /** Emits without letting a webhook problem fail the state change that caused it. */
 export async function emitSafely(
   env: Pick<DispatchEnv, "DB" | "WEBHOOK_QUEUE">,
   tenantId: string,
-  event: WebhookEvent,
+  event: TrainingEvent,
   data: Record<string, unknown>,
 ): Promise<void> {
   try {
@@ -50,6 +26,16 @@ export async function emitSafely(
   } catch (e) {
     log("ERROR", "Could not queue webhook event", { tenant_id: tenantId, event, error: String(e) });
   }
+}
+
+/**
+ * The sweep's part (every minute): deliveries the queue refused are sent again until their
+ * attempts reach WEBHOOK_MAX_ATTEMPTS, the last refusal marking them failed for good.
+ */
+export async function resendRefusedDeliveries(env: DispatchEnv): Promise<number> {
+  const { resent, refused } = await resendRefused(env, Number(env.WEBHOOK_MAX_ATTEMPTS));
+  if (resent + refused > 0) log(refused ? "WARN" : "INFO", "Re-sent refused webhook deliveries", { resent, refused });
+  return resent;
 }
 
 export function webhookRetryDelaySeconds(env: DispatchEnv, attempts: number): number {
@@ -70,12 +56,12 @@ type DeliveryRow = {
 
 /** One delivery attempt; acks or retries the message. */
 export async function deliverWebhook(msg: Message<unknown>, env: DispatchEnv): Promise<void> {
-  const id = (msg.body as { delivery_id?: unknown } | null)?.delivery_id;
-  if (typeof id !== "string") {
+  if (!isWebhookQueueMessage(msg.body)) {
     log("WARN", "Dropping a malformed webhook message", { message_id: msg.id });
     msg.ack();
     return;
   }
+  const id = msg.body.delivery_id;
   const row = await env.DB.prepare(
     `SELECT d.id, d.tenant_id, d.event, d.payload, d.status, d.attempts, w.url, w.secret, w.status AS webhook_status
        FROM webhook_deliveries d LEFT JOIN webhooks w ON w.id = d.webhook_id AND w.tenant_id = d.tenant_id

@@ -1,6 +1,8 @@
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { verifyPayload } from "@edge-ml/core/auth/signatures";
-import { emitWebhookEvent } from "../src/webhooks";
+import { emitWebhookEvent } from "@edge-ml/core/training/webhooks";
+import worker from "../src/index";
 import { createTenant, deliver, dispatchEnv } from "./helpers";
 
 const WEBHOOKS = "edge-ml-webhooks";
@@ -83,5 +85,98 @@ describe("webhook deliveries", () => {
     expect(row).toMatchObject({ status: "failed", attempts: 3, last_status_code: 503 });
     expect(row.last_error).toMatch(/receiver answered 503 \(gave up after 3 attempts\)/);
     expect(await received()).toHaveLength(3);
+  });
+});
+
+/**
+ * A webhook queue that refuses every batch. It stands for the Queues service refusing a send
+ * (an outage, an account limit): a remote failure the local queue cannot be made to produce,
+ * since our messages are a few bytes and sent in batches within the limits. Everything else
+ * is real: D1, the scheduled handler, and the real queue and consumer once it accepts again.
+ */
+const refusingQueue = {
+  send: async () => {
+    throw new Error("Queue send failed: the Queues service refused the message");
+  },
+  sendBatch: async () => {
+    throw new Error("Queue sendBatch failed: the Queues service refused the batch");
+  },
+} as unknown as Queue;
+
+/** One run of the dispatcher's cron trigger, waited out. */
+async function scheduledRun(handlerEnv: DispatchEnv) {
+  const ctx = createExecutionContext();
+  await worker.scheduled(createScheduledController({ cron: "* * * * *", scheduledTime: Date.now() }), handlerEnv, ctx);
+  await waitOnExecutionContext(ctx);
+}
+
+async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  let v = await read();
+  while (!done(v) && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 50));
+    v = await read();
+  }
+  return v;
+}
+
+describe("deliveries the queue refused", () => {
+  const env = { ...dispatchEnv, WEBHOOK_MAX_ATTEMPTS: "3" };
+  const refusing = { ...env, WEBHOOK_QUEUE: refusingQueue };
+
+  const emitRefused = async (tenantId: string) => {
+    await expect(
+      emitWebhookEvent(refusing, tenantId, "training.completed", { training_job_id: "j1", version: "mf-1" }),
+    ).rejects.toThrow(/refused the batch/);
+    const { results } = await dispatchEnv.DB.prepare("SELECT id FROM webhook_deliveries WHERE tenant_id = ?")
+      .bind(tenantId)
+      .all<{ id: string }>();
+    expect(results).toHaveLength(1);
+    return results[0]!.id;
+  };
+
+  it("are failed with the reason, re-sent by the scheduled sweep and delivered once the queue accepts", async () => {
+    const tenant = await createTenant();
+    await webhook(tenant, "https://webhook-receiver.test/200");
+    const id = await emitRefused(tenant);
+    expect(await delivery(id)).toMatchObject({ status: "failed", attempts: 1, last_status_code: null });
+    expect((await delivery(id)).last_error).toBe(
+      "could not enqueue the delivery: Error: Queue sendBatch failed: the Queues service refused the batch",
+    );
+
+    await scheduledRun(refusing); // refused again: one attempt more, still retryable
+    expect(await delivery(id)).toMatchObject({ status: "failed", attempts: 2 });
+    expect((await delivery(id)).last_error).not.toMatch(/gave up/);
+
+    await received();
+    await scheduledRun(env); // the real queue accepts; its real consumer POSTs
+    const row = await until(
+      () => delivery(id),
+      (r) => r.status === "delivered",
+    );
+    expect(row).toMatchObject({ status: "delivered", attempts: 3, last_status_code: 200, last_error: null });
+    const got = await received();
+    expect(got).toHaveLength(1);
+    expect(got[0]!.headers["x-edgeml-delivery"]).toBe(id);
+  });
+
+  it("are marked failed for good, with the reason, after WEBHOOK_MAX_ATTEMPTS", async () => {
+    const tenant = await createTenant();
+    await webhook(tenant, "https://webhook-receiver.test/200");
+    const id = await emitRefused(tenant);
+    await scheduledRun(refusing);
+    await scheduledRun(refusing);
+    const row = await delivery(id);
+    expect(row).toMatchObject({ status: "failed", attempts: 3, last_status_code: null });
+    expect(row.last_error).toBe(
+      "could not enqueue the delivery: Error: Queue sendBatch failed: the Queues service refused the batch (gave up after 3 attempts)",
+    );
+
+    // No attempts left: the sweep leaves it alone, even with the queue accepting again.
+    await received();
+    await scheduledRun(env);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await delivery(id)).toEqual(row);
+    expect(await received()).toEqual([]);
   });
 });

@@ -2,7 +2,8 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { ApiError } from "@edge-ml/core/errors";
 import type { AppEnv } from "../../env";
 import { getDb } from "../../lib/db";
-import { cancelJob, getJob, jobStatusBody, triggerTraining } from "../services/training-jobs";
+import { jobStatusBody } from "../services/job-status";
+import { cancelJob, getJob, triggerTraining } from "../services/training-jobs";
 import type * as routes from "./jobs.routes";
 
 export const trigger: RouteHandler<typeof routes.trigger, AppEnv> = async (c) => {

@@ -1,5 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { emitWebhookEvent } from "@edge-ml/core/training/webhooks";
 import type { AppEnv } from "../../env";
 import { getDb } from "../../lib/db";
 import {
@@ -11,7 +12,6 @@ import {
 } from "../services/model-versions";
 import { publishItemFactors } from "../../serving/services/publish-model";
 import { forgetProductionVersion } from "../../serving/services/trained-model";
-import { emitWebhookEvent } from "../../webhooks/services/webhook-events";
 import type * as routes from "./model-versions.routes";
 
 export const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {

@@ -1,8 +1,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { randomToken } from "@edge-ml/core/auth";
-import { trainingJobs, type TrainingJobRow } from "@edge-ml/core/db/schema";
+import { trainingJobs } from "@edge-ml/core/db/schema";
 import { ApiError, errors } from "@edge-ml/core/errors";
-import { catalogKey } from "@edge-ml/core/ingest/catalog";
 import {
   defaultDataRange,
   estimateDurationMinutes,
@@ -15,21 +14,22 @@ import {
   utcDay,
   type ModelKind,
   type ModelType,
-  type TrainingQueueMessage,
+  type TrainingJobMessage,
   type TriggerTrainingInput,
 } from "@edge-ml/core/schemas";
+import { readCatalogJson, rowsInRange, type DayRange } from "@edge-ml/core/training/catalogue";
+import { failJob, type TrainingJob } from "@edge-ml/core/training/jobs";
+import { ACTIVE_SQL, ACTIVE_STATUSES } from "@edge-ml/core/training/states";
+import { emitWebhookEvent } from "@edge-ml/core/training/webhooks";
 import { getDb, type Db } from "../../lib/db";
 import type { Logger } from "../../lib/logger";
-import { emitWebhookEvent } from "../../webhooks/services/webhook-events";
 
 /**
  * Training jobs, the api's side (docs/decisions.md "Training jobs, model registry, webhooks"):
  * the trigger validates, sizes and records a job, and puts `{ job_id, tenant_id }` on
  * TRAINING_QUEUE; workers/trainer-dispatch takes it from there (trainer, callbacks, versions).
  */
-const ACTIVE_STATUSES = ["queued", "running"] as const;
-
-type DataRange = { start_date: string; end_date: string };
+type DataRange = DayRange;
 
 export type TriggerResult = {
   job_id: string;
@@ -42,16 +42,6 @@ export type TriggerResult = {
 type TrainingEnv = Pick<ApiEnv, "DB" | "DATA" | "TRAINING_QUEUE" | "WEBHOOK_QUEUE">;
 
 const modelTypesOfKind = (kind: ModelKind) => MODEL_TYPES.filter((t) => kindOfModelType(t) === kind);
-
-/** Rows of the tenant's training data whose partition day lies in `range` (0 before any ingest). */
-export async function rowsInRange(bucket: R2Bucket, tenantId: string, range: DataRange): Promise<number> {
-  const obj = await bucket.get(catalogKey(tenantId));
-  if (!obj) return 0;
-  const catalog = (await obj.json()) as { partitions?: { date: string; row_count: number }[] };
-  return (catalog.partitions ?? [])
-    .filter((p) => p.date >= range.start_date && p.date <= range.end_date)
-    .reduce((n, p) => n + p.row_count, 0);
-}
 
 /**
  * Creates the job. Well-formed requests that cannot train (a model type not implemented
@@ -86,7 +76,7 @@ export async function triggerTraining(
   if (!SUPPORTED_MODEL_TYPES.includes(modelType)) {
     return failAtOnce(env, db, base, `model_type ${modelType} is not supported yet`, correlationId, logger);
   }
-  const rows = await rowsInRange(env.DATA, tenantId, dataRange);
+  const rows = rowsInRange(await readCatalogJson(env.DATA, tenantId), dataRange);
   if (rows === 0) {
     return failAtOnce(
       env,
@@ -119,11 +109,11 @@ export async function triggerTraining(
   }
 
   try {
-    await env.TRAINING_QUEUE.send({ job_id: job.id, tenant_id: tenantId } satisfies TrainingQueueMessage, {
+    await env.TRAINING_QUEUE.send({ job_id: job.id, tenant_id: tenantId } satisfies TrainingJobMessage, {
       contentType: "json",
     });
   } catch (err) {
-    await markFailed(db, tenantId, job.id, "the job could not be queued; trigger it again");
+    await failJob(env.DB, job.id, "the job could not be queued; trigger it again");
     logger.error("Training job not queued", { job_id: job.id, error: String(err) });
     throw new ApiError("unavailable", "The training queue is unavailable; the job was not started", {
       job_id: job.id,
@@ -166,7 +156,7 @@ async function insertIfIdle(
          callback_secret, estimated_duration_minutes, created_by, created_at, updated_at, warnings)
        SELECT ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?
        WHERE NOT EXISTS (
-         SELECT 1 FROM training_jobs WHERE tenant_id = ? AND status IN ('queued', 'running')
+         SELECT 1 FROM training_jobs WHERE tenant_id = ? AND ${ACTIVE_SQL}
            AND model_type IN (${types.map(() => "?").join(", ")}))`,
     )
     .bind(
@@ -202,14 +192,6 @@ async function activeJobOf(db: Db, tenantId: string, kind: ModelKind) {
     )
     .limit(1);
   return row;
-}
-
-async function markFailed(db: Db, tenantId: string, id: string, error: string) {
-  const now = new Date().toISOString();
-  await db
-    .update(trainingJobs)
-    .set({ status: "failed", error, finishedAt: now, updatedAt: now })
-    .where(and(eq(trainingJobs.tenantId, tenantId), eq(trainingJobs.id, id)));
 }
 
 /** Records a job that cannot run as failed (no queue message) and tells subscribers, as any failure. */
@@ -256,7 +238,7 @@ async function failAtOnce(
   return { job_id: id, status: "failed", estimated_duration_minutes: 0, error, warnings: base.warnings };
 }
 
-export async function getJob(db: Db, tenantId: string, id: string): Promise<TrainingJobRow> {
+export async function getJob(db: Db, tenantId: string, id: string): Promise<TrainingJob> {
   const [row] = await db
     .select()
     .from(trainingJobs)
@@ -266,7 +248,7 @@ export async function getJob(db: Db, tenantId: string, id: string): Promise<Trai
 }
 
 /** queued/running -> cancelled; cancelling a cancelled job is a no-op; a finished one is a 409. */
-export async function cancelJob(db: Db, tenantId: string, id: string): Promise<TrainingJobRow> {
+export async function cancelJob(db: Db, tenantId: string, id: string): Promise<TrainingJob> {
   const now = new Date().toISOString();
   const [cancelled] = await db
     .update(trainingJobs)
@@ -286,39 +268,4 @@ export async function cancelJob(db: Db, tenantId: string, id: string): Promise<T
     job_id: row.id,
     status: row.status,
   });
-}
-
-/** classifier-api.md's job status, plus the additive fields (TrainingJobStatus in core/schemas). */
-export function jobStatusBody(row: TrainingJobRow, correlationId: string, now = Date.now()) {
-  return {
-    training_job_id: row.id,
-    status: row.status,
-    progress: row.progress,
-    current_epoch: row.currentEpoch,
-    total_epochs: row.totalEpochs,
-    metrics: row.metrics,
-    started_at: row.startedAt,
-    estimated_completion: estimatedCompletion(row, now),
-    correlation_id: correlationId,
-    model_type: row.modelType,
-    hyperparameters: row.hyperparameters,
-    data_range: row.dataRange,
-    history: row.history,
-    error: row.error,
-    model_version: row.modelVersion,
-    estimated_duration_minutes: row.estimatedDurationMinutes,
-    created_at: row.createdAt,
-    finished_at: row.finishedAt,
-    warnings: row.warnings,
-  };
-}
-
-function estimatedCompletion(row: TrainingJobRow, now: number): string | null {
-  if (row.status === "queued") return null;
-  if (row.status !== "running") return row.finishedAt;
-  const started = row.startedAt ? Date.parse(row.startedAt) : Date.parse(row.updatedAt);
-  if (row.progress > 0 && row.progress <= 1) {
-    return new Date(started + Math.max(0, now - started) / row.progress).toISOString();
-  }
-  return new Date(started + row.estimatedDurationMinutes * 60_000).toISOString();
 }
