@@ -4,6 +4,7 @@ import type { InteractionMatrix } from "@edge-ml/core/ml/interactions";
 import { factorScorer, type Scorer } from "@edge-ml/core/ml/metrics";
 import { tuneAls, type Trial, type TuningReport } from "@edge-ml/core/ml/tuning";
 import { fitItemToItem, tuneItemToItem, type ItemToItemGiven } from "@edge-ml/core/ml/tuning-item-to-item";
+import { ARTIFACTS } from "@edge-ml/core/training/contract";
 
 /**
  * The model families a job can train, each as "search on validation, then fit once": the
@@ -87,8 +88,8 @@ export async function alsCandidate(
       return {
         scorer: factorScorer(final.userFactors, final.itemFactors, params.factors),
         artifacts: [
-          { name: "item_factors.f32", bytes: bytesOf(final.itemFactors) },
-          { name: "gram.f64", bytes: bytesOf(final.gram) },
+          { name: ARTIFACTS.itemFactors, bytes: bytesOf(final.itemFactors) },
+          { name: ARTIFACTS.gram, bytes: bytesOf(final.gram) },
         ],
         manifest: {
           factors: params.factors,
@@ -120,7 +121,7 @@ export async function itemToItemCandidate(
       onEpoch(1, 1, 0, (performance.now() - started) / 1000);
       return {
         scorer: itemToItemScorer(model, m),
-        artifacts: [{ name: "neighbours.bin", bytes: encodeItemToItem(model) as Uint8Array<ArrayBuffer> }],
+        artifacts: [{ name: ARTIFACTS.neighbours, bytes: encodeItemToItem(model) as Uint8Array<ArrayBuffer> }],
         manifest: { ...settings, input: "binary positives" },
       };
     },

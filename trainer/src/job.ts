@@ -8,6 +8,7 @@ import { ARTIFACTS, type JobSpec } from "@edge-ml/core/training/contract";
 import { alsCandidate, itemToItemCandidate, type Candidate, type Family } from "./families";
 import { readRows } from "./read-data";
 import { Reporter } from "./reporter";
+import { SUPPORTED_MODEL_TYPES } from "@edge-ml/core/schemas/model-types";
 
 /** The job spec of docs/trainer-contract.md section 1 (core/training/contract.ts). */
 export type { JobSpec };
@@ -48,7 +49,6 @@ const describe = (p: Record<string, number | string>) =>
     .join(" ");
 
 /** Model types this trainer runs; two_tower and gnn are the GPU trainer's (not built yet). */
-const TRAINABLE = ["matrix_factorization", "item_to_item", "auto"];
 
 /** The families a job searches: `auto` tries item_to_item only where it is trained (catalogue size). */
 function familiesOf(modelType: string, nItems: number): Family[] {
@@ -81,8 +81,10 @@ export async function runJob(spec: JobSpec, log: (line: string) => void = consol
     if (reporter.stopped) throw new Stopped(`the dispatcher ended the job: ${reporter.stopReason}`);
   };
   try {
-    if (!TRAINABLE.includes(spec.model_type)) {
-      throw new Error(`model_type ${spec.model_type} is not supported yet (only ${TRAINABLE.join(", ")} are)`);
+    if (!(SUPPORTED_MODEL_TYPES as readonly string[]).includes(spec.model_type)) {
+      throw new Error(
+        `model_type ${spec.model_type} is not supported yet (only ${SUPPORTED_MODEL_TYPES.join(", ")} are)`,
+      );
     }
     const hp = spec.hyperparameters;
     const seed = hp.seed ?? resolveAlsParams().seed;

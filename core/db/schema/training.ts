@@ -1,7 +1,7 @@
 /** The D1 schema of training jobs and the model versions they register. */
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { MODEL_TYPES } from "../../schemas/model-types";
+import { JOB_STATUSES, MODEL_TYPES } from "../../schemas/model-types";
 import { tenants } from "./access";
 
 /**
@@ -17,9 +17,7 @@ export const trainingJobs = sqliteTable(
       .notNull()
       .references(() => tenants.id, { onDelete: "cascade" }),
     modelType: text("model_type", { enum: MODEL_TYPES }).notNull(),
-    status: text("status", { enum: ["queued", "running", "completed", "failed", "cancelled"] })
-      .notNull()
-      .default("queued"),
+    status: text("status", { enum: JOB_STATUSES }).notNull().default("queued"),
     hyperparameters: text("hyperparameters", { mode: "json" }).$type<Record<string, number>>().notNull(),
     dataRange: text("data_range", { mode: "json" }).$type<{ start_date: string; end_date: string }>().notNull(),
     progress: real("progress").notNull().default(0),

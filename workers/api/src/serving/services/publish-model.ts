@@ -2,6 +2,7 @@ import { vectorIdFor } from "@edge-ml/core/vector/indexes";
 import { vectorIndexFor } from "../../../../shared/vector/index-for";
 import { ApiError } from "@edge-ml/core/errors";
 import { artifactKey, manifestSpec, MissingArtifactError, readManifest } from "./trained-model";
+import { ARTIFACTS } from "@edge-ml/core/training/contract";
 
 /** Rows per upsert (Vectorize's batch limit from a Worker). */
 const BATCH = 1000;
@@ -25,13 +26,13 @@ export async function publishItemFactors(
   });
   if (manifest.model_type === "item_to_item") {
     // Served from its neighbour lists (trained-model.ts): nothing to index, only to check.
-    if (!(await env.DATA.head(artifactKey(prefix, "neighbours.bin"))))
+    if (!(await env.DATA.head(artifactKey(prefix, ARTIFACTS.neighbours))))
       throw refuse("its artifact neighbours.bin is missing");
     return 0;
   }
   const [obj, gram] = await Promise.all([
-    env.DATA.get(artifactKey(prefix, "item_factors.f32")),
-    env.DATA.head(artifactKey(prefix, "gram.f64")),
+    env.DATA.get(artifactKey(prefix, ARTIFACTS.itemFactors)),
+    env.DATA.head(artifactKey(prefix, ARTIFACTS.gram)),
   ]);
   if (!obj) throw refuse("its artifact item_factors.f32 is missing");
   if (!gram) throw refuse("its artifact gram.f64 is missing");

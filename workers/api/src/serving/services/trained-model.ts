@@ -3,6 +3,7 @@ import { decodeItemToItem, type ItemToItemModel } from "@edge-ml/core/ml/item-to
 import { modelIndexSpec, type IndexSpec } from "@edge-ml/core/vector/indexes";
 import { shardMaxRows } from "@edge-ml/core/vector/shards";
 import { TtlCache } from "../../lib/ttl-cache";
+import { ARTIFACTS } from "@edge-ml/core/training/contract";
 
 /**
  * A deployed recommender as serving uses it: the version, the fold-in parameters and Gram
@@ -98,7 +99,7 @@ export const artifactKey = (prefix: string, name: string) => `${prefix.replace(/
 export class MissingArtifactError extends Error {}
 
 export async function readManifest(bucket: R2Bucket, prefix: string): Promise<ModelManifest> {
-  const obj = await bucket.get(artifactKey(prefix, "model.json"));
+  const obj = await bucket.get(artifactKey(prefix, ARTIFACTS.manifest));
   if (!obj) throw new MissingArtifactError(`its artifact model.json is missing`);
   return (await obj.json()) as ModelManifest;
 }
@@ -106,7 +107,7 @@ export async function readManifest(bucket: R2Bucket, prefix: string): Promise<Mo
 async function loadRecommender(bucket: R2Bucket, version: string, prefix: string): Promise<TrainedRecommender> {
   const manifest = await readManifest(bucket, prefix);
   if (manifest.model_type === "item_to_item") {
-    const obj = await bucket.get(artifactKey(prefix, "neighbours.bin"));
+    const obj = await bucket.get(artifactKey(prefix, ARTIFACTS.neighbours));
     if (!obj) throw new MissingArtifactError(`its artifact neighbours.bin is missing`);
     const model = decodeItemToItem(new Uint8Array(await obj.arrayBuffer()), manifest.items.length);
     return {
@@ -117,7 +118,7 @@ async function loadRecommender(bucket: R2Bucket, version: string, prefix: string
       model,
     };
   }
-  const gramObj = await bucket.get(artifactKey(prefix, "gram.f64"));
+  const gramObj = await bucket.get(artifactKey(prefix, ARTIFACTS.gram));
   if (!gramObj) throw new MissingArtifactError(`its artifact gram.f64 is missing`);
   const gram = new Float64Array(await gramObj.arrayBuffer());
   if (gram.length !== manifest.factors * manifest.factors) throw new Error(`gram.f64 of ${version} has the wrong size`);
