@@ -147,7 +147,7 @@ describe("local vector index (Vectorize semantics, Durable Object)", () => {
     expect((await index.deleteByIds(["v5", "v6"])).count).toBe(2);
     expect(await index.describe()).toEqual({ dimensions: 32, metric: "cosine", vectorCount: 1998 });
     const binding = env.VECTOR_INDEX as unknown as DurableObjectNamespace<
-      import("../../../ingest/src/vector-index").VectorIndexObject
+      import("../../../shared/objects/vector-index").VectorIndexObject
     >;
     const stats = await Promise.all(
       [0, 1, 2, 3].map((s) => binding.get(binding.idFromName(shardObjectName(spec, tenant, s))).stats(spec)),
