@@ -1,5 +1,6 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { inject } from "vitest";
 import { signPayload, SIGNATURE_HEADER } from "@edge-ml/core/auth/signatures";
 import { catalogOf } from "../src/compact-range";
 import worker from "../src/index";
@@ -8,6 +9,12 @@ import worker from "../src/index";
 export { catalogOf };
 
 export const dispatchEnv = env as unknown as DispatchEnv;
+
+/**
+ * A URL of the webhook receiver (a real local server, test/support/webhook-receiver.ts) that
+ * answers `status` and records the request; `receiverUrl("__received")` lists (and forgets) them.
+ */
+export const receiverUrl = (status: number | "__received") => `${inject("webhookReceiver")}/${status}`;
 
 /** The ingest queue, consumed by the ingest worker running beside the dispatcher (a test-only binding). */
 export const ingestQueue = (env as unknown as { TEST_INGEST_QUEUE: Queue }).TEST_INGEST_QUEUE;

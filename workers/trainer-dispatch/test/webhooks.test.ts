@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { verifyPayload } from "@edge-ml/core/auth/signatures";
 import { emitWebhookEvent } from "../src/webhooks";
-import { createTenant, deliver, dispatchEnv } from "./helpers";
+import { createTenant, deliver, dispatchEnv, receiverUrl } from "./helpers";
 
 const WEBHOOKS = "edge-ml-webhooks";
 
@@ -33,7 +33,7 @@ const delivery = async (id: string) =>
     .first<Record<string, unknown>>())!;
 
 const received = async () =>
-  (await (await fetch("https://webhook-receiver.test/__received")).json()) as {
+  (await (await fetch(receiverUrl("__received"))).json()) as {
     url: string;
     headers: Record<string, string>;
     body: string;
@@ -42,8 +42,8 @@ const received = async () =>
 describe("webhook deliveries", () => {
   it("POSTs the payload signed with the webhook's secret and logs it delivered", async () => {
     const tenant = await createTenant();
-    const hook = await webhook(tenant, "https://webhook-receiver.test/200");
-    await webhook(tenant, "https://webhook-receiver.test/200", ["training.failed"]); // not subscribed
+    const hook = await webhook(tenant, receiverUrl(200));
+    await webhook(tenant, receiverUrl(200), ["training.failed"]); // not subscribed
     const messages = await emit(tenant);
     expect(messages).toHaveLength(1);
     await received();
@@ -69,7 +69,7 @@ describe("webhook deliveries", () => {
 
   it("a failing receiver is retried with backoff, each attempt logged, then marked failed", async () => {
     const tenant = await createTenant();
-    await webhook(tenant, "https://webhook-receiver.test/503");
+    await webhook(tenant, receiverUrl(503));
     const messages = await emit(tenant);
     const id = (messages[0] as { delivery_id: string }).delivery_id;
     const env = { ...dispatchEnv, WEBHOOK_MAX_ATTEMPTS: "3" };
