@@ -22,7 +22,9 @@ export default async function setup(project: TestProject) {
   const server = createServer(async (req, res) => {
     const path = req.url ?? "/";
     if (req.method === "GET" && path === "/__received") {
-      res.writeHead(200, { "content-type": "application/json", connection: "close" }).end(JSON.stringify(received.splice(0)));
+      res
+        .writeHead(200, { "content-type": "application/json", connection: "close" })
+        .end(JSON.stringify(received.splice(0)));
       return;
     }
     const headers = Object.fromEntries(
