@@ -3,21 +3,11 @@ import { createKernel } from "../vector/kernel";
 import { MemoryIndex } from "../vector/memory-index";
 import type { Metric, QueryOptions } from "../vector/types";
 import kernelModule from "../vector/wasm/kernel.wasm";
+import { gaussianMixture, xorshift32 } from "./fixtures";
 
-/** A seeded Gaussian mixture: `clusters` centres N(0,1), points centre + N(0, spread^2). */
-function mixture(n: number, dims: number, clusters: number, seed: number, spread = 0.8) {
-  let x = seed;
-  const uniform = () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return ((x >>> 0) + 0.5) / 4294967296;
-  };
-  const normal = () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
-  const centres = Array.from({ length: clusters }, () => Array.from({ length: dims }, normal));
-  const point = () => centres[Math.floor(uniform() * clusters)]!.map((c) => c + spread * normal());
-  return { data: Array.from({ length: n }, point), near: (v: number[]) => v.map((c) => c + 0.3 * normal()) };
-}
+/** The clustered data the recall thresholds were measured on: xorshift32's stream, bit for bit. */
+const mixture = (n: number, dims: number, clusters: number, seed: number) =>
+  gaussianMixture(xorshift32(seed), n, dims, clusters);
 
 function build(metric: Metric, data: number[][], extra: (i: number) => object = () => ({})) {
   const index = new MemoryIndex(data[0]!.length, metric, { kernel: createKernel(kernelModule) });

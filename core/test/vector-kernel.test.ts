@@ -1,17 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { createKernel, jsKernel, paddedDims, type Kernel } from "../vector/kernel";
+import { Rng } from "../ml/random";
 import kernelModule from "../vector/wasm/kernel.wasm";
+import { uniform } from "./fixtures";
 
 /** Writes `rows` random rows and a query into a kernel's memory; returns their offsets. */
 function load(kernel: Kernel, dims: number, rows: number, seed: number) {
   const stride = paddedDims(dims);
-  let x = seed;
-  const next = () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return ((x >>> 0) / 4294967296) * 200 - 100;
-  };
+  const rng = new Rng(seed);
+  const next = () => uniform(rng, -100, 100);
   const q = 0;
   const base = stride * 4;
   const idx = base + rows * stride * 4;

@@ -5,18 +5,11 @@ import { MemoryIndex } from "../vector/memory-index";
 import { mergeMatches } from "../vector/shards";
 import type { Match, Metric } from "../vector/types";
 import kernelModule from "../vector/wasm/kernel.wasm";
-
-function lcg(seed: number) {
-  let x = seed >>> 0;
-  return () => {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    return x / 4294967296;
-  };
-}
+import { uniforms } from "./fixtures";
 
 describe("top-k selection and merging", () => {
   it("TopK keeps the k largest keys, best first, skipping NaN", () => {
-    const next = lcg(7);
+    const next = uniforms(7);
     const heap = new TopK(4);
     const items = new Int32Array(64);
     const keys = new Float64Array(64);
@@ -39,7 +32,7 @@ describe("top-k selection and merging", () => {
   });
 
   it.each(["cosine", "euclidean"] as const)("%s: mergeMatches is the stable sort of the shards' lists", (metric) => {
-    const next = lcg(metric.length);
+    const next = uniforms(metric.length);
     const cmp = closerFirst(metric);
     for (let trial = 0; trial < 50; trial++) {
       const lists: Match[][] = Array.from({ length: 1 + Math.floor(next() * 6) }, (_, s) =>
@@ -59,7 +52,7 @@ describe("top-k selection and merging", () => {
   it.each(["cosine", "euclidean", "dot-product"] as const)(
     "%s: laying rows out by list on training changes no answer and no row",
     (metric: Metric) => {
-      const next = lcg(metric.length + 100);
+      const next = uniforms(metric.length + 100);
       const dims = 20;
       const data = Array.from({ length: 6000 }, () => Array.from({ length: dims }, () => next() * 2 - 1));
       const index = new MemoryIndex(dims, metric, { kernel: createKernel(kernelModule) });

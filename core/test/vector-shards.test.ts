@@ -4,6 +4,7 @@ import { MemoryIndex } from "../vector/memory-index";
 import { shardMaxRows, shardObjectName, shardOf, ShardedIndex, type ShardClient } from "../vector/shards";
 import type { IndexSpec } from "../vector/indexes";
 import kernelModule from "../vector/wasm/kernel.wasm";
+import { vectors } from "./fixtures";
 
 /** Shard clients over in-process indexes, standing in for the Durable Objects. */
 function local(spec: IndexSpec) {
@@ -21,17 +22,6 @@ function local(spec: IndexSpec) {
     };
   };
   return { index: new ShardedIndex(spec, "tenant", open), shards };
-}
-
-function vectors(n: number, dims: number, seed: number): number[][] {
-  let x = seed;
-  const next = () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return ((x >>> 0) / 4294967296) * 2 - 1;
-  };
-  return Array.from({ length: n }, () => Array.from({ length: dims }, next));
 }
 
 describe("sharded index", () => {

@@ -1,15 +1,12 @@
 import { partKey, type PartFile } from "@edge-ml/core/ingest/catalog";
 import { compactedName, mergeParts } from "@edge-ml/core/ingest/compaction";
+import type { CatalogObject } from "./objects/catalog";
 
 /**
- * What compaction needs of a tenant's `CatalogWriter` (workers/ingest/src/catalog-writer.ts),
- * typed structurally: the ingest worker reaches it through its own binding, the dispatcher
- * through a cross-script one.
+ * What compaction needs of a tenant's catalogue object, typed structurally: the ingest
+ * worker reaches it through its own binding, the dispatcher through a cross-script one.
  */
-export type PartCatalogue = {
-  parts(): Promise<PartFile[]>;
-  replaceParts(tenantId: string, inputs: string[], output: PartFile): Promise<boolean>;
-};
+export type PartCatalogue = Pick<CatalogObject, "parts" | "replaceParts">;
 
 /**
  * Merges `inputs` (live parts of one day) into one file. Order of effects, each safe to

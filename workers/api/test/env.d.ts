@@ -1,9 +1,8 @@
-import type { D1Migration } from "cloudflare:test";
-
+// The api project's test-only bindings (workers/api/vitest.config.ts); TEST_MIGRATIONS is
+// every workerd project's (test/support/workerd/env.d.ts).
 declare global {
   namespace Cloudflare {
     interface Env {
-      TEST_MIGRATIONS: D1Migration[];
       /** data/catalog as items, and synthetic events over them (scripts/lib/sample-data.ts). */
       TEST_SAMPLE_DATA: {
         items: { item_id: string; title: string; description: string; category: string; tags: string[] }[];
@@ -12,3 +11,5 @@ declare global {
     }
   }
 }
+
+export {};

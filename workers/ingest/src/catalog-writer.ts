@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { buildCatalog, catalogKey, type CatalogState, type PartFile } from "@edge-ml/core/ingest/catalog";
+import type { CatalogObject } from "../../shared/objects/catalog";
 
 /** catalog.json is rewritten at most this often (R2 takes about one write a second per key). */
 const WRITE_EVERY_MS = 1000;
@@ -8,9 +9,10 @@ const WRITE_EVERY_MS = 1000;
  * The one writer of a tenant's catalog.json. Consumers and compaction call it after their
  * Parquet files are in R2; an object runs one call at a time, so concurrent batches never
  * lose each other's parts. Adding a part twice is a no-op (redelivered messages). The
- * state lives in the object's storage; R2 gets the rendered file within a second.
+ * state lives in the object's storage; R2 gets the rendered file within a second. Its RPC
+ * surface is `CatalogObject` (workers/shared), which the dispatcher's cross-script stubs use.
  */
-export class CatalogWriter extends DurableObject<IngestEnv> {
+export class CatalogWriter extends DurableObject<IngestEnv> implements CatalogObject {
   private state: CatalogState = { seq: 0, files: {} };
   private tenantId: string | undefined;
 
@@ -44,7 +46,8 @@ export class CatalogWriter extends DurableObject<IngestEnv> {
     return true;
   }
 
-  parts(): PartFile[] {
+  // async only to match the stub's view (CatalogObject); callers await it through RPC anyway.
+  async parts(): Promise<PartFile[]> {
     return Object.values(this.state.files);
   }
 

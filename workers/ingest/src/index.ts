@@ -6,8 +6,10 @@ import { consumeDeadLetters } from "./dead-letters";
 import { deleteExpiredIdempotencyKeys, deleteExpiredLists, trimUserHistory } from "./housekeeping";
 
 export { CatalogWriter } from "./catalog-writer";
-export { TextEncoderObject } from "./text-encoder";
-export { VectorIndexObject } from "./vector-index";
+// Shared classes hosted here (the api binds them with script_name = "edge-ml-ingest"):
+// a Durable Object class runs in the script that exports it, wherever its code lives.
+export { TextEncoderObject } from "../../shared/objects/text-encoder";
+export { VectorIndexObject } from "../../shared/objects/vector-index";
 
 /**
  * The ingest worker: consumes accepted items and events from the ingest queue into D1 and

@@ -1,5 +1,5 @@
 import { localEncoderVersion, LOCAL_ENCODER_DIMENSIONS } from "@edge-ml/core/text/hashed-encoder";
-import type { TextEncoderObject } from "../../ingest/src/text-encoder";
+import type { TextEncoderObject } from "../objects/text-encoder";
 
 /** Turns texts into vectors of the text index's size; `version` names the encoder honestly. */
 export interface TextEncoder {

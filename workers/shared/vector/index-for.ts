@@ -1,7 +1,7 @@
 import { ApiError } from "@edge-ml/core/errors";
 import type { IndexSpec } from "@edge-ml/core/vector/indexes";
 import type { VectorIndex } from "@edge-ml/core/vector/types";
-import type { VectorIndexObject } from "../../ingest/src/vector-index";
+import type { VectorIndexObject } from "../objects/vector-index";
 import { LocalVectorIndex } from "./local-index";
 import { VectorizeTenantIndex } from "./vectorize-index";
 

@@ -1,6 +1,6 @@
 import type { IndexSpec } from "@edge-ml/core/vector/indexes";
 import { ShardedIndex, type ShardClient } from "@edge-ml/core/vector/shards";
-import type { VectorIndexObject } from "../../ingest/src/vector-index";
+import type { VectorIndexObject } from "../objects/vector-index";
 
 /**
  * `VectorIndex` over the Durable Object index: `spec.shards` objects per index and tenant

@@ -1,8 +1,8 @@
 import type { PartFile } from "@edge-ml/core/ingest/catalog";
 import { pickInputs } from "@edge-ml/core/ingest/compaction";
 import { groupBy } from "@edge-ml/core/util/group-by";
-import type { CatalogWriter } from "../../ingest/src/catalog-writer";
-import { compactParts, type PartCatalogue } from "../../shared/compact-parts";
+import { compactParts } from "../../shared/compact-parts";
+import { catalogObject, type CatalogObject } from "../../shared/objects/catalog";
 
 /**
  * Passes over a job's days at most. Each pass merges every day that still has two parts that
@@ -12,10 +12,8 @@ import { compactParts, type PartCatalogue } from "../../shared/compact-parts";
 const MAX_PASSES = 8;
 
 /** The tenant's catalogue object (hosted by the ingest worker, bound here cross-script). */
-export function catalogOf(env: DispatchEnv, tenantId: string): PartCatalogue & { publish(): Promise<void> } {
-  // `wrangler types` cannot see a class of another script: the binding is typed here.
-  const namespace = env.CATALOG as unknown as DurableObjectNamespace<CatalogWriter>;
-  return namespace.get(namespace.idFromName(tenantId)) as unknown as PartCatalogue & { publish(): Promise<void> };
+export function catalogOf(env: DispatchEnv, tenantId: string): CatalogObject {
+  return catalogObject(env.CATALOG, tenantId);
 }
 
 /** Live parts with a date in [from, to] (inclusive), grouped by date. */

@@ -1,24 +1,23 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { inject } from "vitest";
 import { signPayload, SIGNATURE_HEADER } from "@edge-ml/core/auth/signatures";
-import type { PartFile } from "@edge-ml/core/ingest/catalog";
-import type { CatalogWriter } from "../../ingest/src/catalog-writer";
+import { catalogOf } from "../src/compact-range";
 import worker from "../src/index";
+
+/** The tenant's catalogue object: the dispatcher's own accessor (the tests also add parts, as the consumer does). */
+export { catalogOf };
 
 export const dispatchEnv = env as unknown as DispatchEnv;
 
+/**
+ * A URL of the webhook receiver (a real local server, test/support/webhook-receiver.ts) that
+ * answers `status` and records the request; `receiverUrl("__received")` lists (and forgets) them.
+ */
+export const receiverUrl = (status: number | "__received") => `${inject("webhookReceiver")}/${status}`;
+
 /** The ingest queue, consumed by the ingest worker running beside the dispatcher (a test-only binding). */
 export const ingestQueue = (env as unknown as { TEST_INGEST_QUEUE: Queue }).TEST_INGEST_QUEUE;
-
-/** The tenant's catalogue object, with the methods the consumer and the tests call. */
-export function catalogOf(handlerEnv: DispatchEnv, tenantId: string) {
-  const namespace = handlerEnv.CATALOG as unknown as DurableObjectNamespace<CatalogWriter>;
-  return namespace.get(namespace.idFromName(tenantId)) as unknown as {
-    parts(): Promise<PartFile[]>;
-    addParts(tenantId: string, parts: PartFile[]): Promise<boolean>;
-    publish(): Promise<void>;
-  };
-}
 
 export async function createTenant(id = crypto.randomUUID()): Promise<string> {
   const now = new Date().toISOString();

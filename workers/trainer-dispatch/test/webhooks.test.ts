@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { verifyPayload } from "@edge-ml/core/auth/signatures";
 import { emitWebhookEvent } from "@edge-ml/core/training/webhooks";
 import worker from "../src/index";
-import { createTenant, deliver, dispatchEnv } from "./helpers";
+import { createTenant, deliver, dispatchEnv, receiverUrl } from "./helpers";
 
 const WEBHOOKS = "edge-ml-webhooks";
 
@@ -35,7 +35,7 @@ const delivery = async (id: string) =>
     .first<Record<string, unknown>>())!;
 
 const received = async () =>
-  (await (await fetch("https://webhook-receiver.test/__received")).json()) as {
+  (await (await fetch(receiverUrl("__received"))).json()) as {
     url: string;
     headers: Record<string, string>;
     body: string;
@@ -44,8 +44,8 @@ const received = async () =>
 describe("webhook deliveries", () => {
   it("POSTs the payload signed with the webhook's secret and logs it delivered", async () => {
     const tenant = await createTenant();
-    const hook = await webhook(tenant, "https://webhook-receiver.test/200");
-    await webhook(tenant, "https://webhook-receiver.test/200", ["training.failed"]); // not subscribed
+    const hook = await webhook(tenant, receiverUrl(200));
+    await webhook(tenant, receiverUrl(200), ["training.failed"]); // not subscribed
     const messages = await emit(tenant);
     expect(messages).toHaveLength(1);
     await received();
@@ -71,7 +71,7 @@ describe("webhook deliveries", () => {
 
   it("a failing receiver is retried with backoff, each attempt logged, then marked failed", async () => {
     const tenant = await createTenant();
-    await webhook(tenant, "https://webhook-receiver.test/503");
+    await webhook(tenant, receiverUrl(503));
     const messages = await emit(tenant);
     const id = (messages[0] as { delivery_id: string }).delivery_id;
     const env = { ...dispatchEnv, WEBHOOK_MAX_ATTEMPTS: "3" };
@@ -137,7 +137,7 @@ describe("deliveries the queue refused", () => {
 
   it("are failed with the reason, re-sent by the scheduled sweep and delivered once the queue accepts", async () => {
     const tenant = await createTenant();
-    await webhook(tenant, "https://webhook-receiver.test/200");
+    await webhook(tenant, receiverUrl(200));
     const id = await emitRefused(tenant);
     expect(await delivery(id)).toMatchObject({ status: "failed", attempts: 1, last_status_code: null });
     expect((await delivery(id)).last_error).toBe(
@@ -162,7 +162,7 @@ describe("deliveries the queue refused", () => {
 
   it("are marked failed for good, with the reason, after WEBHOOK_MAX_ATTEMPTS", async () => {
     const tenant = await createTenant();
-    await webhook(tenant, "https://webhook-receiver.test/200");
+    await webhook(tenant, receiverUrl(200));
     const id = await emitRefused(tenant);
     await scheduledRun(refusing);
     await scheduledRun(refusing);

@@ -1,22 +1,15 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import type { z } from "zod";
+import type { RankedProducts, RankingExplanation } from "@edge-ml/core/schemas";
 import { createApiKey } from "../../src/access/services/api-keys";
 import { getDb } from "../../src/lib/db";
 import { env } from "cloudflare:workers";
 import { seedTenant, type ErrorBody, type SeededTenant } from "../helpers";
 import { act, get, post, sampleTenant } from "./serving-helpers";
 
-type Ranked = { product_id: string; score: number; reason?: string }[];
-type Explanation = {
-  product_id: string;
-  query: string | null;
-  user_id: string | null;
-  final_score: number;
-  breakdown: { search_score: number; cf_score: number; popularity_score: number; freshness_score: number };
-  weights: number[];
-  explanation: string;
-  rank: number | null;
-  model_version: string;
-};
+// The response types are the api's own schemas (core/schemas/serving.ts), never copies.
+type Ranked = z.infer<typeof RankedProducts>;
+type Explanation = z.infer<typeof RankingExplanation>;
 
 const sum = (e: Explanation) =>
   e.weights[0]! * e.breakdown.search_score +

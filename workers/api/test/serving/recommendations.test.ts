@@ -1,14 +1,13 @@
 import { env } from "cloudflare:workers";
+import type { z } from "zod";
+import type { RankedProducts, PublicRecommendationsResponse } from "@edge-ml/core/schemas";
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, seedTenant, type ErrorBody, type SeededTenant } from "../helpers";
 import { count, waitFor } from "../ingest/ingest-helpers";
 import { act, get, post, sampleTenant } from "./serving-helpers";
 
-type Ranked = { product_id: string; score: number; reason?: string }[];
-type Public = {
-  recommendations: { item_id: string; score: number }[];
-  metadata: { model_version: string; latency_ms: number; cache_hit: boolean };
-};
+type Ranked = z.infer<typeof RankedProducts>;
+type Public = z.infer<typeof PublicRecommendationsResponse>;
 type Internal = {
   request_id: string;
   recommendations: {

@@ -1,4 +1,6 @@
 import { env } from "cloudflare:workers";
+import type { z } from "zod";
+import type { RankedProducts } from "@edge-ml/core/schemas";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { SeededTenant } from "../helpers";
 import { call, type ErrorBody } from "../helpers";
@@ -8,7 +10,7 @@ import { keywordMatches, keywordMatchOf } from "../../src/serving/services/catal
 import { servingContext } from "../../src/serving/services/context";
 import { SEARCH_CACHE_FRESH_MS, SEARCH_CACHE_STALE_MS, serveSearch } from "../../src/serving/services/serve-search";
 
-type Ranked = { product_id: string; score: number; reason?: string }[];
+type Ranked = z.infer<typeof RankedProducts>;
 
 let t: SeededTenant;
 beforeAll(async () => {

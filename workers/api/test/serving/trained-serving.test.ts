@@ -1,4 +1,6 @@
 import { env } from "cloudflare:workers";
+import type { z } from "zod";
+import type { PublicRecommendationsResponse } from "@edge-ml/core/schemas";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LABELS, type InteractionTypeName } from "@edge-ml/core/ingest/labels";
 import { trainAls } from "@edge-ml/core/ml/als";
@@ -8,10 +10,7 @@ import type { SeededTenant } from "../helpers";
 import { registerTrainedAls } from "../training/model-helpers";
 import { act, get, post, sampleTenant } from "./serving-helpers";
 
-type Public = {
-  recommendations: { item_id: string; score: number }[];
-  metadata: { model_version: string; latency_ms: number; cache_hit: boolean };
-};
+type Public = z.infer<typeof PublicRecommendationsResponse>;
 type Internal = { recommendations: { item_id: string; embedding_distance: number | null }[]; model_version: string };
 
 /**

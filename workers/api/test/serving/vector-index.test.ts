@@ -2,19 +2,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { shardObjectName } from "@edge-ml/core/vector/shards";
 import type { Metric, VectorRecord } from "@edge-ml/core/vector/types";
+import { vectors } from "@edge-ml/core/test/fixtures";
 import { LocalVectorIndex } from "../../../shared/vector/local-index";
-
-/** Deterministic pseudo-random vectors (xorshift), so failures reproduce. */
-function vectors(n: number, dims: number, seed = 7): number[][] {
-  let x = seed;
-  const next = () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return ((x >>> 0) / 4294967296) * 2 - 1;
-  };
-  return Array.from({ length: n }, () => Array.from({ length: dims }, next));
-}
 
 /** The reference: every score computed in float64 the obvious way, sorted. */
 function bruteForce(data: number[][], q: number[], metric: Metric, k: number, keep = (_: number) => true) {
@@ -147,7 +136,7 @@ describe("local vector index (Vectorize semantics, Durable Object)", () => {
     expect((await index.deleteByIds(["v5", "v6"])).count).toBe(2);
     expect(await index.describe()).toEqual({ dimensions: 32, metric: "cosine", vectorCount: 1998 });
     const binding = env.VECTOR_INDEX as unknown as DurableObjectNamespace<
-      import("../../../ingest/src/vector-index").VectorIndexObject
+      import("../../../shared/objects/vector-index").VectorIndexObject
     >;
     const stats = await Promise.all(
       [0, 1, 2, 3].map((s) => binding.get(binding.idFromName(shardObjectName(spec, tenant, s))).stats(spec)),

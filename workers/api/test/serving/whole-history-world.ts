@@ -1,6 +1,7 @@
 import type { InteractionTypeName } from "@edge-ml/core/ingest/labels";
 import type { AlsParams } from "@edge-ml/core/ml/als";
 import { Rng } from "@edge-ml/core/ml/random";
+import { shuffled } from "@edge-ml/core/test/fixtures";
 
 /**
  * The synthetic shop of whole-history.test.ts: 120 items in 8 categories, 30 heavy users with
@@ -65,15 +66,6 @@ export type World = {
   /** Every event ingested in beforeAll, oldest first. */
   events: SentEvent[];
 };
-
-export function shuffled<T>(rng: Rng, xs: readonly T[]): T[] {
-  const a = [...xs];
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [a[i], a[j]] = [a[j]!, a[i]!];
-  }
-  return a;
-}
 
 /** n event times (unix seconds) spread over the past 60 days, oldest first. */
 export function times(rng: Rng, n: number): number[] {

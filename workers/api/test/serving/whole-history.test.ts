@@ -1,6 +1,8 @@
 import { env } from "cloudflare:workers";
 import { parquetReadObjects } from "hyparquet";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { z } from "zod";
+import type { RankingExplanation, PublicRecommendationsResponse } from "@edge-ml/core/schemas";
 import { LABELS, POPULARITY_WEIGHTS, type InteractionTypeName } from "@edge-ml/core/ingest/labels";
 import { popularityIncrement } from "@edge-ml/core/ingest/popularity";
 import { trainAls, type AlsModel } from "@edge-ml/core/ml/als";
@@ -36,17 +38,8 @@ import {
  * never the events as sent, so it checks the serving state against what a trainer sees.
  */
 
-type Public = {
-  recommendations: { item_id: string; score: number }[];
-  metadata: { model_version: string; latency_ms: number; cache_hit: boolean };
-};
-type Explanation = {
-  final_score: number;
-  breakdown: { cf_score: number; popularity_score: number; freshness_score: number };
-  explanation: string;
-  rank: number | null;
-  model_version: string;
-};
+type Public = z.infer<typeof PublicRecommendationsResponse>;
+type Explanation = z.infer<typeof RankingExplanation>;
 const world = buildWorld();
 const createdAt = new Map(world.items.map((i) => [i.item_id, i.created_at]));
 const groupIds = new Set(world.group);

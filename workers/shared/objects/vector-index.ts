@@ -10,21 +10,23 @@ export type IndexConfig = ShardConfig;
 
 /**
  * The local stand-in for Vectorize: one object per shard of a tenant index (`ShardedIndex` in
- * core routes ids to shards and merges query results). It lives in the ingest
- * worker, which writes item vectors as items arrive; the api worker reads it through a
- * cross-script binding (`script_name = "edge-ml-ingest"`). Rows persist in the
+ * core routes ids to shards and merges query results). The class is shared code (the api
+ * types its stubs with it); the ingest worker hosts it and writes item vectors as items
+ * arrive, and the api worker reads it through a cross-script binding
+ * (`script_name = "edge-ml-ingest"`). It uses no binding, hence `DurableObject<unknown>`,
+ * so either worker's Env fits. Rows persist in the
  * object's SQLite storage (values as Float32 bytes) and are searched from memory
  * (`MemoryIndex` on the WASM SIMD kernel, loaded on first use; its IVF lists are trained in
  * memory on the first approximate query, not persisted). A shard refuses rows beyond its
  * memory budget (`shardMaxRows`). Dimensions and metric are fixed when the index is
  * first written, as a Vectorize index's are at creation.
  */
-export class VectorIndexObject extends DurableObject<IngestEnv> {
+export class VectorIndexObject extends DurableObject<unknown> {
   private index: MemoryIndex | undefined;
   /** The index's fixed configuration, once read: every RPC checks it, none re-reads it. */
   private fixed: IndexConfig | undefined;
 
-  constructor(ctx: DurableObjectState, env: IngestEnv) {
+  constructor(ctx: DurableObjectState, env: unknown) {
     super(ctx, env);
     ctx.storage.sql.exec(
       "CREATE TABLE IF NOT EXISTS vectors (id TEXT PRIMARY KEY, namespace TEXT, vals BLOB NOT NULL, metadata TEXT)",

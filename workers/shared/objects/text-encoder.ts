@@ -11,12 +11,14 @@ import {
  * The local stand-in for Workers AI's text embeddings, one object per tenant: the hashed
  * n-gram encoder with an IDF learned from the tenant's own catalogue. Each item counts once
  * in the document frequencies (the first time its id is seen; an edited item keeps its first
- * count, a drift the periodic re-embedding of the serving issue will correct).
+ * count, a drift the periodic re-embedding of the serving issue will correct). Hosted by the
+ * ingest worker (which embeds items as they arrive), bound cross-script by the api (which
+ * encodes queries); it uses no binding, hence `DurableObject<unknown>`.
  */
-export class TextEncoderObject extends DurableObject<IngestEnv> {
+export class TextEncoderObject extends DurableObject<unknown> {
   private model: IdfModel;
 
-  constructor(ctx: DurableObjectState, env: IngestEnv) {
+  constructor(ctx: DurableObjectState, env: unknown) {
     super(ctx, env);
     ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS counted (id TEXT PRIMARY KEY)");
     ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS model (k TEXT PRIMARY KEY, v TEXT NOT NULL)");

@@ -1,0 +1,40 @@
+import path from "node:path";
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+import { sampleInteractions, sampleItems } from "../../scripts/lib/sample-data.ts";
+import { bundleWorker } from "../../test/support/bundle.ts";
+import { APPLY_MIGRATIONS, REPO } from "../../test/support/paths.ts";
+import { dispatchWorker, ingestWorker, JWT_SECRET, migrations } from "../../test/support/workers.ts";
+
+/**
+ * `workers`: tests inside workerd against the api worker (the root wrangler.toml), with the
+ * ingest worker beside it as the queue consumer and the dispatcher as the target of /trainer/*,
+ * sharing the real local D1, R2 and Queues. Also core's unit tests, which need workerd for the
+ * compiled WASM kernel. Rooted at the repository, where the api's wrangler.toml and core are.
+ */
+export default defineConfig(async () => {
+  // The sample catalogue (data/catalog) and synthetic shoppers, for the serving tests.
+  const items = sampleItems();
+  const sampleData = { items, events: sampleInteractions(items, 120, 25) };
+  return {
+    root: REPO,
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: path.join(REPO, "wrangler.toml") },
+        remoteBindings: false,
+        miniflare: {
+          bindings: { TEST_MIGRATIONS: await migrations(), JWT_SECRET, TEST_SAMPLE_DATA: sampleData },
+          workers: [
+            ingestWorker(await bundleWorker("ingest", "workers")),
+            dispatchWorker(await bundleWorker("trainer-dispatch", "workers")),
+          ],
+        },
+      }),
+    ],
+    test: {
+      name: "workers",
+      include: ["workers/api/test/**/*.test.ts", "core/**/*.test.ts"],
+      setupFiles: [APPLY_MIGRATIONS],
+    },
+  };
+});
