@@ -1,5 +1,6 @@
 import type { PartFile } from "@edge-ml/core/ingest/catalog";
 import { pickInputs } from "@edge-ml/core/ingest/compaction";
+import { dayInRange } from "@edge-ml/core/training/catalogue";
 import { groupBy } from "@edge-ml/core/util/group-by";
 import { compactParts } from "../../shared/compact-parts";
 import { catalogObject, type CatalogObject } from "../../shared/objects/catalog";
@@ -16,10 +17,11 @@ export function catalogOf(env: DispatchEnv, tenantId: string): CatalogObject {
   return catalogObject(env.CATALOG, tenantId);
 }
 
-/** Live parts with a date in [from, to] (inclusive), grouped by date. */
+/** Live parts with a day in [from, to] (inclusive; the catalogue reader's rule), grouped by date. */
 export function partsInRange(parts: readonly PartFile[], from: string, to: string): Map<string, PartFile[]> {
+  const range = { start_date: from, end_date: to };
   return groupBy(
-    parts.filter((p) => p.date >= from && p.date <= to),
+    parts.filter((p) => dayInRange(p.date, range)),
     (p) => p.date,
   );
 }
