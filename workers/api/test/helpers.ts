@@ -1,4 +1,6 @@
 import { env, exports } from "cloudflare:workers";
+import type { z } from "zod";
+import type { ErrorEnvelope, LoginResponse } from "@edge-ml/core/schemas";
 import { tenants } from "@edge-ml/core/db/schema";
 import { getDb } from "../src/lib/db";
 import { createApiKey } from "../src/access/services/api-keys";
@@ -19,16 +21,8 @@ export async function call(
   return exports.default.fetch(`https://api.edge-ml.test${path}`, { method: init.method ?? "GET", headers, body });
 }
 
-export type ErrorBody = {
-  error: {
-    code: string;
-    message: string;
-    details: Record<string, unknown>;
-    request_id: string;
-    correlation_id: string;
-    timestamp: string;
-  };
-};
+/** The error envelope every route answers with: the api's own schema (core/schemas/common.ts), never a copy. */
+export type ErrorBody = z.infer<typeof ErrorEnvelope>;
 
 export const PASSWORD = "correct horse battery staple";
 
@@ -88,5 +82,5 @@ export async function login(email: string, password = PASSWORD) {
     body: { email, password },
     headers: { "cf-connecting-ip": ip },
   });
-  return { res, body: (await res.json()) as Record<string, unknown> & { access_token: string; refresh_token: string } };
+  return { res, body: (await res.json()) as z.infer<typeof LoginResponse> };
 }

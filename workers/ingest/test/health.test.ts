@@ -1,5 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { z } from "zod";
+import type { ErrorEnvelope } from "@edge-ml/core/schemas";
 import worker from "../src/index";
 
 // The ingest worker shares D1 and R2 with the api; the api's test bindings serve it here.
@@ -20,6 +22,6 @@ describe("ingest worker", () => {
   it("answers unknown paths with the error envelope", async () => {
     const res = await fetchWorker("/nope");
     expect(res.status).toBe(404);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("NOT_FOUND");
+    expect(((await res.json()) as z.infer<typeof ErrorEnvelope>).error.code).toBe("NOT_FOUND");
   });
 });

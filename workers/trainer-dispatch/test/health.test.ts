@@ -1,5 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { z } from "zod";
+import type { HealthResponse } from "@edge-ml/core/schemas";
 import worker from "../src/index";
 
 const fetchWorker = (path: string) =>
@@ -16,6 +18,6 @@ describe("trainer-dispatch worker", () => {
     const broken = { ...env, DATA: { head: () => Promise.reject(new Error("down")) } } as unknown as DispatchEnv;
     const res = await worker.fetch(new Request("https://dispatch.internal/health"), broken);
     expect(res.status).toBe(503);
-    expect(((await res.json()) as { dependencies: Record<string, string> }).dependencies.storage).toBe("unhealthy");
+    expect(((await res.json()) as z.infer<typeof HealthResponse>).dependencies.storage).toBe("unhealthy");
   });
 });

@@ -1,10 +1,23 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { z } from "zod";
 import { sha256Hex } from "@edge-ml/core/auth";
+import type {
+  AuthApiKeyList,
+  AuthCreatedApiKey,
+  LoginResponse,
+  TenantView,
+  V1ApiKeyList,
+  V1CreatedApiKey,
+} from "@edge-ml/core/schemas";
 import { call, seedTenant, type ErrorBody } from "../helpers";
 
-type V1Created = { id: string; key: string; name: string; key_prefix: string; permissions: string[] };
-type AuthCreated = { key_id: string; api_key: string; rate_limit_search: number; rate_limit_recommend: number };
+// The response types are the api's own schemas (core/schemas/api-keys.ts, tenant.ts), never copies.
+type V1Created = z.infer<typeof V1CreatedApiKey>;
+type V1List = z.infer<typeof V1ApiKeyList>;
+type AuthCreated = z.infer<typeof AuthCreatedApiKey>;
+type AuthList = z.infer<typeof AuthApiKeyList>;
+type Tenant = z.infer<typeof TenantView>;
 
 async function createV1(token: string, body: Record<string, unknown>) {
   const res = await call("/api/v1/api-keys", { method: "POST", token, body });
@@ -32,7 +45,7 @@ describe("platform key API: /api/v1/api-keys", () => {
 
     const list = await call("/api/v1/api-keys", { token: t.adminKey });
     expect(list.status).toBe(200);
-    const listed = (await list.json()) as { keys: Record<string, unknown>[] };
+    const listed = (await list.json()) as V1List;
     expect(listed.keys.map((k) => k.id)).toContain(body.id);
     expect(JSON.stringify(listed)).not.toContain(body.key);
     expect(listed.keys[0]).toHaveProperty("key_prefix");
@@ -75,7 +88,7 @@ describe("search-recommend key API: /auth/api-keys", () => {
     expect(created.api_key).toMatch(/^sk_live_/);
 
     const list = await call("/auth/api-keys", { token: t.adminKey });
-    const keys = (await list.json()) as Record<string, unknown>[];
+    const keys = (await list.json()) as AuthList;
     expect(Array.isArray(keys)).toBe(true);
     expect(keys.find((k) => k.key_id === created.key_id)).toMatchObject({
       name: "Production Frontend",
@@ -96,7 +109,7 @@ describe("search-recommend key API: /auth/api-keys", () => {
   it("both APIs see the same keys", async () => {
     const t = await seedTenant("shared");
     const { body } = await createV1(t.adminKey, { name: "via v1" });
-    const keys = (await (await call("/auth/api-keys", { token: t.adminKey })).json()) as { key_id: string }[];
+    const keys = (await (await call("/auth/api-keys", { token: t.adminKey })).json()) as AuthList;
     expect(keys.map((k) => k.key_id)).toContain(body.id);
   });
 
@@ -207,7 +220,7 @@ describe("roles and permissions", () => {
       method: "POST",
       body: { email: `viewer-${t.tenantId}@example.com`, password: "viewer password 123" },
     });
-    const { access_token } = (await res.json()) as { access_token: string };
+    const { access_token } = (await res.json()) as z.infer<typeof LoginResponse>;
     expect((await call("/api/v1/tenant", { token: access_token })).status).toBe(200);
     expect((await call("/api/v1/api-keys", { token: access_token })).status).toBe(403);
     expect((await call(`/auth/api-keys/${t.adminKeyId}`, { method: "DELETE", token: access_token })).status).toBe(403);
@@ -221,9 +234,9 @@ describe("tenant isolation", () => {
   it("tenant A cannot list or revoke tenant B's keys", async () => {
     const a = await seedTenant("iso-a");
     const b = await seedTenant("iso-b");
-    const listA = (await (await call("/api/v1/api-keys", { token: a.adminKey })).json()) as { keys: { id: string }[] };
+    const listA = (await (await call("/api/v1/api-keys", { token: a.adminKey })).json()) as V1List;
     expect(listA.keys.map((k) => k.id)).not.toContain(b.adminKeyId);
-    const authListA = (await (await call("/auth/api-keys", { token: a.adminKey })).json()) as { key_id: string }[];
+    const authListA = (await (await call("/auth/api-keys", { token: a.adminKey })).json()) as AuthList;
     expect(authListA.map((k) => k.key_id)).not.toContain(b.adminKeyId);
 
     const v1 = await call(`/api/v1/api-keys/${b.adminKeyId}`, { method: "DELETE", token: a.adminKey });
@@ -232,7 +245,7 @@ describe("tenant isolation", () => {
     expect(auth.status).toBe(404);
     // B's key still works.
     expect((await call("/api/v1/tenant", { token: b.adminKey })).status).toBe(200);
-    const tenantSeenByB = (await (await call("/api/v1/tenant", { token: b.adminKey })).json()) as { tenant_id: string };
+    const tenantSeenByB = (await (await call("/api/v1/tenant", { token: b.adminKey })).json()) as Tenant;
     expect(tenantSeenByB.tenant_id).toBe(b.tenantId);
   });
 

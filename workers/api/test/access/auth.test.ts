@@ -1,9 +1,14 @@
 import jwt from "@tsndr/cloudflare-worker-jwt";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { z } from "zod";
 import { base64url } from "@edge-ml/core/auth";
+import type { RefreshResponse } from "@edge-ml/core/schemas";
 import { signAccessToken } from "../../src/access/services/access-tokens";
 import { call, login, PASSWORD, seedTenant, type ErrorBody } from "../helpers";
+
+// The refresh response is the api's own schema (core/schemas/auth.ts), never a copy.
+type Refreshed = z.infer<typeof RefreshResponse>;
 
 const b64json = (o: unknown) => base64url(new TextEncoder().encode(JSON.stringify(o)));
 
@@ -122,7 +127,7 @@ describe("POST /api/v1/auth/refresh", () => {
     const { body: first } = await login(t.adminEmail);
     const res = await call("/api/v1/auth/refresh", { method: "POST", body: { refresh_token: first.refresh_token } });
     expect(res.status).toBe(200);
-    const second = (await res.json()) as { access_token: string; refresh_token: string; expires_in: number };
+    const second = (await res.json()) as Refreshed;
     expect(second.expires_in).toBe(900);
     expect(second.refresh_token).not.toBe(first.refresh_token);
     expect((await call("/api/v1/tenant", { token: second.access_token })).status).toBe(200);
@@ -132,7 +137,7 @@ describe("POST /api/v1/auth/refresh", () => {
     const t = await seedTenant("reuse");
     const { body: first } = await login(t.adminEmail);
     const r1 = await call("/api/v1/auth/refresh", { method: "POST", body: { refresh_token: first.refresh_token } });
-    const { refresh_token: current } = (await r1.json()) as { refresh_token: string };
+    const { refresh_token: current } = (await r1.json()) as Refreshed;
 
     const replay = await call("/api/v1/auth/refresh", { method: "POST", body: { refresh_token: first.refresh_token } });
     expect(replay.status).toBe(401);

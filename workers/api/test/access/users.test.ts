@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
+import type { z } from "zod";
+import type { UserList, UserRecord } from "@edge-ml/core/schemas";
 import { call, login, seedTenant, type ErrorBody } from "../helpers";
+
+// The response types are the api's own schemas (core/schemas/auth.ts), never copies.
+type User = z.infer<typeof UserRecord>;
+type Users = z.infer<typeof UserList>;
 
 describe("tenant admin manages users", () => {
   it("creates a user who can then log in with the given role", async () => {
@@ -11,7 +17,7 @@ describe("tenant admin manages users", () => {
       body: { email, password: "developer pass 42", role: "developer" },
     });
     expect(res.status).toBe(201);
-    const user = (await res.json()) as Record<string, unknown>;
+    const user = (await res.json()) as User;
     expect(user).toMatchObject({ email, role: "developer", tenant_id: t.tenantId });
     expect(user).not.toHaveProperty("password_hash");
 
@@ -19,7 +25,7 @@ describe("tenant admin manages users", () => {
     expect(loginRes.status).toBe(200);
     expect(body.user).toMatchObject({ role: "developer", tenant_id: t.tenantId });
 
-    const list = (await (await call("/api/v1/users", { token: t.adminKey })).json()) as { users: { email: string }[] };
+    const list = (await (await call("/api/v1/users", { token: t.adminKey })).json()) as Users;
     expect(list.users.map((u) => u.email)).toEqual(expect.arrayContaining([t.adminEmail, email]));
   });
 
@@ -55,9 +61,7 @@ describe("tenant admin manages users", () => {
   it("users list only shows the caller's tenant", async () => {
     const a = await seedTenant("ulist-a");
     const b = await seedTenant("ulist-b");
-    const list = (await (await call("/api/v1/users", { token: a.adminKey })).json()) as {
-      users: { email: string; tenant_id: string }[];
-    };
+    const list = (await (await call("/api/v1/users", { token: a.adminKey })).json()) as Users;
     expect(list.users.every((u) => u.tenant_id === a.tenantId)).toBe(true);
     expect(list.users.map((u) => u.email)).not.toContain(b.adminEmail);
   });

@@ -1,6 +1,8 @@
 import { env } from "cloudflare:workers";
 import { parquetReadObjects } from "hyparquet";
 import { describe, expect, it } from "vitest";
+import type { z } from "zod";
+import type { InteractionAccepted } from "@edge-ml/core/schemas";
 import { call, seedTenant, type ErrorBody } from "../helpers";
 import { readCatalog, waitFor } from "./ingest-helpers";
 
@@ -35,7 +37,7 @@ describe("backfill: event timestamps from 1970 on", () => {
       timestamp: "1997-03-14T08:15:00Z",
     });
     expect(res.status).toBe(202);
-    const { interaction_id } = (await res.json()) as { interaction_id: string };
+    const { interaction_id } = (await res.json()) as z.infer<typeof InteractionAccepted>;
 
     const rows = await rowsOfDay(t.tenantId, "1997-03-14");
     expect(rows).toEqual([

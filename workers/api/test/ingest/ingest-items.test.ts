@@ -1,13 +1,12 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { z } from "zod";
+import type { BulkResult } from "@edge-ml/core/schemas";
 import { call, seedTenant, type ErrorBody } from "../helpers";
 import { count, waitFor } from "./ingest-helpers";
 
-type Bulk = {
-  accepted: number;
-  rejected: number;
-  validation_errors: { index: number; item_id?: string; field?: string; error: string }[];
-};
+// The response type is the api's own schema (core/schemas/ingest.ts), never a copy.
+type Bulk = z.infer<typeof BulkResult>;
 
 const item = (id: string, extra: Record<string, unknown> = {}) => ({
   item_id: id,

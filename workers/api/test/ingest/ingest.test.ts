@@ -1,13 +1,14 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { z } from "zod";
+import type { BulkResult, InteractionAccepted, V1CreatedApiKey } from "@edge-ml/core/schemas";
 import { call, seedTenant, type ErrorBody } from "../helpers";
 import { catalogRows, count, event, listParts, readCatalog, waitFor } from "./ingest-helpers";
 
-type Bulk = {
-  accepted: number;
-  rejected: number;
-  validation_errors: { index: number; field?: string; error: string; item_id?: string; user_id?: string }[];
-};
+// The response types are the api's own schemas (core/schemas/ingest.ts, api-keys.ts), never copies.
+type Bulk = z.infer<typeof BulkResult>;
+type Accepted = z.infer<typeof InteractionAccepted>;
+type CreatedKey = z.infer<typeof V1CreatedApiKey>;
 
 async function bulk(token: string, tenantId: string, interactions: unknown[], headers: Record<string, string> = {}) {
   const res = await call("/internal/data/interactions", {
@@ -173,7 +174,7 @@ describe("bulk request limits and bad bodies", () => {
       token: t.adminKey,
       body: { name: "ro", permissions: ["read"] },
     });
-    const { key } = (await created.json()) as { key: string };
+    const { key } = (await created.json()) as CreatedKey;
     expect((await bulk(key, t.tenantId, [event(1)])).res.status).toBe(403);
   });
 });
@@ -187,7 +188,7 @@ describe("POST /api/v1/interactions", () => {
       body: { user_id: "u-1", item_id: "i-1", interaction_type: "like" },
     });
     expect(res.status).toBe(202);
-    const body = (await res.json()) as { status: string; interaction_id: string };
+    const body = (await res.json()) as Accepted;
     expect(body.status).toBe("accepted");
     expect(body.interaction_id).toMatch(/^[0-9a-f-]{36}$/);
     await waitFor(

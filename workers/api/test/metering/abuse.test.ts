@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
+import type { z } from "zod";
+import type { AbuseFlagList } from "@edge-ml/core/schemas";
 import { call, login, seedTenant, type ErrorBody } from "../helpers";
 
-type Flags = {
-  flags: { kind: string; client: string; endpoint: string; detail: Record<string, unknown> }[];
-  total: number;
-};
+// The response type is the api's own schema (core/schemas/abuse.ts), never a copy.
+type Flags = z.infer<typeof AbuseFlagList>;
 
 async function flagsOf(token: string): Promise<Flags> {
   return (await (await call("/api/v1/abuse/flags", { token })).json()) as Flags;

@@ -1,6 +1,8 @@
 import { createExecutionContext, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { z } from "zod";
+import type { AuthCreatedApiKey } from "@edge-ml/core/schemas";
 import { createApp } from "../../src/app";
 import { RateLimiter } from "../../src/metering/objects/rate-limiter";
 import { call, seedTenant, type ErrorBody } from "../helpers";
@@ -15,7 +17,7 @@ const freshIp = () => `198.51.100.${++ipCounter % 250}`;
 
 async function createKey(adminKey: string, body: Record<string, unknown>): Promise<string> {
   const res = await call("/auth/api-keys", { method: "POST", token: adminKey, body: { name: "k", ...body } });
-  return ((await res.json()) as { api_key: string }).api_key;
+  return ((await res.json()) as z.infer<typeof AuthCreatedApiKey>).api_key;
 }
 
 function get(path: string, token: string, ip: string) {

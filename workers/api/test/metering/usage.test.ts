@@ -1,14 +1,12 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { z } from "zod";
+import type { UsageResponse } from "@edge-ml/core/schemas";
 import { call, seedTenant, type ErrorBody } from "../helpers";
 
-type Usage = {
-  period: { start: string; end: string };
-  metrics: { api_calls: number; recommendations_served: number; items_indexed: number; average_latency_ms: number };
-  quota: { plan: string; api_calls_limit: number; api_calls_used: number; percentage_used: number };
-  daily: { date: string; api_calls: number }[];
-};
+// The response type is the api's own schema (core/schemas/usage.ts), never a copy.
+type Usage = z.infer<typeof UsageResponse>;
 
 const meterOf = (tenantId: string) => env.USAGE_METER.get(env.USAGE_METER.idFromName(tenantId));
 const pendingCalls = async (tenantId: string) =>

@@ -1,15 +1,20 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { z } from "zod";
+import type { HealthResponse } from "@edge-ml/core/schemas";
 import { createApp } from "../../src/app";
 import { call } from "../helpers";
+
+// The response type is the api's own schema (core/schemas/health.ts), never a copy.
+type Health = z.infer<typeof HealthResponse>;
 
 /** The real app against an environment where one binding fails as a broken service would. */
 async function healthWith(overrides: Partial<ApiEnv>) {
   const ctx = createExecutionContext();
   const res = await createApp().fetch(new Request("https://api.edge-ml.test/health"), { ...env, ...overrides }, ctx);
   await waitOnExecutionContext(ctx);
-  return { status: res.status, body: (await res.json()) as { status: string; dependencies: Record<string, string> } };
+  return { status: res.status, body: (await res.json()) as Health };
 }
 
 const failing = () => Promise.reject(new Error("binding unavailable"));
@@ -18,7 +23,7 @@ describe("GET /health", () => {
   it("is healthy with real D1, R2 and cache checks", async () => {
     const res = await call("/health");
     expect(res.status).toBe(200);
-    const body = (await res.json()) as Record<string, unknown>;
+    const body = (await res.json()) as Health;
     expect(body).toMatchObject({
       status: "healthy",
       service: "edge-ml-api",

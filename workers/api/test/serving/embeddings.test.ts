@@ -1,8 +1,14 @@
 import { describe, expect, it } from "vitest";
+import type { z } from "zod";
+import type { EmbeddingsResponse } from "@edge-ml/core/schemas";
+import type { ItemEmbedding } from "../../src/serving/embeddings/embeddings.routes";
 import { call, seedTenant, type ErrorBody } from "../helpers";
 import { waitFor } from "../ingest/ingest-helpers";
 
-type Embedding = { item_id: string; embedding: number[]; dimension: number; model_version: string };
+// The response types are the api's own schemas (core/schemas/embeddings.ts; the item vector's is declared with
+// its route), never copies.
+type Embedding = z.infer<typeof ItemEmbedding>;
+type Embeddings = z.infer<typeof EmbeddingsResponse>;
 
 const cos = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i]!, 0);
 
@@ -95,10 +101,7 @@ describe("POST /internal/ml/embeddings", () => {
       },
     });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as {
-      embeddings: { item_id: string; embedding: number[]; dimension: number }[];
-      model_version: string;
-    };
+    const body = (await res.json()) as Embeddings;
     expect(body.model_version).toBe("local-hashed-ngram-idf-v1-d128");
     expect(body.embeddings.map((e) => [e.item_id, e.dimension])).toEqual([
       ["same-text", 128],

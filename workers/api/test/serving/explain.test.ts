@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
-import type { RankedProducts, RankingExplanation } from "@edge-ml/core/schemas";
+import type { PublicRecommendationsResponse, RankedProducts, RankingExplanation } from "@edge-ml/core/schemas";
 import { createApiKey } from "../../src/access/services/api-keys";
 import { getDb } from "../../src/lib/db";
 import { env } from "cloudflare:workers";
@@ -10,6 +10,7 @@ import { act, get, post, sampleTenant } from "./serving-helpers";
 // The response types are the api's own schemas (core/schemas/serving.ts), never copies.
 type Ranked = z.infer<typeof RankedProducts>;
 type Explanation = z.infer<typeof RankingExplanation>;
+type Public = z.infer<typeof PublicRecommendationsResponse>;
 
 const sum = (e: Explanation) =>
   e.weights[0]! * e.breakdown.search_score +
@@ -70,11 +71,7 @@ describe("GET /search/explain", () => {
 
 describe("GET /debug/ranking/{product_id} (admin)", () => {
   it("without a query explains the user's recommendations with the served score and rank", async () => {
-    const served = await post<{ recommendations: { item_id: string; score: number }[] }>(
-      t.adminKey,
-      "/api/v1/recommendations",
-      { user_id: "demo-user-9", count: 5 },
-    );
+    const served = await post<Public>(t.adminKey, "/api/v1/recommendations", { user_id: "demo-user-9", count: 5 });
     for (const [i, r] of served.body.recommendations.entries()) {
       const { status, body } = await get<Explanation>(t.adminKey, `/debug/ranking/${r.item_id}?user_id=demo-user-9`);
       expect(status).toBe(200);

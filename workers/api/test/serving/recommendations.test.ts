@@ -1,6 +1,11 @@
 import { env } from "cloudflare:workers";
 import type { z } from "zod";
-import type { RankedProducts, PublicRecommendationsResponse } from "@edge-ml/core/schemas";
+import type {
+  BulkResult,
+  InternalRecommendationsResponse,
+  PublicRecommendationsResponse,
+  RankedProducts,
+} from "@edge-ml/core/schemas";
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, seedTenant, type ErrorBody, type SeededTenant } from "../helpers";
 import { count, waitFor } from "../ingest/ingest-helpers";
@@ -8,18 +13,7 @@ import { act, get, post, sampleTenant } from "./serving-helpers";
 
 type Ranked = z.infer<typeof RankedProducts>;
 type Public = z.infer<typeof PublicRecommendationsResponse>;
-type Internal = {
-  request_id: string;
-  recommendations: {
-    item_id: string;
-    score: number;
-    embedding_distance: number | null;
-    metadata: { category: string | null; created_at: string };
-  }[];
-  model_version: string;
-  latency_ms: number;
-  cache_hit: boolean;
-};
+type Internal = z.infer<typeof InternalRecommendationsResponse>;
 
 let t: SeededTenant;
 const category = new Map<string, string>();
@@ -169,7 +163,7 @@ describe("a late event with an old timestamp", () => {
     const top = first.body.recommendations[0]!.item_id;
     expect((await recs(user, { count: 10 })).body.metadata.cache_hit).toBe(true);
     // An offline app syncs a purchase of that item, made five days ago.
-    const res = await post<{ accepted: number }>(t.adminKey, "/internal/data/interactions", {
+    const res = await post<z.infer<typeof BulkResult>>(t.adminKey, "/internal/data/interactions", {
       tenant_id: t.tenantId,
       interactions: [
         {

@@ -1,5 +1,7 @@
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
+import type { z } from "zod";
+import type { BulkResult } from "@edge-ml/core/schemas";
 import { TEXT_INDEX } from "@edge-ml/core/vector/indexes";
 import { LocalVectorIndex } from "../../../shared/vector/local-index";
 import { call, seedTenant, type SeededTenant } from "../helpers";
@@ -49,9 +51,12 @@ export async function waitForEvents(tenantId: string, n: number, userId?: string
 export async function sampleTenant(label: string): Promise<SeededTenant> {
   const t = await seedTenant(label);
   const { items, events } = env.TEST_SAMPLE_DATA;
-  const up = await post<{ accepted: number }>(t.adminKey, "/internal/data/items", { tenant_id: t.tenantId, items });
+  const up = await post<z.infer<typeof BulkResult>>(t.adminKey, "/internal/data/items", {
+    tenant_id: t.tenantId,
+    items,
+  });
   expect(up.body.accepted).toBe(items.length);
-  const ev = await post<{ accepted: number }>(t.adminKey, "/internal/data/interactions", {
+  const ev = await post<z.infer<typeof BulkResult>>(t.adminKey, "/internal/data/interactions", {
     tenant_id: t.tenantId,
     interactions: events,
   });
@@ -72,7 +77,7 @@ export async function act(
     userId,
   );
   const now = Date.now();
-  const res = await post<{ accepted: number }>(t.adminKey, "/internal/data/interactions", {
+  const res = await post<z.infer<typeof BulkResult>>(t.adminKey, "/internal/data/interactions", {
     tenant_id: t.tenantId,
     interactions: events.map((e, i) => ({
       user_id: userId,

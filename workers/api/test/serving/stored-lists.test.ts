@@ -1,7 +1,13 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { STORED_LIST_MAX_AGE_MS, STORED_LIST_SIZE } from "@edge-ml/core/schemas";
+import type { z } from "zod";
+import {
+  STORED_LIST_MAX_AGE_MS,
+  STORED_LIST_SIZE,
+  type PublicRecommendationsResponse,
+  type RankedProducts,
+} from "@edge-ml/core/schemas";
 import type { RefreshMessage } from "@edge-ml/core/recommend/refresh-message";
 import worker from "../../src/index";
 import { SCORING_CLOCK_MS, servingContext } from "../../src/serving/services/context";
@@ -11,11 +17,9 @@ import { call, seedTenant, type SeededTenant } from "../helpers";
 import { count, waitFor } from "../ingest/ingest-helpers";
 import { act, clientIp, post, sampleTenant } from "./serving-helpers";
 
-type Ranked = { product_id: string; score: number; reason: string }[];
-type Public = {
-  recommendations: { item_id: string; score: number }[];
-  metadata: { cache_hit: boolean };
-};
+// The response types are the api's own schemas (core/schemas/serving.ts), never copies.
+type Ranked = z.infer<typeof RankedProducts>;
+type Public = z.infer<typeof PublicRecommendationsResponse>;
 
 let t: SeededTenant;
 const bags = () => env.TEST_SAMPLE_DATA.items.filter((i) => i.category === "gear-bags").map((i) => i.item_id);

@@ -1,17 +1,24 @@
 import { env } from "cloudflare:workers";
 import type { z } from "zod";
-import type { PublicRecommendationsResponse } from "@edge-ml/core/schemas";
+import type {
+  DeployResponse,
+  InternalRecommendationsResponse,
+  PublicRecommendationsResponse,
+  RankingExplanation,
+} from "@edge-ml/core/schemas";
 import { beforeAll, describe, expect, it } from "vitest";
 import { LABELS, type InteractionTypeName } from "@edge-ml/core/ingest/labels";
 import { trainAls } from "@edge-ml/core/ml/als";
 import { foldInEvents } from "@edge-ml/core/ml/fold-in";
 import { interactionsFromRows } from "@edge-ml/core/ml/interactions";
-import type { SeededTenant } from "../helpers";
+import type { ErrorBody, SeededTenant } from "../helpers";
 import { registerTrainedAls } from "../training/model-helpers";
 import { act, get, post, sampleTenant } from "./serving-helpers";
 
 type Public = z.infer<typeof PublicRecommendationsResponse>;
-type Internal = { recommendations: { item_id: string; embedding_distance: number | null }[]; model_version: string };
+type Internal = z.infer<typeof InternalRecommendationsResponse>;
+type Explanation = z.infer<typeof RankingExplanation>;
+type Deploy = z.infer<typeof DeployResponse>;
 
 /**
  * Serving with a trained recommender: the model is trained here with the trainer's own code
@@ -43,11 +50,7 @@ describe("serving a deployed recommender", () => {
   it("before the deploy serves the content profile; after it, the model's version", async () => {
     const before = await post<Public>(t.adminKey, "/api/v1/recommendations", { user_id: "demo-user-4", count: 5 });
     expect(before.body.metadata.model_version).toMatch(/^content-profile-v1/);
-    const deployed = await post<{ version: string; previous_version: string | null }>(
-      t.adminKey,
-      `/api/v1/model/deploy/${VERSION}`,
-      {},
-    );
+    const deployed = await post<Deploy>(t.adminKey, `/api/v1/model/deploy/${VERSION}`, {});
     expect(deployed.status).toBe(200);
     const after = await post<Public>(t.adminKey, "/api/v1/recommendations", { user_id: "demo-user-4", count: 5 });
     expect(after.status).toBe(200);
@@ -59,10 +62,7 @@ describe("serving a deployed recommender", () => {
   it("the user's vector is the fold-in of their events: the top cf item is the model's best unseen item", async () => {
     const user = "demo-user-4";
     const mine = env.TEST_SAMPLE_DATA.events.filter((e) => e.user_id === user);
-    const res = await get<{ breakdown: { cf_score: number } }>(
-      t.adminKey,
-      `/debug/ranking/${mine[0]!.item_id}?user_id=${user}`,
-    );
+    const res = await get<Explanation>(t.adminKey, `/debug/ranking/${mine[0]!.item_id}?user_id=${user}`);
     expect(res.status).toBe(200);
     // The same fold-in computed here from the trained factors ranks every item.
     const index = new Map(itemIds.map((id, i) => [id, i]));
@@ -79,15 +79,9 @@ describe("serving a deployed recommender", () => {
       return { id, s };
     });
     scores.sort((a, b) => b.s - a.s);
-    const best = await get<{ breakdown: { cf_score: number } }>(
-      t.adminKey,
-      `/debug/ranking/${scores[0]!.id}?user_id=${user}`,
-    );
+    const best = await get<Explanation>(t.adminKey, `/debug/ranking/${scores[0]!.id}?user_id=${user}`);
     expect(best.body.breakdown.cf_score).toBeCloseTo(1, 5);
-    const worst = await get<{ breakdown: { cf_score: number } }>(
-      t.adminKey,
-      `/debug/ranking/${scores.at(-1)!.id}?user_id=${user}`,
-    );
+    const worst = await get<Explanation>(t.adminKey, `/debug/ranking/${scores.at(-1)!.id}?user_id=${user}`);
     expect(worst.body.breakdown.cf_score).toBeLessThan(best.body.breakdown.cf_score);
   });
 
@@ -116,11 +110,7 @@ describe("serving a deployed recommender", () => {
     )
       .bind(t.tenantId, `tenants/${t.tenantId}/models/mf-broken`, new Date().toISOString())
       .run();
-    const res = await post<{ error: { code: string; message: string } }>(
-      t.adminKey,
-      "/api/v1/model/deploy/mf-broken",
-      {},
-    );
+    const res = await post<ErrorBody>(t.adminKey, "/api/v1/model/deploy/mf-broken", {});
     expect(res.status).toBe(409);
     expect(res.body.error.message).toContain("model.json is missing");
     const still = await post<Public>(t.adminKey, "/api/v1/recommendations", { user_id: "demo-user-4", count: 3 });

@@ -2,7 +2,14 @@ import { env } from "cloudflare:workers";
 import { parquetReadObjects } from "hyparquet";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
-import type { RankingExplanation, PublicRecommendationsResponse } from "@edge-ml/core/schemas";
+import type {
+  BulkResult,
+  DeployResponse,
+  PublicRecommendationsResponse,
+  RankedProducts,
+  RankingExplanation,
+  TenantView,
+} from "@edge-ml/core/schemas";
 import { LABELS, POPULARITY_WEIGHTS, type InteractionTypeName } from "@edge-ml/core/ingest/labels";
 import { popularityIncrement } from "@edge-ml/core/ingest/popularity";
 import { trainAls, type AlsModel } from "@edge-ml/core/ml/als";
@@ -40,6 +47,10 @@ import {
 
 type Public = z.infer<typeof PublicRecommendationsResponse>;
 type Explanation = z.infer<typeof RankingExplanation>;
+type Ranked = z.infer<typeof RankedProducts>;
+type Bulk = z.infer<typeof BulkResult>;
+type Deploy = z.infer<typeof DeployResponse>;
+type Tenant = z.infer<typeof TenantView>;
 const world = buildWorld();
 const createdAt = new Map(world.items.map((i) => [i.item_id, i.created_at]));
 const groupIds = new Set(world.group);
@@ -62,7 +73,7 @@ let modelNoGroup: Deployed;
 async function send(events: SentEvent[]): Promise<void> {
   for (let s = 0; s < events.length; s += 2500) {
     const chunk = events.slice(s, s + 2500);
-    const res = await post<{ accepted: number; rejected: number }>(t.adminKey, "/internal/data/interactions", {
+    const res = await post<Bulk>(t.adminKey, "/internal/data/interactions", {
       tenant_id: t.tenantId,
       interactions: chunk,
     });
@@ -99,7 +110,7 @@ async function registerModel(version: string, rows: ParquetRow[]): Promise<Deplo
 }
 
 async function deploy(version: string): Promise<void> {
-  const res = await post<{ version: string }>(t.adminKey, `/api/v1/model/deploy/${version}`, {});
+  const res = await post<Deploy>(t.adminKey, `/api/v1/model/deploy/${version}`, {});
   expect(res.status).toBe(200);
   expect(res.body.version).toBe(version);
 }
@@ -247,7 +258,7 @@ async function servedVsOffline(user: string, d: Deployed, count: number) {
 
 beforeAll(async () => {
   t = await seedTenant("whole-history");
-  const up = await post<{ accepted: number }>(t.adminKey, "/internal/data/items", {
+  const up = await post<Bulk>(t.adminKey, "/internal/data/items", {
     tenant_id: t.tenantId,
     items: world.items,
   });
@@ -357,7 +368,7 @@ describe("whole-history serving", () => {
     });
     expect(res.status).toBe(200);
     expect(res.headers.get("x-model-version")).toBe(ALL);
-    const listed = (await res.json()) as { product_id: string; score: number }[];
+    const listed = (await res.json()) as Ranked;
     expect(listed).toHaveLength(20);
     expect(listed.filter((r) => consumed.has(r.product_id))).toEqual([]);
 
@@ -475,7 +486,7 @@ describe("whole-history serving", () => {
 
     const withView = await patch(t.adminKey, { consumed_interaction_types: ["purchase", "dislike", "view"] });
     expect(withView.status).toBe(200);
-    const withViewBody = (await withView.json()) as { settings: { consumed_interaction_types: string[] } };
+    const withViewBody = (await withView.json()) as Tenant;
     expect(withViewBody.settings.consumed_interaction_types).toEqual(["purchase", "dislike", "view"]);
 
     const after = await recommend("policy-subject", 100);
@@ -498,7 +509,7 @@ describe("whole-history serving", () => {
     // [] (repeat purchases): a purchased item comes back.
     const none = await patch(t.adminKey, { consumed_interaction_types: [] });
     expect(none.status).toBe(200);
-    expect(((await none.json()) as { settings: { consumed_interaction_types: string[] } }).settings).toMatchObject({
+    expect(((await none.json()) as Tenant).settings).toMatchObject({
       consumed_interaction_types: [],
     });
     await send(eventsOf("policy-repeat"));
@@ -534,7 +545,7 @@ describe("whole-history serving", () => {
     expect(badBody.error.code).toBe("VALIDATION_ERROR");
     expect(badBody.error.details.field).toBe("consumed_interaction_types.1");
     // Neither changed the setting.
-    const tenant = await get<{ settings: { consumed_interaction_types: string[] } }>(t.adminKey, "/api/v1/tenant");
+    const tenant = await get<Tenant>(t.adminKey, "/api/v1/tenant");
     expect(tenant.body.settings.consumed_interaction_types).toEqual([]);
   });
 });

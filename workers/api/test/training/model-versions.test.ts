@@ -1,27 +1,14 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { z } from "zod";
+import type { DeployResponse, ModelVersionList, V1CreatedApiKey } from "@edge-ml/core/schemas";
 import { registerVersion } from "./model-helpers";
 import { call, seedTenant, type ErrorBody, type SeededTenant } from "../helpers";
 
-type Version = {
-  version: string;
-  status: string;
-  is_production: boolean;
-  kind: string;
-  created_at: string;
-  metrics: Record<string, number>;
-  training_job_id: string | null;
-  deployed_at: string | null;
-};
-type VersionList = { versions: Version[]; total: number; limit: number; offset: number; correlation_id: string };
-type Deployed = {
-  version: string;
-  status: string;
-  message: string;
-  previous_version: string | null;
-  correlation_id: string;
-  kind: string;
-};
+// The response types are the api's own schemas (core/schemas/model-versions.ts, api-keys.ts), never copies.
+type VersionList = z.infer<typeof ModelVersionList>;
+type Deployed = z.infer<typeof DeployResponse>;
+type CreatedKey = z.infer<typeof V1CreatedApiKey>;
 
 const tenant = (label: string) => seedTenant(label, "active", "enterprise");
 
@@ -94,7 +81,7 @@ describe("GET /api/v1/model/versions", () => {
     const t = await tenant("versions-read");
     const key = (await (
       await call("/api/v1/api-keys", { method: "POST", token: t.adminKey, body: { name: "r", permissions: ["read"] } })
-    ).json()) as { key: string };
+    ).json()) as CreatedKey;
     expect((await call("/api/v1/model/versions", { token: key.key })).status).toBe(200);
     await registerVersion(t.tenantId, "v1", "2026-11-01T00:00:00.000Z");
     expect((await deploy(t, "v1", undefined, key.key)).status).toBe(403);

@@ -1,28 +1,14 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import type { z } from "zod";
 import { catalogKey } from "@edge-ml/core/ingest/catalog";
+import type { TrainingJobStatus, TriggerTrainingResponse, V1CreatedApiKey } from "@edge-ml/core/schemas";
 import { call, seedTenant, type ErrorBody, type SeededTenant } from "../helpers";
 
-type TriggerBody = {
-  job_id: string;
-  status: string;
-  estimated_duration_minutes: number;
-  error: string | null;
-  warnings: string[];
-};
-type JobBody = {
-  training_job_id: string;
-  status: string;
-  progress: number;
-  current_epoch: number;
-  total_epochs: number;
-  hyperparameters: Record<string, number>;
-  data_range: { start_date: string; end_date: string };
-  error: string | null;
-  estimated_completion: string | null;
-  correlation_id: string;
-  history: unknown[];
-};
+// The response types are the api's own schemas (core/schemas/training.ts, api-keys.ts), never copies.
+type TriggerBody = z.infer<typeof TriggerTrainingResponse>;
+type JobBody = z.infer<typeof TrainingJobStatus>;
+type CreatedKey = z.infer<typeof V1CreatedApiKey>;
 
 /** Tenants on the enterprise plan: /api/v1/model/* allows 100/min there, so tests are not throttled. */
 const tenant = (label: string) => seedTenant(label, "active", "enterprise");
@@ -63,7 +49,7 @@ async function keyWith(t: SeededTenant, permissions: string[]) {
     token: t.adminKey,
     body: { name: "limited", permissions },
   });
-  return ((await res.json()) as { key: string }).key;
+  return ((await res.json()) as CreatedKey).key;
 }
 
 afterEach(() => vi.restoreAllMocks());
@@ -237,9 +223,7 @@ describe("POST /internal/ml/training/trigger: jobs", () => {
     const row = (await jobRow(body.job_id))!;
     expect(JSON.parse(row.hyperparameters as string)).toEqual({ factors: 128, iterations: 10, cg_steps: 3, seed: 42 });
     expect(row.total_epochs).toBe(10);
-    const job = (await (await call(`/api/v1/model/train/${body.job_id}`, { token: t.adminKey })).json()) as JobBody & {
-      warnings: string[];
-    };
+    const job = (await (await call(`/api/v1/model/train/${body.job_id}`, { token: t.adminKey })).json()) as JobBody;
     expect(job.warnings).toEqual(body.warnings);
   });
 
@@ -358,8 +342,7 @@ describe("POST /internal/ml/training/trigger: jobs", () => {
     )
       .bind(started, job.job_id)
       .run();
-    const body = (await (await call(`/api/v1/model/train/${job.job_id}`, { token: t.adminKey })).json()) as JobBody &
-      Record<string, unknown>;
+    const body = (await (await call(`/api/v1/model/train/${job.job_id}`, { token: t.adminKey })).json()) as JobBody;
     expect(body).toMatchObject({ status: "running", progress: 0.5, current_epoch: 7, metrics: { loss: 12.5 } });
     expect(body.history).toEqual([{ epoch: 1, loss: 20 }]);
     const eta = Date.parse(body.estimated_completion!);
@@ -379,12 +362,12 @@ describe("POST /api/v1/model/train/{job_id}/cancel", () => {
     expect((await cancel(queued.job_id, await keyWith(t, ["read", "write"]))).status).toBe(403);
     const first = await cancel(queued.job_id);
     expect(first.status).toBe(200);
-    const body = (await first.json()) as JobBody & { finished_at: string };
+    const body = (await first.json()) as JobBody;
     expect(body.status).toBe("cancelled");
     expect(body.finished_at).toBeTruthy();
     const again = await cancel(queued.job_id);
     expect(again.status).toBe(200);
-    expect(((await again.json()) as JobBody & { finished_at: string }).finished_at).toBe(body.finished_at);
+    expect(((await again.json()) as JobBody).finished_at).toBe(body.finished_at);
 
     const running = (await (await trigger(t, MF)).json()) as TriggerBody;
     await env.DB.prepare("UPDATE training_jobs SET status = 'running' WHERE id = ?").bind(running.job_id).run();

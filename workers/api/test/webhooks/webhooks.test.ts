@@ -1,27 +1,29 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import type { z } from "zod";
 import { catalogKey } from "@edge-ml/core/ingest/catalog";
+import type {
+  CreatedWebhook,
+  TriggerTrainingResponse,
+  V1CreatedApiKey,
+  WebhookDeliveryList,
+  WebhookList,
+} from "@edge-ml/core/schemas";
 import { registerVersion } from "../training/model-helpers";
 import { call, seedTenant, type ErrorBody, type SeededTenant } from "../helpers";
 
-type Hook = { id: string; url: string; events: string[]; status: string; created_at: string; secret?: string };
-type Delivery = {
-  id: string;
-  webhook_id: string;
-  event: string;
-  status: string;
-  attempts: number;
-  last_status_code: number | null;
-  last_error: string | null;
-  payload: { event: string; timestamp: string; data: Record<string, unknown>; correlation_id: string };
-};
-type Deliveries = { deliveries: Delivery[]; total: number; limit: number; offset: number };
+// The response types are the api's own schemas (core/schemas/webhooks.ts, training.ts, api-keys.ts), never copies.
+type Created = z.infer<typeof CreatedWebhook>;
+type Hooks = z.infer<typeof WebhookList>;
+type Deliveries = z.infer<typeof WebhookDeliveryList>;
+type Triggered = z.infer<typeof TriggerTrainingResponse>;
+type CreatedKey = z.infer<typeof V1CreatedApiKey>;
 
 const tenant = (label: string) => seedTenant(label, "active", "enterprise");
 
 async function createHook(t: SeededTenant, body: unknown, token = t.adminKey) {
   const res = await call("/api/v1/webhooks", { method: "POST", token, body });
-  return { res, body: (await res.json()) as Hook & ErrorBody };
+  return { res, body: (await res.json()) as Created & ErrorBody };
 }
 
 async function deliveriesOf(t: SeededTenant, hookId: string, query = "") {
@@ -49,8 +51,8 @@ describe("webhook subscriptions", () => {
     const list = await call("/api/v1/webhooks", { token: t.adminKey });
     expect(list.status).toBe(200);
     const text = await list.text();
-    expect(text).not.toContain(body.secret!);
-    const listed = (JSON.parse(text) as { webhooks: Hook[] }).webhooks;
+    expect(text).not.toContain(body.secret);
+    const listed = (JSON.parse(text) as Hooks).webhooks;
     expect(listed).toHaveLength(1);
     expect(listed[0]).toEqual({
       id: body.id,
@@ -61,9 +63,7 @@ describe("webhook subscriptions", () => {
     });
     // Another tenant sees none of it.
     const other = await tenant("hooks-other");
-    expect(
-      ((await (await call("/api/v1/webhooks", { token: other.adminKey })).json()) as { webhooks: [] }).webhooks,
-    ).toEqual([]);
+    expect(((await (await call("/api/v1/webhooks", { token: other.adminKey })).json()) as Hooks).webhooks).toEqual([]);
   });
 
   it.each([
@@ -96,7 +96,7 @@ describe("webhook subscriptions", () => {
     }
     const key = (await (
       await call("/api/v1/api-keys", { method: "POST", token: t.adminKey, body: { name: "w", permissions: ["write"] } })
-    ).json()) as { key: string };
+    ).json()) as CreatedKey;
     expect((await createHook(t, { url, events: ["model.deployed"] }, key.key)).res.status).toBe(403);
     expect((await call("/api/v1/webhooks", { token: key.key })).status).toBe(403);
   });
@@ -166,7 +166,7 @@ describe("webhook events", () => {
       token: t.adminKey,
       body: { tenant_id: t.tenantId, training_config: { model_type: "gnn" } },
     });
-    const job = (await res.json()) as { job_id: string };
+    const job = (await res.json()) as Triggered;
     const { body } = await deliveriesOf(t, hook.id);
     expect(body.deliveries.map((d) => d.payload.data)).toEqual([
       { training_job_id: job.job_id, model_type: "gnn", error: "model_type gnn is not supported yet" },
