@@ -1,29 +1,12 @@
-import { experimental_readRawConfig } from "wrangler";
 import { WORKERS } from "./workers";
 import { DeployRefusal } from "./deploy-wrangler";
+import { readConfig, type RawConfig } from "./wrangler-config";
 
 /**
  * What `npm run deploy` provisions, read from the three wrangler configs themselves (with
  * wrangler's own parser, so TOML is read exactly as `wrangler deploy` reads it): a queue,
  * bucket or index added to a config is created by the next deploy without touching this file.
  */
-
-/** The parts of a raw wrangler config the deploy reads. */
-export type RawConfig = {
-  name: string;
-  vars?: Record<string, unknown>;
-  secrets?: { required?: string[] };
-  d1_databases?: { binding: string; database_name: string; database_id?: string; migrations_dir?: string }[];
-  r2_buckets?: { bucket_name: string }[];
-  queues?: { producers?: { queue: string }[]; consumers?: { queue: string; dead_letter_queue?: string }[] };
-  vectorize?: { binding: string; index_name: string }[];
-  durable_objects?: { bindings?: { script_name?: string }[] };
-  services?: { service: string }[];
-};
-
-export function readConfig(path: string): RawConfig {
-  return (experimental_readRawConfig({ config: path }) as { rawConfig: RawConfig }).rawConfig;
-}
 
 export type WorkerPlan = { name: string; config: string; typesFile: string; raw: RawConfig };
 

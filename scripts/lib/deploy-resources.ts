@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { cf, create, step } from "./deploy-wrangler";
-import { readConfig, type Plan } from "./deploy-plan";
+import type { Plan } from "./deploy-plan";
+import { readConfig } from "./wrangler-config";
 
 /**
  * The account's resources the workers bind, each created when missing. Each is listed first
