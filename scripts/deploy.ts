@@ -25,6 +25,9 @@ import {
 } from "./lib/deploy-resources";
 import { declaredSecrets, resolveSecrets, type SecretValues } from "./lib/deploy-secrets";
 import { cf, DeployRefusal, step } from "./lib/deploy-wrangler";
+import { WORKERS } from "./lib/workers";
+
+const API_CONFIG = WORKERS[0].config;
 
 async function deployWorker(w: WorkerPlan, urls: UrlInputs, secrets: SecretValues, dir: string): Promise<string> {
   const vars = Object.entries(urls).flatMap(([k, v]) => (k in (w.raw.vars ?? {}) ? ["--var", `${k}:${v}`] : []));
@@ -58,17 +61,21 @@ async function main(): Promise<void> {
   const secrets = await resolveSecrets(plan, specs, ask);
   if (secrets.kept.length) step(`secrets already set, kept: ${secrets.kept.join(", ")}`);
   const dir = mkdtempSync(path.join(tmpdir(), "edge-ml-deploy-"));
-  let apiOutput = "";
+  const printed = new Map<string, string>();
   try {
-    for (const w of plan.workers) apiOutput = await deployWorker(w, urls, secrets, dir);
+    for (const w of plan.workers) {
+      printed.set(w.config, await deployWorker(w, urls, secrets, dir));
+      // Right after it is stored: a later failure must not lose the only copy shown.
+      for (const name of Object.keys(secrets.perWorker.get(w.raw.name) ?? {})) {
+        const value = secrets.shown[name];
+        if (value) step(`give the trainer host this ${name} (shown once, not stored anywhere): ${value}`);
+      }
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  for (const [name, value] of Object.entries(secrets.shown)) {
-    step(`give the trainer host this ${name} (shown once, not stored anywhere): ${value}`);
-  }
-  // The last worker is the api: warn when the URL the trainer was given is not where it landed.
-  const landed = /https:\/\/[^\s]+\.workers\.dev/.exec(apiOutput)?.[0];
+  // Warn when the URL the trainer was given is not where the api landed.
+  const landed = /https:\/\/[^\s]+\.workers\.dev/.exec(printed.get(API_CONFIG) ?? "")?.[0];
   if (landed && !urls.PUBLIC_URL.startsWith(landed) && urls.PUBLIC_URL.includes("workers.dev")) {
     step(
       `\x1b[33mPUBLIC_URL is ${urls.PUBLIC_URL} but the api is at ${landed}: run again with --public-url=${landed}\x1b[0m`,

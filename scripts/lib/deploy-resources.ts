@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from "node:fs";
-import { cf, create, step } from "./deploy-wrangler";
+import { cf, cfJson, create, step } from "./deploy-wrangler";
 import type { Plan } from "./deploy-plan";
 import { readConfig } from "./wrangler-config";
 
@@ -29,7 +29,7 @@ export async function ensureBuckets(plan: Plan): Promise<void> {
 }
 
 export async function ensureVectorIndexes(plan: Plan): Promise<void> {
-  const indexes = JSON.parse(await cf(["vectorize", "list", "--json"])) as { name: string }[];
+  const indexes = await cfJson<{ name: string }[]>(["vectorize", "list", "--json"], []);
   for (const index of plan.vectorIndexes) {
     if (!indexes.some((i) => i.name === index.name)) {
       await create(`Vectorize index ${index.name} (${index.flags.join(" ")})`, [
@@ -39,8 +39,10 @@ export async function ensureVectorIndexes(plan: Plan): Promise<void> {
         ...index.flags,
       ]);
     }
-    const fields = JSON.parse(await cf(["vectorize", "list-metadata-index", index.name, "--json"])) as
-      { propertyName: string }[] | null;
+    const fields = await cfJson<{ propertyName: string }[] | null>(
+      ["vectorize", "list-metadata-index", index.name, "--json"],
+      [],
+    );
     for (const property of index.metadata) {
       if ((fields ?? []).some((f) => f.propertyName === property)) continue;
       await create(`metadata index ${index.name}.${property}`, [
@@ -57,7 +59,7 @@ export async function ensureVectorIndexes(plan: Plan): Promise<void> {
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
 
 async function databaseId(name: string): Promise<string | undefined> {
-  const list = JSON.parse(await cf(["d1", "list", "--json"])) as { name: string; uuid: string }[];
+  const list = await cfJson<{ name: string; uuid: string }[]>(["d1", "list", "--json"]);
   return list.find((d) => d.name === name)?.uuid;
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { cf, DeployRefusal } from "./deploy-wrangler";
+import { cfJson, DeployRefusal } from "./deploy-wrangler";
 import type { Plan, WorkerPlan } from "./deploy-plan";
 
 /**
@@ -60,7 +60,7 @@ export function declaredSecrets(plan: Plan, example = EXAMPLE): SecretSpec[] {
 /** The secret names a deployed worker has; none before its first deploy. */
 async function existingSecrets(config: string): Promise<Set<string>> {
   try {
-    const list = JSON.parse(await cf(["secret", "list", "-c", config])) as { name: string }[];
+    const list = await cfJson<{ name: string }[]>(["secret", "list", "-c", config]);
     return new Set(list.map((s) => s.name));
   } catch (e) {
     // Only "no such worker" means none: any other failure must not lead to new random values

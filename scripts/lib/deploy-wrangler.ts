@@ -14,6 +14,28 @@ export function cf(args: string[], options: { quiet?: boolean } = {}): Promise<s
 }
 
 /**
+ * The JSON a `--json` (or `secret list`) call prints. wrangler logs warnings (an out-of-date
+ * version, say) into the same output, so the JSON is cut out of it: from the first line that
+ * opens an array or object, as far as it parses. Without JSON, `fallback` if given
+ * (`list-metadata-index` of an index with none prints nothing useful), else an error.
+ */
+export async function cfJson<T>(args: string[], fallback?: T): Promise<T> {
+  const out = await cf(args);
+  const lines = out.split("\n");
+  const first = lines.findIndex((l) => /^\s*[[{]/.test(l));
+  // The longest block from there that parses: a warning after it may end in "]" too.
+  for (let last = lines.length; first >= 0 && last > first; last--) {
+    try {
+      return JSON.parse(lines.slice(first, last).join("\n")) as T;
+    } catch {
+      // shorter
+    }
+  }
+  if (fallback !== undefined) return fallback;
+  throw new Error(`wrangler ${args.join(" ")} printed no JSON:\n${out}`);
+}
+
+/**
  * True when a create failed only because the resource is there already (another run, or a
  * list that missed it). Cloudflare words it per product: D1 "A database with that name
  * already exists", others "already exists" / "already taken" / "you already own it".

@@ -33,6 +33,8 @@ const fail = (message) => {
 };
 const save = () => writeFileSync(stateFile, JSON.stringify(state));
 const list = (xs) => (hide ? [] : xs);
+// wrangler mixes warnings into the output the deploy parses as JSON.
+const warn = () => console.error("▲ [WARNING] The version of Wrangler you are using is now out-of-date. [update]");
 const [a, b, c] = argv;
 
 if (a === "whoami") {
@@ -56,7 +58,9 @@ if (a === "whoami") {
   save();
   console.log(`✅ Created bucket '${name}' with default storage class of Standard.`);
 } else if (a === "d1" && b === "list") {
-  console.log(JSON.stringify(state.databases));
+  warn();
+  console.log(JSON.stringify(state.databases, null, 2));
+  warn();
 } else if (a === "d1" && b === "create") {
   if (state.databases.some((d) => d.name === c)) fail("A database with that name already exists");
   const uuid = randomUUID();
@@ -89,7 +93,14 @@ if (a === "whoami") {
 } else if (a === "secret" && b === "list") {
   const worker = state.workers[workerName()];
   if (!worker) fail("This Worker does not exist on your account. [code: 10007]");
-  console.log(JSON.stringify(worker.secrets.map((name) => ({ name, type: "secret_text" }))));
+  warn();
+  console.log(
+    JSON.stringify(
+      worker.secrets.map((name) => ({ name, type: "secret_text" })),
+      null,
+      "  ",
+    ),
+  );
 } else if (a === "deploy") {
   const name = workerName();
   // Like wrangler: a worker's first deploy needs its `[secrets] required` in the secrets file.
