@@ -8,6 +8,7 @@ import { defineConfig } from "vitest/config";
  * - `ingest`: the ingest worker in workerd (consumer faults, compaction, catalogue);
  * - `dispatch`: the trainer-dispatch worker in workerd, with ingest beside it;
  * - `trainer`: Node unit tests of the trainer (trainer/);
+ * - `scripts`: Node tests of scripts/ (`npm run deploy` against a stand-in for wrangler);
  * - `e2e`: Node tests that start the whole platform with `npm start` and call it over HTTP.
  */
 export default defineConfig({
@@ -19,6 +20,7 @@ export default defineConfig({
       "workers/ingest/vitest.config.ts",
       "workers/trainer-dispatch/vitest.config.ts",
       "trainer/vitest.config.ts",
+      "scripts/vitest.config.ts",
       "test/e2e/vitest.config.ts",
     ],
   },

@@ -27,6 +27,7 @@ import { credentialsFile, homeDir, stateDir } from "./lib/paths";
 import { sampleInteractions, sampleItems } from "./lib/sample-data";
 import { WRANGLER_ENV } from "./lib/run";
 import { WORKERS } from "./lib/workers";
+import { writeLocalConfigs } from "./lib/local-configs";
 
 const port = Number(process.env.PORT ?? 8787);
 const base = `http://127.0.0.1:${port}`;
@@ -111,7 +112,7 @@ step(`starting ${WORKERS.map((w) => w.name).join(", ")} in one workerd on ${base
 const args = [
   "node_modules/wrangler/bin/wrangler.js",
   "dev",
-  ...WORKERS.flatMap((w) => ["-c", w.config]),
+  ...writeLocalConfigs().flatMap((config) => ["-c", config]),
   "--local",
   "--persist-to",
   stateDir(),

@@ -10,7 +10,8 @@ export type VectorBackendEnv = {
   VECTOR_BACKEND: string;
   // The api sees the ingest worker's class untyped; the ingest worker sees it typed.
   VECTOR_INDEX: DurableObjectNamespace | DurableObjectNamespace<VectorIndexObject>;
-  VECTORIZE_TEXT: VectorizeIndex;
+  // Absent under `npm start`, which runs without the production-only bindings (scripts/lib/local-configs.ts).
+  VECTORIZE_TEXT?: VectorizeIndex;
 };
 
 /**
@@ -31,7 +32,13 @@ export function vectorIndexFor(env: VectorBackendEnv, tenantId: string, spec: In
 }
 
 function vectorizeBinding(env: VectorBackendEnv, spec: IndexSpec): VectorizeIndex {
-  if (spec.name === "text") return env.VECTORIZE_TEXT;
+  if (spec.name === "text" && env.VECTORIZE_TEXT) return env.VECTORIZE_TEXT;
+  if (spec.name === "text") {
+    throw new ApiError(
+      "unavailable",
+      'VECTOR_BACKEND is "vectorize" but this worker has no [[vectorize]] binding VECTORIZE_TEXT',
+    );
+  }
   // A configuration gap, not a crash: callers answer 503 with this sentence.
   throw new ApiError(
     "unavailable",
