@@ -1,9 +1,9 @@
-import { sweepAfterMs, sweepDue } from "@edge-ml/core/ingest/intake";
 import { checkDatabase, checkStorage } from "@edge-ml/core/runtime/health-checks";
 import { workerHealth } from "@edge-ml/core/runtime/worker-health";
 import { compactAll } from "./compaction";
 import { consumeIngest } from "./consumer";
 import { consumeDeadLetters } from "./dead-letters";
+import { SWEEP_CRON, sweepIntake } from "./sweep-intake";
 import {
   deleteCompletedIntake,
   deleteExpiredIdempotencyKeys,
@@ -16,14 +16,6 @@ export { CatalogWriter } from "./catalog-writer";
 // a Durable Object class runs in the script that exports it, wherever its code lives.
 export { TextEncoderObject } from "../../shared/objects/text-encoder";
 export { VectorIndexObject } from "../../shared/objects/vector-index";
-
-/** The every-minute cron: only the intake sweep; the others run every 15 minutes. */
-export const SWEEP_CRON = "* * * * *";
-
-/** Sends again every accepted batch that is due and not complete (durable intake). */
-export async function sweepIntake(env: IngestEnv, now = Date.now()): Promise<number> {
-  return sweepDue(env.DB, env.INGEST_QUEUE, now, sweepAfterMs(env.INTAKE_SWEEP_AFTER_SECONDS));
-}
 
 /**
  * The ingest worker: consumes accepted items and events from the ingest queue into D1 and
