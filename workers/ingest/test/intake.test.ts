@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { intakeInserts, refOf, type IntakeBatch } from "@edge-ml/core/ingest/intake";
 import type { IngestRef, QueuedInteraction } from "@edge-ml/core/ingest/rows";
 import worker from "../src/index";
+import { deleteCompletedIntake } from "../src/housekeeping";
 import { sweepIntake } from "../src/sweep-intake";
 import { countRows, createTenant, deliver, events, ingestEnv } from "./helpers";
 
@@ -134,5 +135,16 @@ describe("durable intake: lost and unfinished batches are finished by the sweep,
     const tenant = await createTenant();
     const result = await deliver([{ v: 2, kind: "interactions", tenant_id: tenant, batch_id: "nope" } as never]);
     expect(result.retried).toHaveLength(1);
+  });
+
+  it("housekeeping deletes complete records after the replay window and keeps incomplete ones", async () => {
+    const tenant = await createTenant();
+    const done = await accept(tenant, events(2), 60_000);
+    const lost = await accept(tenant, events(2), 60_000);
+    await deliver([done as never]);
+    expect(await deleteCompletedIntake(ingestEnv)).toBe(0); // inside the window a replay still asks
+    await deleteCompletedIntake(ingestEnv, Date.now() + 25 * 3600_000);
+    expect(await intakeRow(done.batch_id)).toBeNull();
+    expect((await intakeRow(lost.batch_id))!.payload).not.toBeNull();
   });
 });
