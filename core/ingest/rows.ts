@@ -28,6 +28,16 @@ export type IngestMessage =
   | { v: 1; kind: "interactions"; tenant_id: string; batch_id: string; rows: QueuedInteraction[] }
   | { v: 1; kind: "items"; tenant_id: string; batch_id: string; rows: QueuedItem[] };
 
+/**
+ * What `edge-ml-ingest` carries since durable intake (docs/decisions.md, "Durable intake"):
+ * only the name of a batch whose rows are in D1 (`intake_batches`), so no message nears the
+ * queue's 128 KB limit and a lost message can be sent again from the record. The consumer
+ * still takes `IngestMessage` (v1, rows inline) from older dead letters.
+ */
+export type IngestRef = { v: 2; kind: "items" | "interactions"; tenant_id: string; batch_id: string };
+
+export type IngestQueueMessage = IngestMessage | IngestRef;
+
 export type RowError = { index: number; item_id?: string; user_id?: string; field?: string; error: string };
 
 function rowError(index: number, row: unknown, issues: { path: PropertyKey[]; message: string }[]): RowError {
@@ -101,7 +111,11 @@ export function validateItems(
   return { accepted: [...byId.values()], count, errors };
 }
 
-/** Queue messages are limited to 128 KB: rows are packed greedily under `maxBytes` of JSON. */
+/**
+ * One batch's rows, packed greedily under `maxBytes` of JSON: one D1 value in intake_batches
+ * and one unit of the consumer's work (its message is only a reference, far under the
+ * queue's 128 KB; the bound dates from when rows travelled inline).
+ */
 export const MAX_MESSAGE_BYTES = 120 * 1024;
 
 export function packRows<T>(rows: T[], maxBytes = MAX_MESSAGE_BYTES): T[][] {

@@ -6,10 +6,13 @@ import path from "node:path";
 /**
  * Runs the README's `npm start` in a fresh state folder on its own port, exactly as a
  * new user would, and stops the whole process group afterwards. Used by the e2e tests
- * and the benchmarks; `env` adds variables such as WRANGLER_VARS.
+ * and the benchmarks; `env` adds variables such as WRANGLER_VARS. `home` starts it on an
+ * existing EDGE_ML_HOME instead (a restart, as test/e2e/crash.test.ts does); the caller
+ * owns that folder, and stop() leaves it.
  */
 export type Stack = {
   base: string;
+  home: string;
   credentials: { tenant_id: string; admin_email: string; admin_password: string; admin_api_key: string };
   output: () => string;
   stop: () => Promise<void>;
@@ -17,8 +20,12 @@ export type Stack = {
 
 const OUTPUT_TAIL = 4 * 1024 * 1024;
 
-export async function startStack(port: number, env: Record<string, string> = {}): Promise<Stack> {
-  const home = mkdtempSync(path.join(tmpdir(), "edge-ml-e2e-"));
+export async function startStack(
+  port: number,
+  env: Record<string, string> = {},
+  opts: { home?: string } = {},
+): Promise<Stack> {
+  const home = opts.home ?? mkdtempSync(path.join(tmpdir(), "edge-ml-e2e-"));
   let output = "";
   const child: ChildProcess = spawn("npm", ["start"], {
     env: { ...process.env, ...env, PORT: String(port), INSPECTOR_PORT: String(port + 1), EDGE_ML_HOME: home },
@@ -52,7 +59,7 @@ export async function startStack(port: number, env: Record<string, string> = {})
         // group already gone
       }
     }
-    rmSync(home, { recursive: true, force: true });
+    if (!opts.home) rmSync(home, { recursive: true, force: true });
   };
 
   const deadline = Date.now() + 150_000;
@@ -64,5 +71,5 @@ export async function startStack(port: number, env: Record<string, string> = {})
     await new Promise((r) => setTimeout(r, 250));
   }
   const credentials = JSON.parse(readFileSync(path.join(home, "credentials.json"), "utf8"));
-  return { base: `http://127.0.0.1:${port}`, credentials, output: printed, stop };
+  return { base: `http://127.0.0.1:${port}`, home, credentials, output: printed, stop };
 }

@@ -1,7 +1,7 @@
 import type { IngestMessage } from "@edge-ml/core/ingest/rows";
 import { vectorIdFor } from "@edge-ml/core/vector/indexes";
 import { textSpace } from "../../shared/text-space";
-import { applyOnce } from "./apply-once";
+import { applyOnce, markPartsDone, partsDone } from "./apply-once";
 import { itemText } from "@edge-ml/core/text/item-text";
 
 type Batch = Extract<IngestMessage, { kind: "items" }>;
@@ -9,7 +9,8 @@ type Batch = Extract<IngestMessage, { kind: "items" }>;
 /**
  * Upserts a message of items. An update only lands when it was accepted later than what is
  * stored (`accepted_at`), so a late redelivery never rolls an item back. The FTS index
- * follows through triggers.
+ * follows through triggers. The batch is complete once its vectors are upserted too; a
+ * delivery after that does nothing.
  */
 export async function applyItems(env: IngestEnv, msg: Batch): Promise<void> {
   const rows = msg.rows.map((r) => [
@@ -33,12 +34,14 @@ export async function applyItems(env: IngestEnv, msg: Batch): Promise<void> {
        accepted_at = excluded.accepted_at
      WHERE excluded.accepted_at > items.accepted_at`,
   ).bind(msg.tenant_id, JSON.stringify(rows), now);
-  await applyOnce(env, msg, [upsert]);
+  const fresh = await applyOnce(env, msg, [upsert]);
+  if (!fresh && (await partsDone(env, msg.batch_id))) return;
   await embedItems(
     env,
     msg.tenant_id,
     msg.rows.map((r) => r.id),
   );
+  await markPartsDone(env, msg.batch_id);
 }
 
 type StoredItem = { item_id: string; title: string; description: string; category: string | null; tags: string };

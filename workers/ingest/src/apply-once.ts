@@ -1,3 +1,4 @@
+import { completeStatement } from "@edge-ml/core/ingest/intake";
 import type { IngestMessage } from "@edge-ml/core/ingest/rows";
 
 /**
@@ -30,6 +31,14 @@ export async function partsDone(env: IngestEnv, batchId: string): Promise<boolea
   return row?.parts_done === 1;
 }
 
+/**
+ * The batch's last step is written (Parquet parts catalogued; items: vectors upserted): with
+ * its D1 rows already committed it is complete, and its intake record drops the rows, so
+ * neither the sweeper nor a replay sends it again.
+ */
 export async function markPartsDone(env: IngestEnv, batchId: string): Promise<void> {
-  await env.DB.prepare("UPDATE ingest_batches SET parts_done = 1 WHERE batch_id = ?").bind(batchId).run();
+  await env.DB.batch([
+    env.DB.prepare("UPDATE ingest_batches SET parts_done = 1 WHERE batch_id = ?").bind(batchId),
+    completeStatement(env.DB, batchId, Date.now()),
+  ]);
 }

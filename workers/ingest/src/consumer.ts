@@ -1,4 +1,5 @@
-import type { IngestMessage } from "@edge-ml/core/ingest/rows";
+import { loadBatch } from "@edge-ml/core/ingest/intake";
+import type { IngestMessage, IngestQueueMessage } from "@edge-ml/core/ingest/rows";
 import { applyInteractions } from "./apply-interactions";
 import { applyItems } from "./apply-items";
 
@@ -8,22 +9,33 @@ export function retryDelaySeconds(env: IngestEnv, attempts: number): number {
   return Math.min(300, Math.round(base * 2 ** Math.max(0, attempts - 1)));
 }
 
-function isIngestMessage(body: unknown): body is IngestMessage {
-  const b = body as Partial<IngestMessage> | null;
+function isIngestMessage(body: unknown): body is IngestQueueMessage {
+  const b = body as { v?: unknown; kind?: unknown; tenant_id?: unknown; batch_id?: unknown; rows?: unknown } | null;
   return (
     !!b &&
-    b.v === 1 &&
+    (b.v === 2 || (b.v === 1 && Array.isArray(b.rows))) &&
     (b.kind === "items" || b.kind === "interactions") &&
     typeof b.tenant_id === "string" &&
-    typeof b.batch_id === "string" &&
-    Array.isArray(b.rows)
+    typeof b.batch_id === "string"
   );
 }
 
+/**
+ * v2 names a batch in intake_batches (durable intake); v1 carries its rows (dead letters
+ * from before). A reference to a complete batch is a redelivery: nothing to do. One that
+ * names no record throws, so it ends in the dead-letter queue rather than vanishing.
+ */
 export async function applyMessage(env: IngestEnv, body: unknown): Promise<void> {
-  if (!isIngestMessage(body)) throw new Error("not an ingest message (v1)");
-  if (body.kind === "items") await applyItems(env, body);
-  else await applyInteractions(env, body);
+  if (!isIngestMessage(body)) throw new Error("not an ingest message (v1 or v2)");
+  let msg: IngestMessage;
+  if (body.v === 2) {
+    const loaded = await loadBatch(env.DB, body);
+    if (loaded === "complete") return;
+    if (!loaded) throw new Error(`no intake record for batch ${body.batch_id}`);
+    msg = loaded;
+  } else msg = body;
+  if (msg.kind === "items") await applyItems(env, msg);
+  else await applyInteractions(env, msg);
 }
 
 /** Messages of one batch applied at once: their D1, R2 and catalogue waits overlap. */

@@ -1,7 +1,10 @@
+import { deadStatement } from "@edge-ml/core/ingest/intake";
+
 /**
  * The dead-letter queue's consumer: every message that exhausted its retries is stored in
  * D1 (keyed by message id, so a redelivered dead letter is stored once) for an admin to
- * inspect and replay (GET/POST /api/v1/admin/dead-letters).
+ * inspect and replay (GET/POST /api/v1/admin/dead-letters). The batch a dead letter names
+ * is marked dead in the intake, so the sweeper stops sending a message that cannot succeed.
  */
 export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: IngestEnv): Promise<void> {
   const insert = env.DB.prepare(
@@ -12,7 +15,12 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Inge
     const tenantId = body && typeof body.tenant_id === "string" ? body.tenant_id : null;
     return insert.bind(m.id, tenantId, batch.queue, JSON.stringify(m.body), m.attempts, new Date().toISOString());
   });
-  await env.DB.batch(statements);
+  const now = Date.now();
+  const dead = batch.messages.flatMap((m) => {
+    const batchId = (m.body as { batch_id?: unknown } | null)?.batch_id;
+    return typeof batchId === "string" ? [deadStatement(env.DB, batchId, now)] : [];
+  });
+  await env.DB.batch([...statements, ...dead]);
   for (const m of batch.messages) {
     console.warn(
       JSON.stringify({

@@ -35,3 +35,13 @@ export async function deleteExpiredLists(env: IngestEnv, now = Date.now()): Prom
     .run();
   return res.meta.changes ?? 0;
 }
+
+/**
+ * Complete intake records outlive their rows only for the Idempotency-Key replay window (a
+ * replay asks whether its batches are complete); incomplete ones stay until they are.
+ */
+export async function deleteCompletedIntake(env: IngestEnv, now = Date.now()): Promise<number> {
+  const cutoff = new Date(now - IDEMPOTENCY_TTL_MS).toISOString();
+  const res = await env.DB.prepare("DELETE FROM intake_batches WHERE completed_at < ?").bind(cutoff).run();
+  return res.meta.changes ?? 0;
+}

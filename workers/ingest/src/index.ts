@@ -3,7 +3,13 @@ import { workerHealth } from "@edge-ml/core/runtime/worker-health";
 import { compactAll } from "./compaction";
 import { consumeIngest } from "./consumer";
 import { consumeDeadLetters } from "./dead-letters";
-import { deleteExpiredIdempotencyKeys, deleteExpiredLists, trimUserHistory } from "./housekeeping";
+import { SWEEP_CRON, sweepIntake } from "./sweep-intake";
+import {
+  deleteCompletedIntake,
+  deleteExpiredIdempotencyKeys,
+  deleteExpiredLists,
+  trimUserHistory,
+} from "./housekeeping";
 
 export { CatalogWriter } from "./catalog-writer";
 // Shared classes hosted here (the api binds them with script_name = "edge-ml-ingest"):
@@ -13,8 +19,9 @@ export { VectorIndexObject } from "../../shared/objects/vector-index";
 
 /**
  * The ingest worker: consumes accepted items and events from the ingest queue into D1 and
- * Parquet on R2, stores dead letters, and on a schedule compacts each day's part files,
- * trims per-user history and deletes expired idempotency keys and recommendation lists.
+ * Parquet on R2, stores dead letters, sweeps the intake for lost batches every minute, and
+ * every 15 minutes compacts each day's part files, trims per-user history and deletes
+ * expired idempotency keys, intake records and recommendation lists.
  */
 export default {
   async fetch(request, env) {
@@ -29,9 +36,20 @@ export default {
     else await consumeIngest(batch, env);
   },
 
-  async scheduled(_controller, env, ctx) {
+  async scheduled(controller, env, ctx) {
+    if (controller.cron === SWEEP_CRON) {
+      ctx.waitUntil(sweepIntake(env));
+      return;
+    }
     ctx.waitUntil(
-      Promise.all([compactAll(env), deleteExpiredIdempotencyKeys(env), trimUserHistory(env), deleteExpiredLists(env)]),
+      Promise.all([
+        sweepIntake(env),
+        compactAll(env),
+        deleteExpiredIdempotencyKeys(env),
+        deleteCompletedIntake(env),
+        trimUserHistory(env),
+        deleteExpiredLists(env),
+      ]),
     );
   },
 } satisfies ExportedHandler<IngestEnv>;

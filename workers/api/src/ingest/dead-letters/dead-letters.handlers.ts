@@ -2,7 +2,8 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { deadLetters } from "@edge-ml/core/db/schema";
 import { ApiError, errors } from "@edge-ml/core/errors";
-import type { IngestMessage } from "@edge-ml/core/ingest/rows";
+import { revivedStatement, sweepAfterMs } from "@edge-ml/core/ingest/intake";
+import type { IngestQueueMessage } from "@edge-ml/core/ingest/rows";
 import type { AppEnv } from "../../env";
 import { getDb } from "../../lib/db";
 import type * as routes from "./dead-letters.routes";
@@ -36,11 +37,17 @@ export const replay: RouteHandler<typeof routes.replay, AppEnv> = async (c) => {
   const row = await db.select().from(deadLetters).where(where).get();
   if (!row) throw errors.notFound("Dead letter");
   try {
-    await c.env.INGEST_QUEUE.send(row.body as IngestMessage, { contentType: "json" });
+    await c.env.INGEST_QUEUE.send(row.body as IngestQueueMessage, { contentType: "json" });
   } catch {
     throw new ApiError("unavailable", "The ingest queue did not take the message; retry", {}, { "Retry-After": "1" });
   }
-  const replayedAt = new Date().toISOString();
+  const now = Date.now();
+  const replayedAt = new Date(now).toISOString();
   await db.update(deadLetters).set({ replayedAt }).where(where);
+  // Its batch is the sweeper's to watch again (durable intake), in case this send is lost too.
+  const batchId = (row.body as { batch_id?: unknown } | null)?.batch_id;
+  if (typeof batchId === "string") {
+    await revivedStatement(c.env.DB, batchId, now, sweepAfterMs(c.env.INTAKE_SWEEP_AFTER_SECONDS)).run();
+  }
   return c.json({ id: row.id, status: "replayed" as const, replayed_at: replayedAt }, 202);
 };

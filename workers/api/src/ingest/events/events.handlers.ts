@@ -5,8 +5,8 @@ import { ApiError, errors } from "@edge-ml/core/errors";
 import { MAX_BULK_ROWS } from "@edge-ml/core/schemas";
 import type { AppEnv } from "../../env";
 import { getDb } from "../../lib/db";
-import { beginIdempotent, completeIdempotent } from "../services/idempotency";
-import { derivedId, enqueueRows } from "../services/ingest-queue";
+import { beginIdempotent, completeIdempotent, storedResponse } from "../services/idempotency";
+import { acceptBatches, derivedId, planBatches, resendForReplay } from "../services/ingest-queue";
 import type * as routes from "./events.routes";
 
 type Kind = "items" | "interactions";
@@ -21,7 +21,8 @@ async function idFactory(tenantId: string, key: string | undefined): Promise<(i:
 
 /**
  * The shared path of every ingestion route: tenancy check, row limit, idempotent replay,
- * per-row validation, queueing, metering.
+ * per-row validation, durable intake and queueing (docs/decisions.md, "Durable intake"),
+ * metering.
  */
 async function ingest(
   c: Context<AppEnv>,
@@ -47,6 +48,7 @@ async function ingest(
   if (key !== undefined) {
     const replay = await beginIdempotent(db, p.tenantId, key, c.req.path, JSON.stringify(await c.req.json()));
     if (replay) {
+      await resendForReplay(c.env, p.tenantId, key, c.get("logger"));
       c.header("Idempotency-Replayed", "true");
       return c.json(replay.body as object, replay.status as 202);
     }
@@ -54,37 +56,44 @@ async function ingest(
 
   const now = Date.now();
   const newId = await idFactory(p.tenantId, key);
-  let queued: { count: number; ids: string[]; errors: RowError[] };
+  let accepted: Parameters<typeof planBatches>[2];
+  let outcome: Outcome;
   if (kind === "items") {
     const v = validateItems(rows, now);
-    queued = { count: v.count, ids: [], errors: v.errors };
-    if (v.accepted.length && !dryRun) {
-      await send(c, kind, v.accepted, key);
-      c.set("usage", { itemsIndexed: v.accepted.length });
-    }
+    accepted = v.accepted;
+    outcome = { status: 202, body: shape(v.count, v.errors, []) };
   } else {
     let i = 0;
     const v = validateInteractions(rows, now, () => newId(i++));
-    queued = { count: v.accepted.length, ids: v.accepted.map((r) => r.id), errors: v.errors };
-    if (v.accepted.length && !dryRun) await send(c, kind, v.accepted, key);
+    accepted = v.accepted;
+    outcome = {
+      status: 202,
+      body: shape(
+        v.accepted.length,
+        v.errors,
+        v.accepted.map((r) => r.id),
+      ),
+    };
   }
-  const outcome: Outcome = { status: 202, body: shape(queued.count, queued.errors, queued.ids) };
-  if (key !== undefined) await completeIdempotent(db, p.tenantId, key, outcome);
+  if (accepted.length && !dryRun) {
+    // The stored response goes in the intake's own D1 batch: either both are written or neither.
+    const also = key !== undefined ? [storedResponse(c.env.DB, p.tenantId, key, outcome)] : [];
+    const batches = await planBatches(p.tenantId, kind, accepted, key);
+    try {
+      await acceptBatches(c.env, batches, key, also, c.get("logger"));
+    } catch (e) {
+      // Nothing was written (one D1 batch): the request may be retried as it is.
+      c.get("logger").error("Intake failed", { error: String(e), kind, rows: accepted.length });
+      throw new ApiError(
+        "unavailable",
+        "The rows could not be stored; retry the request (with the same Idempotency-Key to avoid duplicates)",
+        {},
+        { "Retry-After": "1" },
+      );
+    }
+    if (kind === "items") c.set("usage", { itemsIndexed: accepted.length });
+  } else if (key !== undefined) await completeIdempotent(db, p.tenantId, key, outcome);
   return c.json(outcome.body, outcome.status);
-}
-
-async function send(c: Context<AppEnv>, kind: Kind, rows: Parameters<typeof enqueueRows>[3], key?: string) {
-  try {
-    await enqueueRows(c.env.INGEST_QUEUE, c.get("principal").tenantId, kind, rows, key);
-  } catch (e) {
-    c.get("logger").error("Enqueue failed", { error: String(e), kind, rows: rows.length });
-    throw new ApiError(
-      "unavailable",
-      "The ingest queue did not take the rows; retry the request (with the same Idempotency-Key to avoid duplicates)",
-      {},
-      { "Retry-After": "1" },
-    );
-  }
 }
 
 const bulkShape = (accepted: number, errs: RowError[]) => ({

@@ -13,7 +13,10 @@ export type StoredResponse = { status: number; body: unknown };
  * `Idempotency-Key`: the first request with a key runs and its response is stored; a later
  * one with the same key and body gets the stored response; the same key with another body
  * is a 409. A request that was interrupted before its response was stored runs again,
- * which is safe because its queue batch ids derive from the key.
+ * which is safe because its queue batch ids derive from the key. The response of a request
+ * that accepted rows is stored in the same D1 batch as its intake (`storedResponse`), so a
+ * stored response always means its batches are durable; the replay then sends again those
+ * not complete (ingest-queue.ts, `resendForReplay`).
  */
 export async function beginIdempotent(
   db: Db,
@@ -61,4 +64,11 @@ export async function completeIdempotent(
     .update(idempotencyKeys)
     .set({ status: response.status, response: JSON.stringify(response.body) })
     .where(and(eq(idempotencyKeys.tenantId, tenantId), eq(idempotencyKeys.key, key)));
+}
+
+/** completeIdempotent as a statement, for the D1 batch that also writes the request's intake. */
+export function storedResponse(d1: D1Database, tenantId: string, key: string, response: StoredResponse) {
+  return d1
+    .prepare("UPDATE idempotency_keys SET status = ?, response = ? WHERE tenant_id = ? AND key = ?")
+    .bind(response.status, JSON.stringify(response.body), tenantId, key);
 }

@@ -1,9 +1,15 @@
-import { packRows, type IngestMessage, type QueuedInteraction, type QueuedItem } from "@edge-ml/core/ingest/rows";
+import {
+  intakeInserts,
+  refOf,
+  resendIncomplete,
+  sendRefs,
+  sweepAfterMs,
+  type IntakeBatch,
+} from "@edge-ml/core/ingest/intake";
+import { packRows, type QueuedInteraction, type QueuedItem } from "@edge-ml/core/ingest/rows";
 import { sha256Hex } from "@edge-ml/core/auth";
-
-/** sendBatch takes at most 100 messages and 256 KB (UTF-8 bytes); messages are packed under 120 KB each. */
-const SEND_BATCH_BYTES = 240 * 1024;
-const encoder = new TextEncoder();
+import type { Logger } from "../../lib/logger";
+import { intakeSweeper } from "../objects/intake-sweeper";
 
 /** A UUID-shaped id derived from its inputs: the same request sent again gets the same ids. */
 export async function derivedId(...parts: string[]): Promise<string> {
@@ -12,35 +18,80 @@ export async function derivedId(...parts: string[]): Promise<string> {
 }
 
 /**
- * Puts accepted rows on the ingest queue. With an idempotency key the batch ids are derived
- * from it, so a retried request (after a partial failure too) produces the same batches and
- * the consumer applies each once.
+ * A request's accepted rows as batches of at most MAX_MESSAGE_BYTES of JSON (one D1 value
+ * each, one unit of the consumer's work). With an idempotency key the batch ids are derived
+ * from it, so a retried request produces the same batches and the consumer applies each once.
  */
-export async function enqueueRows(
-  queue: Queue<IngestMessage>,
+export async function planBatches(
   tenantId: string,
   kind: "items" | "interactions",
   rows: QueuedItem[] | QueuedInteraction[],
   idempotencyKey?: string,
-): Promise<number> {
+): Promise<IntakeBatch[]> {
   const packs = packRows<QueuedItem | QueuedInteraction>(rows);
-  const messages: IngestMessage[] = [];
+  const batches: IntakeBatch[] = [];
   for (const [i, pack] of packs.entries()) {
     const batchId = idempotencyKey ? await derivedId(tenantId, idempotencyKey, kind, String(i)) : crypto.randomUUID();
-    messages.push({ v: 1, kind, tenant_id: tenantId, batch_id: batchId, rows: pack } as IngestMessage);
+    batches.push({ kind, tenant_id: tenantId, batch_id: batchId, rows: pack } as IntakeBatch);
   }
-  let chunk: IngestMessage[] = [];
-  let size = 0;
-  for (const m of messages) {
-    const n = encoder.encode(JSON.stringify(m)).length;
-    if (chunk.length > 0 && (size + n > SEND_BATCH_BYTES || chunk.length === 100)) {
-      await queue.sendBatch(chunk.map((body) => ({ body, contentType: "json" as const })));
-      chunk = [];
-      size = 0;
-    }
-    chunk.push(m);
-    size += n;
+  return batches;
+}
+
+/** Set once this isolate has armed the sweeper: its alarm then re-arms itself for good. */
+let sweeperArmed = false;
+
+async function armSweeper(env: ApiEnv, logger: Logger): Promise<void> {
+  if (sweeperArmed) return;
+  try {
+    await intakeSweeper(env).arm();
+    sweeperArmed = true;
+  } catch (e) {
+    // Not the request's failure: the next request arms it, and in production the cron sweeps.
+    logger.warn("Arming the intake sweeper failed", { error: String(e) });
   }
-  if (chunk.length > 0) await queue.sendBatch(chunk.map((body) => ({ body, contentType: "json" as const })));
-  return messages.length;
+}
+
+/**
+ * Durable intake: the batches (and `alsoWrite`, the Idempotency-Key's stored response) are
+ * written in one D1 batch before anything is acknowledged, then their references are sent on
+ * edge-ml-ingest. Returns false when the send failed: the batches are safe in D1 and the
+ * sweeper sends them once they are due, so the caller still answers 202.
+ */
+export async function acceptBatches(
+  env: ApiEnv,
+  batches: readonly IntakeBatch[],
+  idempotencyKey: string | undefined,
+  alsoWrite: D1PreparedStatement[],
+  logger: Logger,
+): Promise<boolean> {
+  const now = Date.now();
+  const inserts = intakeInserts(env.DB, batches, idempotencyKey, now, sweepAfterMs(env.INTAKE_SWEEP_AFTER_SECONDS));
+  await Promise.all([env.DB.batch([...inserts, ...alsoWrite]), armSweeper(env, logger)]);
+  try {
+    await sendRefs(env.INGEST_QUEUE, batches.map(refOf));
+    return true;
+  } catch (e) {
+    logger.warn("Enqueue failed; the intake sweep sends the batches once due", {
+      batches: batches.length,
+      error: String(e),
+    });
+    return false;
+  }
+}
+
+/**
+ * An Idempotency-Key replay: sends again the request's batches that are not complete, so a
+ * client that retries after a lost message (or a crash) recovers its rows without waiting
+ * for the sweep. Failing to send is logged only: the replay's answer is the stored one.
+ */
+export async function resendForReplay(env: ApiEnv, tenantId: string, key: string, logger: Logger): Promise<number> {
+  try {
+    const sweepAfter = sweepAfterMs(env.INTAKE_SWEEP_AFTER_SECONDS);
+    return await resendIncomplete(env.DB, env.INGEST_QUEUE, tenantId, key, Date.now(), sweepAfter);
+  } catch (e) {
+    logger.warn("Sending a replayed request's incomplete batches failed; the intake sweep sends them", {
+      error: String(e),
+    });
+    return 0;
+  }
 }
