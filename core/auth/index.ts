@@ -2,3 +2,4 @@ export * from "./secrets";
 export * from "./passwords";
 export * from "./api-key-format";
 export * from "./signatures";
+export * from "./sealed-secrets";
