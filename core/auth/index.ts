@@ -3,3 +3,4 @@ export * from "./passwords";
 export * from "./api-key-format";
 export * from "./signatures";
 export * from "./sealed-secrets";
+export * from "./invitations";

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "@edge-ml/core/auth";
-import { call, seedTenant, type ErrorBody } from "../helpers";
+import { addUser, call, seedTenant, type ErrorBody } from "../helpers";
 
 type V1Created = { id: string; key: string; name: string; key_prefix: string; permissions: string[] };
 type AuthCreated = { key_id: string; api_key: string; rate_limit_search: number; rate_limit_recommend: number };
@@ -197,11 +197,7 @@ describe("roles and permissions", () => {
 
   it("a viewer user cannot call admin routes but can read the tenant", async () => {
     const t = await seedTenant("viewer");
-    const created = await call("/api/v1/users", {
-      method: "POST",
-      token: t.adminKey,
-      body: { email: `viewer-${t.tenantId}@example.com`, password: "viewer password 123", role: "viewer" },
-    });
+    const created = await addUser(t, `viewer-${t.tenantId}@example.com`, "viewer password 123", "viewer");
     expect(created.status).toBe(201);
     const res = await call("/api/v1/auth/login", {
       method: "POST",
