@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole platform on this machine, no Cloudflare account needed.
  *
- * 1. a local JWT secret in .dev.vars (created once);
+ * 1. a local JWT secret in .dev.vars (created once), and the key that seals signing secrets
+ *    in D1 (SECRETS_KEY) in EDGE_ML_HOME beside the database it opens (created once);
  * 2. D1 migrations applied to the local database;
  * 3. on first run, a tenant with an admin user and an admin API key, printed once and
  *    saved to .edge-ml/credentials.json so a restart reuses them;
@@ -21,6 +22,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
+import path from "node:path";
 import { trainFirstModel } from "./lib/first-training";
 import { applyMigrations, createTenant, tenantExists, type TenantCredentials } from "./lib/bootstrap";
 import { credentialsFile, homeDir, stateDir } from "./lib/paths";
@@ -37,6 +39,21 @@ function ensureDevVars(): void {
   if (existsSync(".dev.vars")) return;
   writeFileSync(".dev.vars", `JWT_SECRET="${randomBytes(48).toString("base64url")}"\n`, { mode: 0o600 });
   step("created .dev.vars with a random local JWT_SECRET");
+}
+
+/**
+ * The local SECRETS_KEY (core/auth/sealed-secrets.ts): one per EDGE_ML_HOME, kept with the
+ * database whose webhook and job secrets it seals, so a restart opens them again. Losing it
+ * makes those rows unusable (webhooks must be re-created), never readable in the clear.
+ */
+function ensureSecretsKey(): string {
+  if (process.env.SECRETS_KEY) return process.env.SECRETS_KEY;
+  const file = path.join(homeDir(), "secrets-key");
+  if (!existsSync(file)) {
+    writeFileSync(file, randomBytes(32).toString("base64url") + "\n", { mode: 0o600 });
+    step(`created ${file} (the local key sealing webhook and job secrets in D1)`);
+  }
+  return readFileSync(file, "utf8").trim();
 }
 
 async function ensureTenant(target: {
@@ -76,6 +93,7 @@ async function waitForHealth(child: { exitCode: number | null }, timeoutMs = 90_
 mkdirSync(homeDir(), { recursive: true });
 const target = { remote: false as const, persistTo: stateDir() };
 ensureDevVars();
+const secretsKey = ensureSecretsKey();
 step("applying D1 migrations to the local database");
 await applyMigrations(target);
 const { creds, fresh } = await ensureTenant(target);
@@ -105,6 +123,9 @@ const workerEnv = {
   X_LOCAL_OBSERVABILITY: process.env.EDGE_ML_LOCAL_TRACES === "1" ? "true" : "false",
   TRAINER_URL: externalTrainer ?? `http://127.0.0.1:${trainerPort}`,
   TRAINER_SHARED_SECRET: trainerSecret,
+  // The dispatcher reads it from here ([secrets] in its wrangler.toml); the api, whose
+  // secrets come from .dev.vars, gets it as --var below.
+  SECRETS_KEY: secretsKey,
   PUBLIC_URL: process.env.PUBLIC_URL ?? base,
 };
 
@@ -126,6 +147,8 @@ const args = [
   "--log-level",
   process.env.WRANGLER_LOG ?? "warn",
   // WRANGLER_VARS="NAME:value,NAME2:value" overrides [vars] (used by the benchmarks).
+  "--var",
+  `SECRETS_KEY:${secretsKey}`,
   ...(process.env.WRANGLER_VARS ?? "")
     .split(",")
     .filter(Boolean)

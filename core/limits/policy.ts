@@ -99,12 +99,4 @@ export function enumerationTarget(method: string, path: string, query: URLSearch
   return m ? decodeURIComponent(m[1]!) : undefined;
 }
 
-/**
- * Password guessing: login attempts per client IP and per email (either refusing is
- * enough), whether the password was right or not. Not in the contracts; every login API
- * needs them. Fail closed: without the limiter, guessing would be unlimited.
- */
-export const LOGIN_RULES = {
-  perIp: { limit: 30, burst: 30, windowMs: MINUTE },
-  perEmail: { limit: 10, burst: 10, windowMs: MINUTE },
-} as const;
+// Login attempt limits: core/limits/login.ts.

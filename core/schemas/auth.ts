@@ -63,9 +63,30 @@ export const RefreshResponse = z
   })
   .openapi("RefreshResponse");
 
+/**
+ * An admin invites an address; the invited user chooses the password when accepting
+ * (docs/decisions.md, "Users: invitations"), so the answer never depends on whether the
+ * address has an account elsewhere.
+ */
 export const CreateUserRequest = z
-  .object({ email: Email, password: NewPassword, role: Role.default("developer") })
+  .object({ email: Email, role: Role.default("developer") })
   .openapi("CreateUserRequest");
+
+export const UserInvitation = z
+  .object({
+    email: z.string(),
+    role: Role,
+    status: z.literal("invited"),
+    expires_at: IsoDateTime,
+  })
+  .openapi("UserInvitation");
+
+export const AcceptInvitationRequest = z
+  .object({
+    token: z.string({ error: "token is required" }).min(1, "token is required").max(2048),
+    password: NewPassword,
+  })
+  .openapi("AcceptInvitationRequest");
 
 export const UserRecord = UserView.extend({ created_at: IsoDateTime }).openapi("UserRecord");
 export const UserList = z.object({ users: z.array(UserRecord) }).openapi("UserList");

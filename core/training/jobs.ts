@@ -4,7 +4,9 @@ import { ACTIVE_SQL, type JobStatus } from "./states";
 /**
  * The one job type: the `training_jobs` row as drizzle parses it (core/db/schema/training.ts).
  * The api reads it through drizzle; the dispatcher, which keeps its bundle small with raw D1,
- * maps its rows with `jobFromRow`, so both sides hold the same object.
+ * maps its rows with `jobFromRow`, so both sides hold the same object. `callbackSecret` is
+ * the stored text, sealed (core/auth/sealed-secrets.ts): the dispatcher opens it where it signs
+ * or verifies (workers/trainer-dispatch/src/secrets.ts), so no job object carries it in the clear.
  */
 export type TrainingJob = TrainingJobRow;
 

@@ -6,6 +6,8 @@ import { REPO } from "./paths.ts";
 export const DB_ID = "00000000-0000-4000-8000-000000000001";
 export const JWT_SECRET = "test-jwt-secret-0123456789abcdef0123456789abcdef";
 export const TRAINER_SHARED_SECRET = "test-trainer-shared-secret-0123456789";
+/** SECRETS_KEY of the api and the dispatcher in tests: one 32-byte key (core/auth/sealed-secrets.ts). */
+export const SECRETS_KEY = "dGVzdC1zZWNyZXRzLWtleS0wMTIzNDU2Nzg5YWJjZGU";
 /** Nothing listens on port 9: the trainer is unreachable unless a test says otherwise. */
 export const TRAINER_URL = "http://127.0.0.1:9";
 export const PUBLIC_URL = "https://api.edge-ml.test";
@@ -80,6 +82,7 @@ export function dispatchWorker(script: string) {
       TRAINER_URL,
       PUBLIC_URL,
       TRAINER_SHARED_SECRET,
+      SECRETS_KEY,
       HEARTBEAT_SECONDS: "30",
       DISPATCH_MAX_ATTEMPTS: "3",
       DISPATCH_RETRY_BASE_SECONDS: "0",

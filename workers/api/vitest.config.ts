@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 import { sampleInteractions, sampleItems } from "../../scripts/lib/sample-data.ts";
 import { bundleWorker } from "../../test/support/bundle.ts";
 import { APPLY_MIGRATIONS, REPO } from "../../test/support/paths.ts";
-import { dispatchWorker, ingestWorker, JWT_SECRET, migrations } from "../../test/support/workers.ts";
+import { dispatchWorker, ingestWorker, JWT_SECRET, migrations, SECRETS_KEY } from "../../test/support/workers.ts";
 
 /**
  * `workers`: tests inside workerd against the api worker (the root wrangler.toml), with the
@@ -23,7 +23,7 @@ export default defineConfig(async () => {
         wrangler: { configPath: path.join(REPO, "wrangler.toml") },
         remoteBindings: false,
         miniflare: {
-          bindings: { TEST_MIGRATIONS: await migrations(), JWT_SECRET, TEST_SAMPLE_DATA: sampleData },
+          bindings: { TEST_MIGRATIONS: await migrations(), JWT_SECRET, SECRETS_KEY, TEST_SAMPLE_DATA: sampleData },
           workers: [
             ingestWorker(await bundleWorker("ingest", "workers")),
             dispatchWorker(await bundleWorker("trainer-dispatch", "workers")),

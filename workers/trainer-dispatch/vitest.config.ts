@@ -7,6 +7,7 @@ import {
   ingestWorker,
   migrations,
   PUBLIC_URL,
+  SECRETS_KEY,
   TRAINER_SHARED_SECRET,
   TRAINER_URL,
 } from "../../test/support/workers.ts";
@@ -26,6 +27,7 @@ export default defineConfig(async () => ({
         bindings: {
           TEST_MIGRATIONS: await migrations(),
           TRAINER_SHARED_SECRET,
+          SECRETS_KEY,
           TRAINER_URL,
           PUBLIC_URL,
           DISPATCH_MAX_ATTEMPTS: "3",

@@ -84,3 +84,21 @@ export async function login(email: string, password = PASSWORD) {
   });
   return { res, body: (await res.json()) as z.infer<typeof LoginResponse> };
 }
+
+export type SentMail = { to: string; subject: string; text: string; kind: string; token?: string };
+
+/** The mail sent to `to` so far (the outbox stand-in, access/services/mail.ts), oldest first. */
+export async function mailTo(to: string): Promise<SentMail[]> {
+  const listed = await env.DATA.list({ prefix: "mail/outbox/" });
+  const mails = await Promise.all(listed.objects.map(async (o) => (await (await env.DATA.get(o.key))!.json()) as SentMail));
+  return mails.filter((m) => m.to === to.toLowerCase());
+}
+
+/** A dashboard user, added as a tenant admin does: invited through the api, accepted with the mailed token. */
+export async function addUser(t: SeededTenant, email: string, password: string, role: string) {
+  const invited = await call("/api/v1/users", { method: "POST", token: t.adminKey, body: { email, role } });
+  if (invited.status !== 202) throw new Error(`invite answered ${invited.status}: ${await invited.text()}`);
+  const token = (await mailTo(email)).find((m) => m.kind === "invitation")?.token;
+  if (!token) throw new Error(`no invitation mailed to ${email}`);
+  return call("/api/v1/users/invitations/accept", { method: "POST", body: { token, password } });
+}

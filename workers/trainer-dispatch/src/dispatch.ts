@@ -9,6 +9,7 @@ import { log } from "./jobs";
 import { signUrl } from "./signing";
 import { scheduleWatchdog } from "./watchdog";
 import { emitSafely } from "./webhooks";
+import { jobSecret } from "./secrets";
 
 /**
  * The training queue's job messages (TrainingJobMessage, from the api's trigger route):
@@ -62,14 +63,15 @@ export async function jobSpec(
   const base = env.PUBLIC_URL.replace(/\/+$/, "");
   const exp = nowSeconds + Number(env.SIGNED_URL_TTL_SECONDS);
   const paths = trainerPaths(job.id);
+  const secret = await jobSecret(env, job);
   const data = await Promise.all(
     files.map(async (f) => {
       const path = paths.data(f.date, f.name);
-      const sig = await signUrl(job.callbackSecret, "GET", path, exp);
+      const sig = await signUrl(secret, "GET", path, exp);
       return { url: `${base}${path}?exp=${exp}&sig=${sig}`, row_count: f.row_count, size_bytes: f.size_bytes };
     }),
   );
-  const artifactSig = await signUrl(job.callbackSecret, "PUT", paths.artifacts, exp);
+  const artifactSig = await signUrl(secret, "PUT", paths.artifacts, exp);
   return {
     job_id: job.id,
     tenant_id: job.tenantId,
@@ -77,7 +79,7 @@ export async function jobSpec(
     hyperparameters: job.hyperparameters,
     total_epochs: job.totalEpochs,
     data: { files: data },
-    callback: { url: `${base}${paths.callbacks}`, secret: job.callbackSecret },
+    callback: { url: `${base}${paths.callbacks}`, secret },
     artifacts: { url: `${base}${paths.artifacts}{name}?exp=${exp}&sig=${artifactSig}` },
     heartbeat_seconds: Number(env.HEARTBEAT_SECONDS),
   };

@@ -15,6 +15,7 @@ import { ACTIVE_SQL, isFinished } from "@edge-ml/core/training/states";
 import { deleteArtifacts, log } from "./jobs";
 import { verifyUrl } from "./signing";
 import { emitSafely } from "./webhooks";
+import { jobSecret } from "./secrets";
 
 /**
  * The trainer's side of docs/trainer-contract.md, under /trainer/jobs/{job_id}/:
@@ -56,7 +57,7 @@ export function matchTrainerRoute(request: Request, env: DispatchEnv): Promise<R
 async function serveData(env: DispatchEnv, jobId: string, date: string, file: string, url: URL): Promise<Response> {
   const job = await loadJob(env.DB, jobId);
   if (!job) return error(404, "unknown job");
-  const check = await verifyUrl(job.callbackSecret, "GET", url.pathname, url);
+  const check = await verifyUrl(await jobSecret(env, job), "GET", url.pathname, url);
   if (!check.ok) return error(403, check.reason);
   if (isFinished(job.status)) return error(403, `the job is ${job.status}`);
   const inRange = DATE.test(date) && dayInRange(date, job.dataRange);
@@ -78,7 +79,7 @@ async function storeArtifact(
 ): Promise<Response> {
   const job = await loadJob(env.DB, jobId);
   if (!job) return error(404, "unknown job");
-  const check = await verifyUrl(job.callbackSecret, "PUT", trainerPaths(jobId).artifacts, url);
+  const check = await verifyUrl(await jobSecret(env, job), "PUT", trainerPaths(jobId).artifacts, url);
   if (!check.ok) return error(403, check.reason);
   if (isFinished(job.status)) return error(409, `the job is ${job.status}`);
   if (!ARTIFACT_NAME.test(name)) return error(400, "artifact names are [a-z0-9_.-]{1,64}");
@@ -105,7 +106,7 @@ async function handleCallback(request: Request, env: DispatchEnv, jobId: string)
   if (raw.length > MAX_CALLBACK_BYTES) return error(413, "callback body too large");
   const job = await loadJob(env.DB, jobId);
   if (!job) return error(404, "unknown job");
-  const sig = await verifyPayload(job.callbackSecret, raw, request.headers.get(SIGNATURE_HEADER));
+  const sig = await verifyPayload(await jobSecret(env, job), raw, request.headers.get(SIGNATURE_HEADER));
   if (!sig.ok) return error(401, sig.reason);
   let body: Callback;
   try {

@@ -4,6 +4,7 @@ import { nowIso } from "@edge-ml/core/training/jobs";
 import { isWebhookQueueMessage } from "@edge-ml/core/training/messages";
 import { emitWebhookEvent, resendRefused } from "@edge-ml/core/training/webhooks";
 import { log } from "./jobs";
+import { webhookSecret } from "./secrets";
 
 /**
  * Webhook deliveries (classifier-api.md "Webhooks"): the rows and `{ delivery_id }` messages
@@ -50,6 +51,8 @@ type DeliveryRow = {
   status: string;
   attempts: number;
   url: string | null;
+  webhook_id: string | null;
+  /** Sealed (core/auth/sealed-secrets.ts); opened only to sign. */
   secret: string | null;
   webhook_status: string | null;
 };
@@ -63,7 +66,7 @@ export async function deliverWebhook(msg: Message<unknown>, env: DispatchEnv): P
   }
   const id = msg.body.delivery_id;
   const row = await env.DB.prepare(
-    `SELECT d.id, d.tenant_id, d.event, d.payload, d.status, d.attempts, w.url, w.secret, w.status AS webhook_status
+    `SELECT d.id, d.tenant_id, d.event, d.payload, d.status, d.attempts, w.id AS webhook_id, w.url, w.secret, w.status AS webhook_status
        FROM webhook_deliveries d LEFT JOIN webhooks w ON w.id = d.webhook_id AND w.tenant_id = d.tenant_id
       WHERE d.id = ?`,
   )
@@ -82,11 +85,13 @@ export async function deliverWebhook(msg: Message<unknown>, env: DispatchEnv): P
   let status: number | null = null;
   let error: string | null = null;
   try {
+    // Inside the try: a secret that does not open (no SECRETS_KEY) is this attempt's error.
+    const secret = await webhookSecret(env, row.webhook_id!, row.secret);
     const res = await fetch(row.url, {
       method: "POST",
       headers: {
         "content-type": "application/json",
-        [SIGNATURE_HEADER]: await signPayload(row.secret, row.payload),
+        [SIGNATURE_HEADER]: await signPayload(secret, row.payload),
         "X-EdgeML-Event": row.event,
         "X-EdgeML-Delivery": row.id,
         "user-agent": "edge-ml-webhooks/1",

@@ -1,6 +1,7 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { inject } from "vitest";
+import { keyringFrom, sealedFor, sealSecret } from "@edge-ml/core/auth/sealed-secrets";
 import { signPayload, SIGNATURE_HEADER } from "@edge-ml/core/auth/signatures";
 import { catalogOf } from "../src/compact-range";
 import worker from "../src/index";
@@ -31,7 +32,11 @@ export async function createTenant(id = crypto.randomUUID()): Promise<string> {
 
 export type TestJob = { id: string; tenantId: string; secret: string };
 
-/** A job row as the api's trigger writes it. */
+/** A secret sealed for its row, as the api writes it (SECRETS_KEY of test/support/workers.ts). */
+export const seal = async (secret: string, aad: string) =>
+  sealSecret(await keyringFrom(dispatchEnv.SECRETS_KEY), secret, aad);
+
+/** A job row as the api's trigger writes it (its callback secret sealed). */
 export async function createJob(
   tenantId: string,
   options: { status?: string; modelType?: string; start?: string; end?: string; createdAt?: string } = {},
@@ -50,7 +55,7 @@ export async function createJob(
       options.status ?? "queued",
       JSON.stringify({ factors: 8, iterations: 3, regularization: 1, alpha: 2, cg_steps: 3, seed: 1 }),
       JSON.stringify({ start_date: options.start ?? "2026-11-01", end_date: options.end ?? "2026-11-30" }),
-      secret,
+      await seal(secret, sealedFor.job(id)),
       now,
       now,
     )

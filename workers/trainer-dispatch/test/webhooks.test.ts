@@ -3,20 +3,25 @@ import { describe, expect, it } from "vitest";
 import { verifyPayload } from "@edge-ml/core/auth/signatures";
 import { emitWebhookEvent } from "@edge-ml/core/training/webhooks";
 import worker from "../src/index";
-import { createTenant, deliver, dispatchEnv, receiverUrl } from "./helpers";
+import { sealedFor } from "@edge-ml/core/auth/sealed-secrets";
+import { createTenant, deliver, dispatchEnv, receiverUrl, seal } from "./helpers";
 
 const WEBHOOKS = "edge-ml-webhooks";
 
-async function webhook(tenantId: string, url: string, events = ["training.completed"]) {
+/** A webhook row as the api writes it: its secret sealed (or, `legacy`, in plaintext as before sealing). */
+async function webhook(tenantId: string, url: string, events = ["training.completed"], legacy = false) {
   const id = crypto.randomUUID();
   const secret = `whsec-${crypto.randomUUID()}`;
   await dispatchEnv.DB.prepare(
     "INSERT INTO webhooks (id, tenant_id, url, events, secret, status, created_at) VALUES (?, ?, ?, ?, ?, 'active', ?)",
   )
-    .bind(id, tenantId, url, JSON.stringify(events), secret, new Date().toISOString())
+    .bind(id, tenantId, url, JSON.stringify(events), legacy ? secret : await seal(secret, sealedFor.webhook(id)), new Date().toISOString())
     .run();
   return { id, secret };
 }
+
+const storedSecret = async (id: string) =>
+  (await dispatchEnv.DB.prepare("SELECT secret FROM webhooks WHERE id = ?").bind(id).first<{ secret: string }>())!.secret;
 
 /** Emits through a queue stand-in that keeps the messages, so the test delivers them itself. */
 async function emit(tenantId: string) {
@@ -42,6 +47,33 @@ const received = async () =>
   }[];
 
 describe("webhook deliveries", () => {
+  it("signs with the secret sealed in D1, and seals a legacy plaintext secret in place on first use", async () => {
+    const tenant = await createTenant();
+    const hook = await webhook(tenant, receiverUrl(200), ["training.completed"], true);
+    const messages = await emit(tenant);
+    await received();
+    expect(await deliver(WEBHOOKS, messages)).toMatchObject({ acked: 1, retried: [] });
+    const [got] = await received();
+    expect(await verifyPayload(hook.secret, got!.body, got!.headers["x-edgeml-signature"])).toMatchObject({ ok: true });
+    const stored = await storedSecret(hook.id);
+    expect(stored).toMatch(/^v1\./);
+    expect(stored).not.toContain(hook.secret);
+  });
+
+  it("without SECRETS_KEY, a delivery fails loudly (recorded error, retried), never unsigned", async () => {
+    const tenant = await createTenant();
+    const hook = await webhook(tenant, receiverUrl(200));
+    const messages = await emit(tenant);
+    await received();
+    const env = { ...dispatchEnv, SECRETS_KEY: "" } as DispatchEnv;
+    const result = await deliver(WEBHOOKS, messages, env);
+    expect(result.retried).toHaveLength(1);
+    expect(await received()).toEqual([]);
+    const id = (messages[0] as { delivery_id: string }).delivery_id;
+    expect(await delivery(id)).toMatchObject({ status: "pending", attempts: 1, last_error: expect.stringMatching(/SECRETS_KEY is not configured/) });
+    expect(await storedSecret(hook.id)).toMatch(/^v1\./);
+  });
+
   it("POSTs the payload signed with the webhook's secret and logs it delivered", async () => {
     const tenant = await createTenant();
     const hook = await webhook(tenant, receiverUrl(200));

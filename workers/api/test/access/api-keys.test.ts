@@ -10,7 +10,7 @@ import type {
   V1ApiKeyList,
   V1CreatedApiKey,
 } from "@edge-ml/core/schemas";
-import { call, seedTenant, type ErrorBody } from "../helpers";
+import { addUser, call, seedTenant, type ErrorBody } from "../helpers";
 
 // The response types are the api's own schemas (core/schemas/api-keys.ts, tenant.ts), never copies.
 type V1Created = z.infer<typeof V1CreatedApiKey>;
@@ -210,11 +210,7 @@ describe("roles and permissions", () => {
 
   it("a viewer user cannot call admin routes but can read the tenant", async () => {
     const t = await seedTenant("viewer");
-    const created = await call("/api/v1/users", {
-      method: "POST",
-      token: t.adminKey,
-      body: { email: `viewer-${t.tenantId}@example.com`, password: "viewer password 123", role: "viewer" },
-    });
+    const created = await addUser(t, `viewer-${t.tenantId}@example.com`, "viewer password 123", "viewer");
     expect(created.status).toBe(201);
     const res = await call("/api/v1/auth/login", {
       method: "POST",

@@ -182,20 +182,45 @@ describe("POST /api/v1/auth/refresh", () => {
 });
 
 describe("login attempt limits", () => {
-  it("refuses the 11th attempt for one email within a minute, even with the right password", async () => {
+  const attempt = (email: string, password: string, ip: string) =>
+    call("/api/v1/auth/login", { method: "POST", body: { email, password }, headers: { "cf-connecting-ip": ip } });
+
+  it("does not lock the owner out: after 10 wrong passwords from elsewhere, the right one from a new client passes", async () => {
+    const t = await seedTenant("lockout");
+    for (let i = 0; i < 10; i++)
+      expect((await attempt(t.adminEmail, `guess number ${i}`, `198.18.2.${i}`)).status).toBe(401);
+    // Even sent from the attacker's own IPs, ten failures more do not shut the owner out.
+    for (let i = 0; i < 10; i++) await attempt(t.adminEmail, `guess again ${i}`, "198.18.3.1");
+    expect((await attempt(t.adminEmail, PASSWORD, "198.18.3.200")).status).toBe(200);
+  });
+
+  it("slows a client that keeps failing on one email, exponentially, with Retry-After", async () => {
+    const t = await seedTenant("backoff");
+    // Five free failures for the email (from anywhere), then each failed client waits.
+    for (let i = 0; i < 5; i++) expect((await attempt(t.adminEmail, `guess ${i}`, `198.18.4.${i}`)).status).toBe(401);
+    expect((await attempt(t.adminEmail, "guess 5", "198.18.4.9")).status).toBe(401);
+    const slowed = await attempt(t.adminEmail, PASSWORD, "198.18.4.9");
+    expect(slowed.status).toBe(429);
+    expect(((await slowed.json()) as ErrorBody).error.code).toBe("RATE_LIMIT_EXCEEDED");
+    expect(Number(slowed.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    // Another client that failed earlier waits too; one that never failed does not.
+    expect((await attempt(t.adminEmail, PASSWORD, "198.18.4.0")).status).toBe(429);
+    expect((await attempt(t.adminEmail, PASSWORD, "198.18.4.100")).status).toBe(200);
+  });
+
+  it("refuses the 11th attempt from one client on one email within a minute, even with the right password", async () => {
     const t = await seedTenant("guess");
-    const attempt = (password: string, ip: string) =>
-      call("/api/v1/auth/login", {
-        method: "POST",
-        body: { email: t.adminEmail, password },
-        headers: { "cf-connecting-ip": ip },
-      });
-    for (let i = 0; i < 10; i++) expect((await attempt(`guess number ${i}`, `198.18.0.${i}`)).status).toBe(401);
-    const refused = await attempt(PASSWORD, "198.18.1.1");
+    // Four failures (the email's backoff not yet started), then right passwords: all one client.
+    for (let i = 0; i < 10; i++) {
+      const res = await attempt(t.adminEmail, i < 4 ? `guess number ${i}` : PASSWORD, "198.18.1.1");
+      expect(res.status).toBe(i < 4 ? 401 : 200);
+    }
+    const refused = await attempt(t.adminEmail, PASSWORD, "198.18.1.1");
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(((await refused.json()) as ErrorBody).error.code).toBe("RATE_LIMIT_EXCEEDED");
-    // Another user is not locked out by it.
+    // The same user from another client, and another user, are not refused by it.
+    expect((await attempt(t.adminEmail, PASSWORD, "198.18.1.2")).status).toBe(200);
     const other = await seedTenant("guess-other");
     expect((await login(other.adminEmail)).res.status).toBe(200);
   });

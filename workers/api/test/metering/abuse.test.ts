@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import type { AbuseFlagList } from "@edge-ml/core/schemas";
-import { call, login, seedTenant, type ErrorBody } from "../helpers";
+import { addUser, call, login, seedTenant, type ErrorBody } from "../helpers";
 
 // The response type is the api's own schema (core/schemas/abuse.ts), never a copy.
 type Flags = z.infer<typeof AbuseFlagList>;
@@ -72,11 +72,7 @@ describe("abuse detection (search-recommend-api.md)", () => {
     await expect.poll(async () => (await flagsOf(b.adminKey)).total).toBe(1);
     expect((await flagsOf(a.adminKey)).total).toBe(0);
 
-    const dev = await call("/api/v1/users", {
-      method: "POST",
-      token: b.adminKey,
-      body: { email: `dev-${b.tenantId}@example.com`, password: "developer password", role: "developer" },
-    });
+    const dev = await addUser(b, `dev-${b.tenantId}@example.com`, "developer password", "developer");
     expect(dev.status).toBe(201);
     const { body } = await login(`dev-${b.tenantId}@example.com`, "developer password");
     const res = await call("/api/v1/abuse/flags", { token: body.access_token });

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { z } from "zod";
+import { keyringFrom, openSecret, sealedFor } from "@edge-ml/core/auth";
 import { catalogKey } from "@edge-ml/core/ingest/catalog";
 import type { TrainingJobStatus, TriggerTrainingResponse, V1CreatedApiKey } from "@edge-ml/core/schemas";
 import { call, seedTenant, type ErrorBody, type SeededTenant } from "../helpers";
@@ -179,7 +180,14 @@ describe("POST /internal/ml/training/trigger: jobs", () => {
     expect(body.warnings).toEqual([]);
     expect(JSON.parse(row.data_range as string)).toEqual({ start_date: "2026-01-01", end_date: "2026-01-31" });
     expect(row.total_epochs).toBe(20);
-    expect(row.callback_secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // Sealed at rest (core/auth/sealed-secrets.ts); opened, it is 256 random bits.
+    expect(row.callback_secret).toMatch(/^v1\.[0-9a-f]{8}\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]+$/);
+    const opened = await openSecret(
+      await keyringFrom(env.SECRETS_KEY),
+      row.callback_secret as string,
+      sealedFor.job(body.job_id),
+    );
+    expect(opened).toEqual({ secret: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), legacy: false });
 
     const status = await call(`/api/v1/model/train/${body.job_id}`, { token: t.adminKey });
     expect(status.status).toBe(200);

@@ -1,5 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
-import { CreateUserRequest, UserList, UserRecord } from "@edge-ml/core/schemas";
+import { AcceptInvitationRequest, CreateUserRequest, UserInvitation, UserList, UserRecord } from "@edge-ml/core/schemas";
 import { authenticate } from "../../middleware/authenticate";
 import { requirePermission } from "../../middleware/authorize";
 import { bearerSecurity, errorResponses, jsonBody, jsonContent } from "../../lib/openapi-helpers";
@@ -21,10 +21,24 @@ export const create = createRoute({
   method: "post",
   path: "/api/v1/users",
   tags,
-  summary: "Create a dashboard user in the caller's tenant (tenant admin)",
+  summary: "Invite a dashboard user into the caller's tenant (tenant admin)",
+  description:
+    "The invitation goes to the address, which chooses its password on accepting. The answer is the same whether or not the address has an account in another tenant; 409 only for a user of the caller's own tenant.",
   security: bearerSecurity,
   middleware: adminOnly,
   request: { body: jsonBody(CreateUserRequest) },
+  responses: {
+    202: jsonContent(UserInvitation, "Invited"),
+    ...errorResponses(400, 401, 403, 409, 413, 415),
+  },
+});
+
+export const accept = createRoute({
+  method: "post",
+  path: "/api/v1/users/invitations/accept",
+  tags,
+  summary: "Accept an invitation: create the invited user with the password they choose",
+  request: { body: jsonBody(AcceptInvitationRequest) },
   responses: {
     201: jsonContent(UserRecord, "Created"),
     ...errorResponses(400, 401, 403, 409, 413, 415),

@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { take, type BucketRule, type BucketState, type Decision } from "@edge-ml/core/limits/token-bucket";
+import { LoginFailures } from "./login-failures";
 
 export type BucketCheck = { bucket: string; rule: BucketRule };
 
@@ -41,10 +42,14 @@ export class RateLimiter extends DurableObject<ApiEnv> {
   private alarmAt: number | undefined;
   /** Buckets that have a row in storage (so a refill must delete it). */
   private stored = new Set<string>();
+  /** On an email's object (`login:email:…`): that email's recent failures. */
+  private login: LoginFailures;
 
   constructor(ctx: DurableObjectState, env: ApiEnv) {
     super(ctx, env);
+    this.login = new LoginFailures(ctx.storage);
     void ctx.blockConcurrencyWhile(async () => {
+      await this.login.load();
       const stored = await ctx.storage.list<Bucket>({ prefix: "b:" });
       for (const [key, bucket] of stored) {
         this.buckets.set(key.slice(2), bucket);
@@ -78,6 +83,30 @@ export class RateLimiter extends DurableObject<ApiEnv> {
       }
     }
     return results;
+  }
+
+  /**
+   * A login attempt by `client` (a hash of its IP) on this object's email: the client's
+   * own bucket for this email, then the email's backoff, which holds back only clients
+   * that have failed on it (core/limits/login.ts).
+   */
+  loginAttempt(client: string, rule: BucketRule): HitResult {
+    const [bucket] = this.hit([{ bucket: `client:${client}`, rule }]);
+    if (!bucket!.allowed) return bucket!;
+    const now = Date.now();
+    const wait = this.login.waitSeconds(client, now);
+    if (wait === 0) return bucket!;
+    const resetSec = Math.ceil(now / 1000) + wait;
+    return { ...bucket!, allowed: false, resetSec, retryAfterSec: wait, firstRefusal: false };
+  }
+
+  /** The outcome of an admitted attempt: a failure counts toward the email's backoff. */
+  loginOutcome(client: string, ok: boolean): void {
+    const forgetAt = this.login.record(client, ok, Date.now());
+    if (forgetAt !== undefined && (this.alarmAt === undefined || this.alarmAt > forgetAt)) {
+      this.alarmAt = forgetAt;
+      void this.ctx.storage.setAlarm(forgetAt, { allowUnconfirmed: true });
+    }
   }
 
   private persist(): void {
@@ -128,8 +157,9 @@ export class RateLimiter extends DurableObject<ApiEnv> {
       if (this.stored.delete(name)) gone.push(`b:${name}`);
     }
     for (let i = 0; i < gone.length; i += 128) await this.ctx.storage.delete(gone.slice(i, i + 128));
+    next = Math.min(next, (await this.login.expire(now)) ?? Infinity);
     // Buckets that never reached storage need no alarm: they are dropped with the object.
-    if (this.stored.size === 0) return;
+    if (next === Infinity) return;
     this.alarmAt = Math.ceil(next);
     await this.ctx.storage.setAlarm(this.alarmAt);
   }

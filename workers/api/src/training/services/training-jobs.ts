@@ -1,5 +1,5 @@
 import { and, eq, inArray } from "drizzle-orm";
-import { randomToken } from "@edge-ml/core/auth";
+import { keyringFrom, randomToken, sealedFor, sealSecret } from "@edge-ml/core/auth";
 import { trainingJobs } from "@edge-ml/core/db/schema";
 import { ApiError, errors } from "@edge-ml/core/errors";
 import {
@@ -39,7 +39,7 @@ export type TriggerResult = {
   warnings: string[];
 };
 
-type TrainingEnv = Pick<ApiEnv, "DB" | "DATA" | "TRAINING_QUEUE" | "WEBHOOK_QUEUE">;
+type TrainingEnv = Pick<ApiEnv, "DB" | "DATA" | "TRAINING_QUEUE" | "WEBHOOK_QUEUE" | "SECRETS_KEY">;
 
 const modelTypesOfKind = (kind: ModelKind) => MODEL_TYPES.filter((t) => kindOfModelType(t) === kind);
 
@@ -88,10 +88,11 @@ export async function triggerTraining(
     );
   }
 
+  const id = crypto.randomUUID();
   const job = {
     ...base,
-    id: crypto.randomUUID(),
-    callbackSecret: randomToken(32),
+    id,
+    callbackSecret: await newCallbackSecret(env, id),
     estimatedDurationMinutes: estimateDurationMinutes(rows, hyperparameters),
   };
   // Twice at most: a job that finishes between a refused insert and the lookup frees the slot.
@@ -218,7 +219,7 @@ async function failAtOnce(
     id,
     status: "failed",
     error,
-    callbackSecret: randomToken(32),
+    callbackSecret: await newCallbackSecret(env, id),
     estimatedDurationMinutes: 0,
     createdAt: now,
     updatedAt: now,
@@ -268,4 +269,12 @@ export async function cancelJob(db: Db, tenantId: string, id: string): Promise<T
     job_id: row.id,
     status: row.status,
   });
+}
+
+/**
+ * A job's callback secret, sealed for its row (core/auth/sealed-secrets.ts): only the
+ * dispatcher opens it, to sign the job spec and verify callbacks. Throws without SECRETS_KEY.
+ */
+async function newCallbackSecret(env: TrainingEnv, jobId: string): Promise<string> {
+  return sealSecret(await keyringFrom(env.SECRETS_KEY), randomToken(32), sealedFor.job(jobId));
 }

@@ -1,5 +1,5 @@
 import { and, count, desc, eq } from "drizzle-orm";
-import { randomToken } from "@edge-ml/core/auth";
+import { randomToken, sealedFor, sealSecret, type Keyring } from "@edge-ml/core/auth";
 import { webhookDeliveries, webhooks, type WebhookRow } from "@edge-ml/core/db/schema";
 import { ApiError, errors } from "@edge-ml/core/errors";
 import type { WebhookEvent, WebhookPayload } from "@edge-ml/core/schemas";
@@ -7,8 +7,9 @@ import type { Db } from "../../lib/db";
 
 /**
  * Webhook subscriptions of a tenant. The signing secret is generated here and returned by
- * `createWebhook` only; it is stored as is (the sender needs it to compute the HMAC, so a
- * hash would not do) and no listing ever includes it.
+ * `createWebhook` only; it is stored sealed (core/auth/sealed-secrets.ts: the sender needs
+ * the secret itself to compute the HMAC, so a hash would not do, and a copy of D1 must not
+ * hand it out) and no listing ever includes it.
  */
 export const MAX_WEBHOOKS_PER_TENANT = 20;
 
@@ -34,6 +35,7 @@ export async function createWebhook(
   db: Db,
   tenantId: string,
   input: { url: string; events: WebhookEvent[] },
+  keyring: Keyring,
 ): Promise<WebhookRecord & { secret: string }> {
   const [existing] = await db.select({ n: count() }).from(webhooks).where(eq(webhooks.tenantId, tenantId));
   if ((existing?.n ?? 0) >= MAX_WEBHOOKS_PER_TENANT) {
@@ -42,14 +44,15 @@ export async function createWebhook(
     });
   }
   const secret = `whsec_${randomToken(32)}`;
+  const id = crypto.randomUUID();
   const [row] = await db
     .insert(webhooks)
     .values({
-      id: crypto.randomUUID(),
+      id,
       tenantId,
       url: input.url,
       events: input.events,
-      secret,
+      secret: await sealSecret(keyring, secret, sealedFor.webhook(id)),
       status: "active",
       createdAt: new Date().toISOString(),
     })

@@ -1,11 +1,13 @@
 import type { RouteHandler } from "@hono/zod-openapi";
+import { keyringFrom } from "@edge-ml/core/auth";
 import type { AppEnv } from "../../env";
 import { getDb } from "../../lib/db";
 import { createWebhook, deleteWebhook, listDeliveries, listWebhooks } from "../services/webhooks";
 import type * as routes from "./webhooks.routes";
 
 export const create: RouteHandler<typeof routes.create, AppEnv> = async (c) => {
-  const hook = await createWebhook(getDb(c.env.DB), c.get("principal").tenantId, c.req.valid("json"));
+  const keyring = await keyringFrom(c.env.SECRETS_KEY);
+  const hook = await createWebhook(getDb(c.env.DB), c.get("principal").tenantId, c.req.valid("json"), keyring);
   return c.json(hook, 201);
 };
 
