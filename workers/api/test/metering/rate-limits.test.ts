@@ -326,3 +326,13 @@ describe("rate-limit headers (docs/decisions.md)", () => {
     expect(s.reset).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000));
   });
 });
+
+describe("enumeration guard on malformed ids (found by the fuzz test)", () => {
+  it.each(["/api/v1/items/%E0%A4%A/embedding", "/debug/ranking/%E0%A4%A?query=x"])("%s is a 4xx envelope, not a 500", async (path) => {
+    const t = await seedTenant("enum-bad-escape", "active", "starter");
+    const res = await call(path, { token: t.adminKey, headers: { "cf-connecting-ip": freshIp() } });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(((await res.json()) as ErrorBody).error.code).toMatch(/^[A-Z_]+$/);
+  });
+});
