@@ -32,7 +32,10 @@ const AllowedIps = z
 const expiresMs = (s: string) => parseIsoDateTime(s);
 const ExpiresAt = z
   .string({ error: "expires_at must be an ISO 8601 date-time" })
-  .refine((s) => expiresMs(s) !== null, { error: "expires_at must be an ISO 8601 date-time on a real calendar day", abort: true })
+  .refine((s) => expiresMs(s) !== null, {
+    error: "expires_at must be an ISO 8601 date-time on a real calendar day",
+    abort: true,
+  })
   .refine((s) => expiresMs(s)! > Date.now(), "expires_at must be in the future")
   .openapi({ format: "date-time", example: "2026-12-31T23:59:59Z" });
 

@@ -31,7 +31,10 @@ export function isCorsOrigin(value: string): boolean {
 export const CorsOrigin = z
   .string()
   .max(255, "an origin must be at most 255 characters")
-  .refine(isCorsOrigin, "an origin must be scheme://host[:port] exactly (https, or http on localhost), without path or wildcard")
+  .refine(
+    isCorsOrigin,
+    "an origin must be scheme://host[:port] exactly (https, or http on localhost), without path or wildcard",
+  )
   .openapi({ example: "https://shop.example.com" });
 
 export const TenantSettings = z

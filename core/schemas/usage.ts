@@ -18,7 +18,11 @@ export const UsageQuery = z
     path: ["start_date"],
   })
   .refine(
-    (q) => !q.start_date || !q.end_date || q.start_date > q.end_date || daysBetween(q.start_date, q.end_date) <= MAX_USAGE_DAYS,
+    (q) =>
+      !q.start_date ||
+      !q.end_date ||
+      q.start_date > q.end_date ||
+      daysBetween(q.start_date, q.end_date) <= MAX_USAGE_DAYS,
     { message: `the period must be at most ${MAX_USAGE_DAYS} days`, path: ["end_date"] },
   );
 

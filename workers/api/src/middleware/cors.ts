@@ -39,10 +39,15 @@ export function cors() {
     const preflight = c.req.method === "OPTIONS" && origin && c.req.header("access-control-request-method");
     if (preflight) {
       if (!(await originListedByAnyTenant(c.env.DB, origin))) {
-        throw new ApiError("forbidden", "This origin is not allowed to call the api (CORS)", {
-          reason: "cors_origin_not_allowed",
-          origin,
-        }, { Vary: "Origin" });
+        throw new ApiError(
+          "forbidden",
+          "This origin is not allowed to call the api (CORS)",
+          {
+            reason: "cors_origin_not_allowed",
+            origin,
+          },
+          { Vary: "Origin" },
+        );
       }
       c.res = new Response(null, {
         status: 204,

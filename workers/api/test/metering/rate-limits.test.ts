@@ -284,7 +284,11 @@ describe("rate-limit headers (docs/decisions.md)", () => {
     const t = await seedTenant("hdr-key", "active", "starter");
     const tight = await createKey(t.adminKey, { rate_limit_search: 120 });
     const loose = await createKey(t.adminKey, { rate_limit_search: 900 });
-    expect(shown(await get("/search?q=a", tight, freshIp()))).toMatchObject({ limit: 120, remaining: 119, policy: "120;w=60" });
+    expect(shown(await get("/search?q=a", tight, freshIp()))).toMatchObject({
+      limit: 120,
+      remaining: 119,
+      policy: "120;w=60",
+    });
     expect(shown(await get("/search?q=a", loose, freshIp()))).toMatchObject({ limit: 150, remaining: 149 });
   });
 
@@ -317,7 +321,12 @@ describe("rate-limit headers (docs/decisions.md)", () => {
     ["GET", "/api/v1/model/no-such-thing"],
   ] as const)("%s %s carries consistent headers, errors included", async (method, path) => {
     const t = await seedTenant("hdr-all", "active", "starter");
-    const res = await call(path, { method, token: t.adminKey, body: method === "POST" ? { bad: true } : undefined, headers: { "cf-connecting-ip": freshIp() } });
+    const res = await call(path, {
+      method,
+      token: t.adminKey,
+      body: method === "POST" ? { bad: true } : undefined,
+      headers: { "cf-connecting-ip": freshIp() },
+    });
     expect(res.status).not.toBe(429);
     const s = shown(res);
     expect(s.limit).toBeGreaterThan(0);
@@ -328,11 +337,14 @@ describe("rate-limit headers (docs/decisions.md)", () => {
 });
 
 describe("enumeration guard on malformed ids (found by the fuzz test)", () => {
-  it.each(["/api/v1/items/%E0%A4%A/embedding", "/debug/ranking/%E0%A4%A?query=x"])("%s is a 4xx envelope, not a 500", async (path) => {
-    const t = await seedTenant("enum-bad-escape", "active", "starter");
-    const res = await call(path, { token: t.adminKey, headers: { "cf-connecting-ip": freshIp() } });
-    expect(res.status).toBeGreaterThanOrEqual(400);
-    expect(res.status).toBeLessThan(500);
-    expect(((await res.json()) as ErrorBody).error.code).toMatch(/^[A-Z_]+$/);
-  });
+  it.each(["/api/v1/items/%E0%A4%A/embedding", "/debug/ranking/%E0%A4%A?query=x"])(
+    "%s is a 4xx envelope, not a 500",
+    async (path) => {
+      const t = await seedTenant("enum-bad-escape", "active", "starter");
+      const res = await call(path, { token: t.adminKey, headers: { "cf-connecting-ip": freshIp() } });
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+      expect(((await res.json()) as ErrorBody).error.code).toMatch(/^[A-Z_]+$/);
+    },
+  );
 });

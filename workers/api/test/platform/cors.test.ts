@@ -17,7 +17,11 @@ function preflight(origin: string, path = "/api/v1/tenant", method = "GET") {
 }
 
 async function allow(adminKey: string, origins: string[]) {
-  const res = await call("/api/v1/tenant/settings", { method: "PATCH", token: adminKey, body: { cors_allowed_origins: origins } });
+  const res = await call("/api/v1/tenant/settings", {
+    method: "PATCH",
+    token: adminKey,
+    body: { cors_allowed_origins: origins },
+  });
   expect(res.status).toBe(200);
   return res;
 }
@@ -47,7 +51,9 @@ describe("CORS", () => {
     const other = await seedTenant("cors-other");
     const origin = uniqueOrigin();
     const patched = await allow(t.adminKey, [origin]);
-    expect(((await patched.json()) as { settings: { cors_allowed_origins: string[] } }).settings.cors_allowed_origins).toEqual([origin]);
+    expect(
+      ((await patched.json()) as { settings: { cors_allowed_origins: string[] } }).settings.cors_allowed_origins,
+    ).toEqual([origin]);
 
     const pre = await preflight(origin, "/api/v1/model/train", "POST"); // a rate-limited, authenticated route
     expect(pre.status).toBe(204);
@@ -68,23 +74,38 @@ describe("CORS", () => {
     const otherTenant = await call("/api/v1/tenant", { token: other.adminKey, headers: { origin } });
     expect(otherTenant.headers.get("access-control-allow-origin")).toBeNull();
     // Never a wildcard.
-    for (const r of [pre, res, wrongOrigin, otherTenant]) expect(r.headers.get("access-control-allow-origin")).not.toBe("*");
+    for (const r of [pre, res, wrongOrigin, otherTenant])
+      expect(r.headers.get("access-control-allow-origin")).not.toBe("*");
 
     // Emptying the list turns it off again (in this isolate at once).
     await allow(t.adminKey, []);
-    expect((await call("/api/v1/tenant", { token: t.adminKey, headers: { origin } })).headers.get("access-control-allow-origin")).toBeNull();
+    expect(
+      (await call("/api/v1/tenant", { token: t.adminKey, headers: { origin } })).headers.get(
+        "access-control-allow-origin",
+      ),
+    ).toBeNull();
     expect((await preflight(origin)).status).toBe(403);
   });
 
-  it.each(["*", "null", "https://*.example.com", "https://shop.example.com/", "https://shop.example.com/path", "http://shop.example.com", "shop.example.com", "HTTPS://SHOP.EXAMPLE.COM"])(
-    "refuses %s as an allowed origin",
-    async (origin) => {
-      const t = await seedTenant("cors-bad");
-      const res = await call("/api/v1/tenant/settings", { method: "PATCH", token: t.adminKey, body: { cors_allowed_origins: [origin] } });
-      expect(res.status).toBe(400);
-      expect(((await res.json()) as ErrorBody).error.details.field).toBe("cors_allowed_origins.0");
-    },
-  );
+  it.each([
+    "*",
+    "null",
+    "https://*.example.com",
+    "https://shop.example.com/",
+    "https://shop.example.com/path",
+    "http://shop.example.com",
+    "shop.example.com",
+    "HTTPS://SHOP.EXAMPLE.COM",
+  ])("refuses %s as an allowed origin", async (origin) => {
+    const t = await seedTenant("cors-bad");
+    const res = await call("/api/v1/tenant/settings", {
+      method: "PATCH",
+      token: t.adminKey,
+      body: { cors_allowed_origins: [origin] },
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as ErrorBody).error.details.field).toBe("cors_allowed_origins.0");
+  });
 
   it("accepts http on localhost for development", async () => {
     const t = await seedTenant("cors-local");

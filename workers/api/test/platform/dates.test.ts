@@ -6,7 +6,13 @@ import { call, seedTenant, type ErrorBody } from "../helpers";
  * impossible calendar day is a 400 (or a rejected row) naming its field, never a date
  * rolled over to another month and never a 500.
  */
-const IMPOSSIBLE = ["2026-02-30T00:00:00Z", "2025-02-29T12:00:00Z", "2026-04-31T00:00:00Z", "2026-13-01T00:00:00Z", "2026-01-01T24:00:00Z"];
+const IMPOSSIBLE = [
+  "2026-02-30T00:00:00Z",
+  "2025-02-29T12:00:00Z",
+  "2026-04-31T00:00:00Z",
+  "2026-13-01T00:00:00Z",
+  "2026-01-01T24:00:00Z",
+];
 
 async function validationError(res: Response, field: string) {
   expect(res.status).toBe(400);
@@ -50,7 +56,11 @@ describe("impossible calendar dates", () => {
       body: { tenant_id: t.tenantId, items: [{ item_id: "it1", title: "T", created_at: "2026-02-30T00:00:00Z" }] },
     });
     expect(items.status).toBe(202);
-    const b = (await items.json()) as { accepted: number; rejected: number; validation_errors: { field?: string; error: string }[] };
+    const b = (await items.json()) as {
+      accepted: number;
+      rejected: number;
+      validation_errors: { field?: string; error: string }[];
+    };
     expect(b).toMatchObject({ accepted: 0, rejected: 1 });
     expect(b.validation_errors[0]!.field).toBe("created_at");
     expect(b.validation_errors[0]!.error).toContain("created_at");
@@ -95,7 +105,11 @@ describe("impossible calendar dates", () => {
     "POST /auth/api-keys refuses expires_at %s",
     async (d) => {
       const t = await seedTenant("date-key");
-      const res = await call("/auth/api-keys", { method: "POST", token: t.adminKey, body: { name: "k", expires_at: d } });
+      const res = await call("/auth/api-keys", {
+        method: "POST",
+        token: t.adminKey,
+        body: { name: "k", expires_at: d },
+      });
       await validationError(res, "expires_at");
     },
   );

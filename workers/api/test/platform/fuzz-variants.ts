@@ -23,7 +23,10 @@ export type Operation = {
   parameters?: Parameter[];
   requestBody?: { content?: Record<string, { schema?: Schema }> };
 };
-export type Doc = { paths: Record<string, Record<string, Operation>>; components?: { schemas?: Record<string, Schema> } };
+export type Doc = {
+  paths: Record<string, Record<string, Operation>>;
+  components?: { schemas?: Record<string, Schema> };
+};
 export type Variant = { label: string; method: string; path: string; headers: Record<string, string>; body?: string };
 
 /** The strings full-text search and id parsers choke on (FTS5 operators and quotes, SQL, traversal). */
@@ -148,8 +151,10 @@ function bodyVariants(doc: Doc, schema: Schema): [string, string][] {
   for (const [k, v] of Object.entries(base)) {
     out.push([`${k}: wrong type`, json({ ...base, [k]: flipped(v) })]);
     out.push([`${k}: deep nesting`, json({ ...base, [k]: nested(500, "x", false) })]);
-    if (typeof v === "string") for (const bad of NASTY_STRINGS) out.push([`${k}: ${bad.slice(0, 12)}`, json({ ...base, [k]: bad })]);
-    if (typeof v === "number") for (const bad of [-1, 0.5, 1e308, -1e308]) out.push([`${k}: ${bad}`, json({ ...base, [k]: bad })]);
+    if (typeof v === "string")
+      for (const bad of NASTY_STRINGS) out.push([`${k}: ${bad.slice(0, 12)}`, json({ ...base, [k]: bad })]);
+    if (typeof v === "number")
+      for (const bad of [-1, 0.5, 1e308, -1e308]) out.push([`${k}: ${bad}`, json({ ...base, [k]: bad })]);
     if (Array.isArray(v)) out.push([`${k}: 5000 elements`, json({ ...base, [k]: Array(5000).fill(v[0] ?? "x") })]);
   }
   return out;
@@ -161,7 +166,9 @@ export function variantsOf(doc: Doc, method: string, template: string, op: Opera
   const pathOf = (over: Record<string, string> = {}) =>
     template.replace(/\{([^}]+)\}/g, (_, name: string) => over[name] ?? "abc123");
   const query = (pairs: [string, string][]) => (pairs.length ? `?${pairs.map(([k, v]) => `${k}=${v}`).join("&")}` : "");
-  const validQuery = params.filter((p) => p.in === "query" && p.required).map((p) => [p.name, "abc"] as [string, string]);
+  const validQuery = params
+    .filter((p) => p.in === "query" && p.required)
+    .map((p) => [p.name, "abc"] as [string, string]);
   const v = (label: string, path: string, extra: Partial<Variant> = {}): Variant => ({
     label,
     method: method.toUpperCase(),
@@ -171,11 +178,13 @@ export function variantsOf(doc: Doc, method: string, template: string, op: Opera
   });
   const out: Variant[] = [];
   for (const p of params.filter((p) => p.in === "path")) {
-    for (const bad of NASTY_SEGMENTS) out.push(v(`path ${p.name}=${bad.slice(0, 16)}`, pathOf({ [p.name]: bad }) + query(validQuery)));
+    for (const bad of NASTY_SEGMENTS)
+      out.push(v(`path ${p.name}=${bad.slice(0, 16)}`, pathOf({ [p.name]: bad }) + query(validQuery)));
   }
   for (const p of params.filter((p) => p.in === "query")) {
     const others = validQuery.filter(([k]) => k !== p.name);
-    for (const bad of NASTY_QUERY) out.push(v(`query ${p.name}=${bad.slice(0, 16)}`, pathOf() + query([...others, [p.name, bad]])));
+    for (const bad of NASTY_QUERY)
+      out.push(v(`query ${p.name}=${bad.slice(0, 16)}`, pathOf() + query([...others, [p.name, bad]])));
     out.push(v(`query ${p.name} repeated`, pathOf() + query([...others, [p.name, "a"], [p.name, "b"]])));
   }
   for (const p of params.filter((p) => p.in === "header")) {
@@ -195,15 +204,27 @@ export function variantsOf(doc: Doc, method: string, template: string, op: Opera
   out.push(v("huge query string", pathOf() + query([...validQuery, ["x", "y".repeat(8000)]])));
   out.push(v("bad percent-encoding", pathOf() + query([...validQuery, ["q", "%E0%A4%A"]])));
   if (!["get", "head"].includes(method.toLowerCase())) {
-    out.push(v("json body it does not take", pathOf() + query(validQuery), { headers: { "content-type": "application/json" }, body: "[[[[" }));
+    out.push(
+      v("json body it does not take", pathOf() + query(validQuery), {
+        headers: { "content-type": "application/json" },
+        body: "[[[[",
+      }),
+    );
   }
   out.push(v("accept html", pathOf() + query(validQuery), { headers: { accept: "text/html" } }));
   out.push(v("unicode path tail", `${pathOf()}/%F0%9F%92%A9`));
-  out.push(v("correlation id junk", pathOf() + query(validQuery), { headers: { "x-correlation-id": "\u00ff".repeat(300) } }));
+  out.push(
+    v("correlation id junk", pathOf() + query(validQuery), { headers: { "x-correlation-id": "\u00ff".repeat(300) } }),
+  );
   out.push(v("traceparent junk", pathOf() + query(validQuery), { headers: { traceparent: "00-zz-NEAR(-01" } }));
   // Parameters the operation does not declare, with every nasty value (routes must ignore them).
   for (const bad of NASTY_QUERY) {
-    out.push(v(`undeclared q/limit=${bad.slice(0, 16)}`, pathOf() + query([...validQuery, ["q", bad], ["limit", bad], ["offset", bad]])));
+    out.push(
+      v(
+        `undeclared q/limit=${bad.slice(0, 16)}`,
+        pathOf() + query([...validQuery, ["q", bad], ["limit", bad], ["offset", bad]]),
+      ),
+    );
   }
   return out;
 }

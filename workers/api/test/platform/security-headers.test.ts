@@ -53,7 +53,11 @@ describe("Cache-Control: no-store where a token, key or secret is returned", () 
     expect(loginRes.status).toBe(200);
     const refresh = await call("/api/v1/auth/refresh", { method: "POST", body: { refresh_token: body.refresh_token } });
     expect(refresh.status).toBe(200);
-    const keyA = await call("/api/v1/api-keys", { method: "POST", token: t.adminKey, body: { name: "a", permissions: ["read"] } });
+    const keyA = await call("/api/v1/api-keys", {
+      method: "POST",
+      token: t.adminKey,
+      body: { name: "a", permissions: ["read"] },
+    });
     const keyB = await call("/auth/api-keys", { method: "POST", token: t.adminKey, body: { name: "b" } });
     const hook = await call("/api/v1/webhooks", {
       method: "POST",
