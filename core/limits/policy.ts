@@ -96,7 +96,16 @@ export function enumerationTarget(method: string, path: string, query: URLSearch
   if (method !== "GET" && method !== "HEAD") return undefined;
   if (/^\/search\/explain\/?$/.test(path)) return query.get("product_id") ?? undefined;
   const m = /^\/debug\/ranking\/([^/]+)\/?$/.exec(path) ?? /^\/api\/v1\/items\/([^/]+)(\/embedding)?\/?$/.exec(path);
-  return m ? decodeURIComponent(m[1]!) : undefined;
+  return m ? safeDecode(m[1]!) : undefined;
+}
+
+/** A malformed escape (`%E0%A4%A`) is not an error here: the route answers for it, the raw text is the id. */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 // Login attempt limits: core/limits/login.ts.

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { isValidCidr } from "../net/cidr";
+import { parseIsoDateTime } from "../dates/parse";
 import { Permission } from "./auth";
 import { IsoDateTime } from "./common";
 
@@ -27,10 +28,16 @@ const AllowedIps = z
   .max(100, "at most 100 allowed_ips entries")
   .openapi({ example: ["192.168.1.0/24", "2001:db8::/32"] });
 
-const ExpiresAt = z.iso
-  .datetime({ offset: true, error: "expires_at must be an ISO 8601 date-time" })
-  .refine((s) => Date.parse(s) > Date.now(), "expires_at must be in the future")
-  .openapi({ example: "2026-12-31T23:59:59Z" });
+/** Any offset is accepted here (a key expires at an instant); the calendar check is the shared parser's. */
+const expiresMs = (s: string) => parseIsoDateTime(s);
+const ExpiresAt = z
+  .string({ error: "expires_at must be an ISO 8601 date-time" })
+  .refine((s) => expiresMs(s) !== null, {
+    error: "expires_at must be an ISO 8601 date-time on a real calendar day",
+    abort: true,
+  })
+  .refine((s) => expiresMs(s)! > Date.now(), "expires_at must be in the future")
+  .openapi({ format: "date-time", example: "2026-12-31T23:59:59Z" });
 
 const KeyName = z
   .string({ error: "name is required" })

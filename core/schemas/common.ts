@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { parseIsoDateTime } from "../dates/parse";
 
 /**
  * Validation rules of platform-api.md section 9, shared by every route and worker.
@@ -29,15 +30,22 @@ export const InteractionType = z.enum(INTERACTION_TYPES, {
   error: `interaction_type must be one of ${INTERACTION_TYPES.join(", ")}`,
 });
 
-/** ISO 8601 in UTC (`Z` or `+00:00`); a date-time with any other offset is refused. */
-export const UtcTimestamp = z
-  .string()
-  .regex(
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|\+00:00|-00:00)$/,
-    "timestamp must be ISO 8601 in UTC, e.g. 2025-01-07T10:30:45Z",
-  )
-  .refine((s) => !Number.isNaN(Date.parse(s)), "timestamp is not a valid date")
-  .openapi({ format: "date-time", example: "2025-01-07T10:30:45Z" });
+/**
+ * ISO 8601 in UTC (`Z` or `+00:00`) on a real calendar day (`2026-02-30` is refused, not
+ * rolled over to March); a date-time with any other offset is refused. `name` is the field
+ * the messages name.
+ */
+export const utcTimestamp = (name: string) =>
+  z
+    .string({ error: `${name} must be an ISO 8601 date-time string` })
+    .regex(
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|\+00:00|-00:00)$/,
+      `${name} must be ISO 8601 in UTC, e.g. 2025-01-07T10:30:45Z`,
+    )
+    .refine((s) => parseIsoDateTime(s, { utcOnly: true }) !== null, `${name} is not a real calendar date and time`)
+    .openapi({ format: "date-time", example: "2025-01-07T10:30:45Z" });
+
+export const UtcTimestamp = utcTimestamp("timestamp");
 
 export const Category = z
   .string()

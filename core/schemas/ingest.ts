@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { Category, InteractionType, ItemId, Tags, UserId, UtcTimestamp, Uuid } from "./common";
+import { parseIsoDateTime } from "../dates/parse";
+import { Category, InteractionType, ItemId, Tags, UserId, UtcTimestamp, utcTimestamp, Uuid } from "./common";
 
 /** Events more than this far in the future are refused (clock skew allowance). */
 export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
@@ -18,9 +19,11 @@ export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
  */
 export const MIN_EVENT_TIME_MS = 0;
 
-const EventTime = UtcTimestamp.refine((s) => Date.parse(s) <= Date.now() + MAX_FUTURE_SKEW_MS, {
+/** Only called once UtcTimestamp passed, so the parse is never null here. */
+const eventMs = (s: string) => parseIsoDateTime(s) ?? Number.NaN;
+const EventTime = UtcTimestamp.refine((s) => eventMs(s) <= Date.now() + MAX_FUTURE_SKEW_MS, {
   message: "timestamp is in the future",
-}).refine((s) => Date.parse(s) >= MIN_EVENT_TIME_MS, { message: "timestamp is before 1970-01-01T00:00:00Z" });
+}).refine((s) => eventMs(s) >= MIN_EVENT_TIME_MS, { message: "timestamp is before 1970-01-01T00:00:00Z" });
 
 const JsonObject = (name: string) =>
   z
@@ -42,7 +45,7 @@ export const ItemInput = z
     category: Category.optional(),
     tags: Tags.optional(),
     metadata: JsonObject("metadata").optional(),
-    created_at: UtcTimestamp.optional(),
+    created_at: utcTimestamp("created_at").optional(),
   })
   .openapi("Item");
 export type ItemInput = z.infer<typeof ItemInput>;

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { daysBetween, parseIsoDate, parseIsoDateOrDateTime, utcDayOf } from "../dates/parse";
 import { IsoDateTime, Uuid } from "./common";
 import { hyperparameterIssues } from "./hyperparameters";
 import { ALS_DEFAULTS } from "../ml/als";
@@ -19,29 +20,20 @@ import {
 // Data range
 
 const DAY_MS = 86_400_000;
-const ISO_DATE_OR_DATETIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
 /** The UTC calendar day (YYYY-MM-DD) of an ISO 8601 date or date-time; null when it is not a real date. */
 export function utcDay(value: string): string | null {
-  if (!ISO_DATE_OR_DATETIME.test(value)) return null;
-  if (value.length === 10) {
-    const d = new Date(`${value}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value ? value : null;
-  }
-  const ms = Date.parse(value);
-  return Number.isNaN(ms) ? null : new Date(ms).toISOString().slice(0, 10);
+  const ms = parseIsoDateOrDateTime(value);
+  return ms === null ? null : utcDayOf(ms);
 }
 
-/** Inclusive number of days from `start` to `end` (both YYYY-MM-DD). */
-export function daysBetween(start: string, end: string): number {
-  return Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / DAY_MS) + 1;
-}
+export { daysBetween };
 
 /** The default range: the last DEFAULT_DATA_RANGE_DAYS UTC days, today included. */
 export function defaultDataRange(now: Date): { start_date: string; end_date: string } {
-  const end = now.toISOString().slice(0, 10);
-  const start = new Date(Date.parse(`${end}T00:00:00Z`) - (DEFAULT_DATA_RANGE_DAYS - 1) * DAY_MS);
-  return { start_date: start.toISOString().slice(0, 10), end_date: end };
+  const end = utcDayOf(now.getTime());
+  const start = utcDayOf(parseIsoDate(end)! - (DEFAULT_DATA_RANGE_DAYS - 1) * DAY_MS);
+  return { start_date: start, end_date: end };
 }
 
 const DateBound = (name: string) =>

@@ -1,11 +1,10 @@
 import { z } from "@hono/zod-openapi";
+import { daysBetween, parseIsoDate } from "../dates/parse";
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const isCalendarDay = (s: string) => DAY.test(s) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s;
 const Day = (name: string) =>
   z
     .string()
-    .refine(isCalendarDay, `${name} must be a calendar date YYYY-MM-DD`)
+    .refine((s) => parseIsoDate(s) !== null, `${name} must be a calendar date YYYY-MM-DD`)
     .optional()
     .openapi({ param: { name, in: "query" }, example: "2025-01-01" });
 
@@ -20,7 +19,10 @@ export const UsageQuery = z
   })
   .refine(
     (q) =>
-      !q.start_date || !q.end_date || (Date.parse(q.end_date) - Date.parse(q.start_date)) / 86_400_000 < MAX_USAGE_DAYS,
+      !q.start_date ||
+      !q.end_date ||
+      q.start_date > q.end_date ||
+      daysBetween(q.start_date, q.end_date) <= MAX_USAGE_DAYS,
     { message: `the period must be at most ${MAX_USAGE_DAYS} days`, path: ["end_date"] },
   );
 

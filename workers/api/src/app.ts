@@ -2,10 +2,12 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "./env";
 import { createRouter } from "./lib/create-router";
 import { limitBody } from "./middleware/body-limit";
+import { cors } from "./middleware/cors";
 import { meterUsage } from "./middleware/meter-usage";
 import { rateLimits } from "./middleware/rate-limit";
 import { notFound, onError } from "./middleware/errors";
 import { requestContext } from "./middleware/request-context";
+import { securityHeaders } from "./middleware/security-headers";
 import { abuseRouter } from "./metering/abuse/abuse.index";
 import { apiKeysRouter } from "./access/api-keys/api-keys.index";
 import { authRouter } from "./access/auth/auth.index";
@@ -50,7 +52,9 @@ const routers = [
 /** Builds the api worker's Hono app: middleware, every resource router, docs, errors. */
 export function createApp(): OpenAPIHono<AppEnv> {
   const app = createRouter();
+  app.use("*", securityHeaders());
   app.use("*", requestContext());
+  app.use("*", cors());
   app.use("*", meterUsage());
   app.use("*", rateLimits());
   app.use("*", limitBody());

@@ -1,5 +1,5 @@
 import { sha256Hex } from "@edge-ml/core/auth";
-import type { Decision } from "@edge-ml/core/limits/token-bucket";
+import { decisionHeaders, type Decision } from "@edge-ml/core/limits/token-bucket";
 import type { BucketCheck, HitResult } from "../metering/objects/rate-limiter";
 
 /**
@@ -34,10 +34,7 @@ export async function queryFingerprint(q: string): Promise<string> {
   return (await sha256Hex(q.trim().toLowerCase().replace(/\s+/g, " "))).slice(0, 32);
 }
 
+/** X-RateLimit-* of one decision (the semantics are in core/limits/token-bucket.ts). */
 export function rateLimitHeaders(d: Decision): Record<string, string> {
-  return {
-    "X-RateLimit-Limit": String(d.limit),
-    "X-RateLimit-Remaining": String(d.remaining),
-    "X-RateLimit-Reset": String(d.resetSec),
-  };
+  return decisionHeaders(d);
 }

@@ -110,10 +110,12 @@ export function rateLimits() {
           reason: "repeated_query",
         });
       }
-      const refused = results.findIndex((r) => !r.allowed);
-      if (refused >= 0) {
-        const rule = checks[refused]!.rule;
-        throw refuse(results[refused]!, `Rate limit of ${rule.limit} requests per minute per ${rule.scope} exceeded`, {
+      // Several limits may refuse at once: report the one that refuses longest, so waiting
+      // Retry-After passes them all (the first in rule order could be back in a second).
+      const worst = tightest(results.filter((r, i) => !r.allowed && !checks[i]!.repeatedQuery));
+      if (worst) {
+        const rule = checks[results.indexOf(worst)]!.rule;
+        throw refuse(worst, `Rate limit of ${rule.limit} requests per minute per ${rule.scope} exceeded`, {
           scope: rule.scope,
           limit_class: cls,
         });

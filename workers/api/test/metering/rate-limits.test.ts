@@ -60,11 +60,13 @@ describe("per-IP limits (search-recommend-api.md)", () => {
     const since = Date.now();
     const admitted = await drain(150, (i) => get(`/search?q=item+${i}`, t.adminKey, ip));
     expect(admitted.every((r) => r.status !== 429)).toBe(true);
-    expect(admitted[0]!.headers.get("x-ratelimit-limit")).toBe("100");
+    // Limit is the burst (what can be sent at once), the sustained rate is in the policy.
+    expect(admitted[0]!.headers.get("x-ratelimit-limit")).toBe("150");
     expect(admitted[0]!.headers.get("x-ratelimit-remaining")).toBe("149");
+    expect(admitted[0]!.headers.get("x-ratelimit-policy")).toBe("100;w=60;burst=150");
     let n = 0;
     const refused = await untilRefused(() => get(`/search?q=more+${n++}`, t.adminKey, ip), 100, since);
-    expect429(refused, 100);
+    expect429(refused, 150);
     const body = (await refused.json()) as ErrorBody;
     expect(body.error.code).toBe("RATE_LIMIT_EXCEEDED");
     expect(body.error.details).toMatchObject({ scope: "ip", limit_class: "search" });
@@ -79,7 +81,7 @@ describe("per-IP limits (search-recommend-api.md)", () => {
     const admitted = await drain(75, (i) => get(`/recommend/user_${i}`, t.adminKey, ip));
     expect(admitted.every((r) => r.status !== 429)).toBe(true);
     const refused = await untilRefused(() => get("/recommend/user_x", t.adminKey, ip), 50, since);
-    expect429(refused, 50);
+    expect429(refused, 75);
     const wait = Number(refused.headers.get("retry-after"));
     expect(wait).toBeLessThanOrEqual(2);
     await new Promise((r) => setTimeout(r, wait * 1000 + 100));
@@ -249,4 +251,102 @@ describe("what a limiter object keeps across a restart", () => {
     expect(keys).toEqual([]);
     expect(alarm).toBeNull();
   });
+});
+
+/** Issue 14 item 7: the headers say what is enforced, on every limited route. */
+describe("rate-limit headers (docs/decisions.md)", () => {
+  type Shown = { limit: number; remaining: number; reset: number; policy: string | null };
+  const shown = (res: Response): Shown => ({
+    limit: Number(res.headers.get("x-ratelimit-limit")),
+    remaining: Number(res.headers.get("x-ratelimit-remaining")),
+    reset: Number(res.headers.get("x-ratelimit-reset")),
+    policy: res.headers.get("x-ratelimit-policy"),
+  });
+
+  it("Remaining is never above Limit; Limit is what can be sent at once, the sustained rate is in the policy", async () => {
+    const t = await seedTenant("hdr-burst", "active", "starter");
+    const ip = freshIp();
+    const first = shown(await get("/search?q=h0", t.adminKey, ip));
+    expect(first).toMatchObject({ limit: 150, remaining: 149, policy: "100;w=60;burst=150" });
+    const rec = shown(await get("/recommend/u1", t.adminKey, ip));
+    expect(rec).toMatchObject({ limit: 75, remaining: 74, policy: "50;w=60;burst=75" });
+    // Limit is honest: exactly `remaining` more requests pass at once (refill aside).
+    const admitted = await drain(first.remaining, (i) => get(`/search?q=h${i + 1}`, t.adminKey, ip));
+    for (const r of admitted) {
+      const s = shown(r);
+      expect(s.remaining).toBeLessThanOrEqual(s.limit);
+    }
+    expect(admitted.every((r) => r.status !== 429)).toBe(true);
+    // A tenant-wide limit has no burst beyond its rate.
+    const model = shown(await call("/api/v1/model/versions", { token: t.adminKey }));
+    expect(model).toMatchObject({ limit: 10, remaining: 9, policy: "10;w=60" });
+  });
+
+  it("the key's own limit is shown when it is the one that binds, the per-IP one otherwise", async () => {
+    const t = await seedTenant("hdr-key", "active", "starter");
+    const tight = await createKey(t.adminKey, { rate_limit_search: 120 });
+    const loose = await createKey(t.adminKey, { rate_limit_search: 900 });
+    expect(shown(await get("/search?q=a", tight, freshIp()))).toMatchObject({
+      limit: 120,
+      remaining: 119,
+      policy: "120;w=60",
+    });
+    expect(shown(await get("/search?q=a", loose, freshIp()))).toMatchObject({ limit: 150, remaining: 149 });
+  });
+
+  it("a 429 refused by several limits names the one that refuses longest: Retry-After is enough", async () => {
+    const t = await seedTenant("hdr-retry", "active", "starter");
+    const key = await createKey(t.adminKey, { rate_limit_search: 5 });
+    const ip = freshIp();
+    // 5 admitted by the key; the IP bucket is spent too (150), by requests the key refused.
+    await drain(152, (i) => get(`/search?q=r${i}`, key, ip));
+    const refused = await get("/search?q=last", key, ip);
+    expect(refused.status).toBe(429);
+    // The key refills 5/min: 12 s per token; the IP 100/min: under a second.
+    const retry = Number(refused.headers.get("retry-after"));
+    expect(retry).toBeGreaterThanOrEqual(10);
+    expect(shown(refused)).toMatchObject({ limit: 5, remaining: 0 });
+    expect(((await refused.json()) as ErrorBody).error.details.scope).toBe("key");
+  });
+
+  it.each([
+    ["GET", "/search?q=x"],
+    ["GET", "/search/explain?q=x&product_id=p1"],
+    ["GET", "/recommend/u1"],
+    ["POST", "/api/v1/recommendations"],
+    ["POST", "/internal/ml/recommendations"],
+    ["POST", "/api/v1/predict"],
+    ["POST", "/api/v1/predict/batch"],
+    ["POST", "/api/v1/feedback"],
+    ["GET", "/api/v1/model/versions"],
+    ["POST", "/api/v1/model/train"],
+    ["GET", "/api/v1/model/no-such-thing"],
+  ] as const)("%s %s carries consistent headers, errors included", async (method, path) => {
+    const t = await seedTenant("hdr-all", "active", "starter");
+    const res = await call(path, {
+      method,
+      token: t.adminKey,
+      body: method === "POST" ? { bad: true } : undefined,
+      headers: { "cf-connecting-ip": freshIp() },
+    });
+    expect(res.status).not.toBe(429);
+    const s = shown(res);
+    expect(s.limit).toBeGreaterThan(0);
+    expect(s.remaining).toBe(s.limit - 1);
+    expect(s.policy).toMatch(/^\d+;w=60(;burst=\d+)?$/);
+    expect(s.reset).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000));
+  });
+});
+
+describe("enumeration guard on malformed ids (found by the fuzz test)", () => {
+  it.each(["/api/v1/items/%E0%A4%A/embedding", "/debug/ranking/%E0%A4%A?query=x"])(
+    "%s is a 4xx envelope, not a 500",
+    async (path) => {
+      const t = await seedTenant("enum-bad-escape", "active", "starter");
+      const res = await call(path, { token: t.adminKey, headers: { "cf-connecting-ip": freshIp() } });
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+      expect(((await res.json()) as ErrorBody).error.code).toMatch(/^[A-Z_]+$/);
+    },
+  );
 });

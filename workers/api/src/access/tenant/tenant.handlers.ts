@@ -1,6 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { errors } from "@edge-ml/core/errors";
 import type { AppEnv } from "../../env";
+import { forgetCorsOrigins } from "../../lib/cors-origins";
 import { getDb } from "../../lib/db";
 import { getTenant as loadTenant, tenantView, updateTenantSettings } from "../services/tenants";
 import { forgetConsumedPolicy } from "../../serving/services/user-pairs";
@@ -16,5 +17,6 @@ export const updateSettings: RouteHandler<typeof routes.updateSettings, AppEnv> 
   const tenantId = c.get("principal").tenantId;
   const row = await updateTenantSettings(getDb(c.env.DB), tenantId, c.req.valid("json"));
   forgetConsumedPolicy(tenantId);
+  forgetCorsOrigins(tenantId);
   return c.json(tenantView(row), 200);
 };

@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
+import { pageCsp } from "./page-csp";
 import { REFERENCE_PAGE } from "./reference-page";
 
 type Doc = ReturnType<OpenAPIHono["getOpenAPI31Document"]>;
@@ -27,6 +28,11 @@ export function openapiHandler(app: () => OpenAPIHono<AppEnv>) {
   };
 }
 
-export function referenceHandler(c: Context<AppEnv>) {
+let csp: Promise<string> | undefined;
+
+/** The page with its hash-based CSP (computed once per isolate); the security-headers middleware keeps it. */
+export async function referenceHandler(c: Context<AppEnv>) {
+  csp ??= pageCsp(REFERENCE_PAGE);
+  c.header("Content-Security-Policy", await csp);
   return c.html(REFERENCE_PAGE, 200);
 }
