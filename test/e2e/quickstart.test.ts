@@ -1,6 +1,20 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStack, type Stack } from "../../scripts/lib/stack";
+
+// node:sqlite through require: Vite does not know it as a builtin.
+const { DatabaseSync } = createRequire(import.meta.url)("node:sqlite") as typeof import("node:sqlite");
+
+/** The local D1 database's files (wrangler's miniflare layout under the home's state). */
+function d1Files(): string[] {
+  const dir = path.join(stack.home, "state", "v3", "d1", "miniflare-D1DatabaseObject");
+  return readdirSync(dir)
+    .filter((f) => f.includes(".sqlite") && !f.startsWith("metadata"))
+    .map((f) => path.join(dir, f));
+}
 
 /** The README's promise: `npm start` on a fresh state serves a working platform. */
 let stack: Stack;
@@ -120,6 +134,41 @@ describe("npm start on a fresh machine", () => {
     expect((await api(`/auth/api-keys/${createdAuth.key_id}`, { method: "DELETE", token })).status).toBe(204);
     expect((await api("/api/v1/tenant", { token: created.key })).status).toBe(401);
     expect((await api("/api/v1/tenant", { token: createdAuth.api_key })).status).toBe(401);
+  });
+
+  it("keeps no signing secret in plaintext in the D1 file (webhook and training-callback secrets)", async () => {
+    const created = await api("/api/v1/webhooks", {
+      method: "POST",
+      token: stack.credentials.admin_api_key,
+      body: JSON.stringify({ url: "https://hooks.example.com/edge-ml", events: ["model.deployed"] }),
+    });
+    expect(created.status).toBe(201);
+    const { secret } = (await created.json()) as { secret: string };
+    expect(secret).toMatch(/^whsec_/);
+    // The database file and its write-ahead log, byte for byte: the secret shown once is not
+    // in them, nor is any whsec_ value.
+    const files = d1Files();
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      const bytes = readFileSync(file);
+      expect(bytes.includes(Buffer.from(secret)), file).toBe(false);
+      expect(bytes.includes(Buffer.from("whsec_")), file).toBe(false);
+    }
+    // Every stored signing secret is sealed (v1.<kid>.<iv>.<ciphertext>): the first training's
+    // callback secret included.
+    const main = files.find((f) => f.endsWith(".sqlite"))!;
+    const db = new DatabaseSync(main, { readOnly: true });
+    try {
+      const sealed = /^v1\.[^.]+\.[^.]+\.[^.]+$/;
+      const hooks = db.prepare("SELECT secret FROM webhooks").all() as { secret: string }[];
+      const jobs = db.prepare("SELECT callback_secret FROM training_jobs").all() as { callback_secret: string }[];
+      expect(hooks.length).toBeGreaterThan(0);
+      expect(jobs.length).toBeGreaterThan(0);
+      for (const h of hooks) expect(h.secret).toMatch(sealed);
+      for (const j of jobs) expect(j.callback_secret).toMatch(sealed);
+    } finally {
+      db.close();
+    }
   });
 
   it("the printed admin login works", async () => {
