@@ -38,11 +38,16 @@ export const InteractionType = z.enum(INTERACTION_TYPES, {
 export const utcTimestamp = (name: string) =>
   z
     .string({ error: `${name} must be an ISO 8601 date-time string` })
-    .regex(
-      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|\+00:00|-00:00)$/,
-      `${name} must be ISO 8601 in UTC, e.g. 2025-01-07T10:30:45Z`,
-    )
-    .refine((s) => parseIsoDateTime(s, { utcOnly: true }) !== null, `${name} is not a real calendar date and time`)
+    // Each check aborts on failure: a malformed or impossible date gets one reason, not the
+    // later range checks' (which would read it as NaN and add "in the future" and the like).
+    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|\+00:00|-00:00)$/, {
+      message: `${name} must be ISO 8601 in UTC, e.g. 2025-01-07T10:30:45Z`,
+      abort: true,
+    })
+    .refine((s) => parseIsoDateTime(s, { utcOnly: true }) !== null, {
+      message: `${name} is not a real calendar date and time`,
+      abort: true,
+    })
     .openapi({ format: "date-time", example: "2025-01-07T10:30:45Z" });
 
 export const UtcTimestamp = utcTimestamp("timestamp");

@@ -23,6 +23,7 @@ export const MIN_EVENT_TIME_MS = 0;
 const eventMs = (s: string) => parseIsoDateTime(s) ?? Number.NaN;
 const EventTime = UtcTimestamp.refine((s) => eventMs(s) <= Date.now() + MAX_FUTURE_SKEW_MS, {
   message: "timestamp is in the future",
+  abort: true,
 }).refine((s) => eventMs(s) >= MIN_EVENT_TIME_MS, { message: "timestamp is before 1970-01-01T00:00:00Z" });
 
 const JsonObject = (name: string) =>

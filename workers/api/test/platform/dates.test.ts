@@ -29,6 +29,10 @@ describe("impossible calendar dates", () => {
       token: t.adminKey,
       body: { user_id: "u1", item_id: "i1", interaction_type: "view", timestamp: ts },
     });
+    const issues = ((await res.clone().json()) as ErrorBody).error.details.issues as { reason: string }[];
+    // One reason, the true one: not also "in the future" or "before 1970" from range checks
+    // that would read the impossible date as NaN.
+    expect(issues).toEqual([{ field: "timestamp", reason: "timestamp is not a real calendar date and time" }]);
     await validationError(res, "timestamp");
   });
 
