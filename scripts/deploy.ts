@@ -30,7 +30,10 @@ import { WORKERS } from "./lib/workers";
 const API_CONFIG = WORKERS[0].config;
 
 async function deployWorker(w: WorkerPlan, urls: UrlInputs, secrets: SecretValues, dir: string): Promise<string> {
-  const vars = Object.entries(urls).flatMap(([k, v]) => (k in (w.raw.vars ?? {}) ? ["--var", `${k}:${v}`] : []));
+  // ENVIRONMENT: the configs say development (npm start's value); a deployment is production
+  // (no secrets in logs, e.g. mail.ts's outbox notice).
+  const given: Record<string, string> = { ...urls, ENVIRONMENT: "production" };
+  const vars = Object.entries(given).flatMap(([k, v]) => (k in (w.raw.vars ?? {}) ? ["--var", `${k}:${v}`] : []));
   const own = secrets.perWorker.get(w.raw.name) ?? {};
   const args = ["deploy", "-c", w.config, ...vars];
   if (Object.keys(own).length) {

@@ -171,6 +171,8 @@ describe("npm run deploy", () => {
     expect(deployOf("workers/trainer-dispatch/wrangler.toml")?.argv).toEqual(
       expect.arrayContaining([`TRAINER_URL:${URLS.TRAINER_URL}`, `PUBLIC_URL:${URLS.PUBLIC_URL}`]),
     );
+    // The configs' ENVIRONMENT is npm start's ("development"); a deployment runs as production.
+    expect(deployOf("wrangler.toml")?.argv).toEqual(expect.arrayContaining(["ENVIRONMENT:production"]));
     expect(output).toMatch(/this TRAINER_SHARED_SECRET \(shown once.*\): [A-Za-z0-9_-]{43}/);
   });
 

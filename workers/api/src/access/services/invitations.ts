@@ -7,7 +7,7 @@ import { sendMail } from "./mail";
 import { assertTenantActive, getTenant } from "./tenants";
 import { createUser, findUserByEmail, normalizeEmail } from "./users";
 
-type InviteEnv = Pick<ApiEnv, "DATA" | "JWT_SECRET">;
+type InviteEnv = Pick<ApiEnv, "DATA" | "JWT_SECRET" | "ENVIRONMENT">;
 
 /**
  * Invites an address into the caller's tenant. Emails are unique across the platform
