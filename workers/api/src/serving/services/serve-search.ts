@@ -1,37 +1,38 @@
 import { explanationSentence } from "@edge-ml/core/ranking/explain";
 import { MAX_RESULTS } from "@edge-ml/core/schemas";
 import { TtlCache } from "../../lib/ttl-cache";
+import { userAffinity } from "./affinity";
 import { recentHistory } from "./catalog-reads";
 import { deployedRecommender, servingModelVersion, type ServingContext } from "./context";
 import { historyStamp } from "./recommendation-cache";
-import { searchRanking } from "./search-ranking";
+import type { QueryCandidates } from "./search-candidates";
+import { cachedCandidates, SEARCH_CACHE_ENTRIES, SEARCH_CACHE_STALE_MS } from "./search-query-cache";
+import { rankForUser, type SearchRanking } from "./search-ranking";
+
+export { SEARCH_CACHE_ENTRIES, SEARCH_CACHE_FRESH_MS, SEARCH_CACHE_STALE_MS } from "./search-query-cache";
 
 export type SearchResult = { productId: string; score: number; reason: string };
 export type ServedSearch = { results: SearchResult[]; cacheHit: boolean };
 
 /**
- * Entries per isolate and their lifetime. Popular queries repeat (a catalogue's head terms,
- * the same few words from many shoppers), so most searches are answered from here. An
- * entry is fresh for SEARCH_CACHE_FRESH_MS: a catalogue edit or a popularity change shows
- * in cached results within that. Until SEARCH_CACHE_STALE_MS an older entry is still
- * served while one background ranking refreshes it (stale-while-revalidate), so a popular
- * query never waits for a full ranking once it has been answered.
+ * The results ranked from one cached candidate list (`source`) for one reader: the user's
+ * history stamp says which affinity ranked them, so an interaction retires only this.
  */
-export const SEARCH_CACHE_ENTRIES = 5000;
-export const SEARCH_CACHE_FRESH_MS = 30_000;
-export const SEARCH_CACHE_STALE_MS = 300_000;
-
-/** The results as a promise: concurrent misses of one query share one ranking (no stampede). */
-type Entry = { stamp: string; results: Promise<SearchResult[]>; madeAt: number; refreshing?: boolean };
-const cache = new TtlCache<string, Entry>(SEARCH_CACHE_ENTRIES, SEARCH_CACHE_STALE_MS);
+type Ranked = { stamp: string; source: QueryCandidates; results: Promise<SearchResult[]> };
+const ranked = new TtlCache<string, Ranked>(SEARCH_CACHE_ENTRIES, SEARCH_CACHE_STALE_MS);
 
 /**
- * Search as the route serves it: the best MAX_RESULTS results of the ranking (candidates
- * with no relevance at all, far vector neighbours, are not results), cached per query and
- * sliced to `k`, so every `k` shares one entry. A personalized search also reads the
- * user's history, and its entry holds the history's stamp: a new interaction of the user
- * is never answered from the cache (as for recommendations). The key holds the tenant, the
- * weights and the serving model version, so a deploy starts new entries.
+ * Search as the route serves it: the best MAX_RESULTS results (candidates with no relevance
+ * at all, far vector neighbours, are not results), sliced to `k`, so every `k` shares one
+ * entry. Two levels, so that personalization never retrieves again:
+ * - the query's candidates and their user-independent signals, per tenant and query, with
+ *   the freshness rules of search-query-cache.ts (the only thing that retrieves);
+ * - the results of those candidates for one user (or none) under the request's weights and
+ *   model version: the user's affinity applied to the cached candidates. Its entry holds the
+ *   user's history stamp, so an interaction re-ranks that user's results (never answered
+ *   from cache, as for recommendations) on the same candidates, without retrieval.
+ * X-Cache says HIT when neither retrieval nor ranking ran for the request (an anonymous
+ * search only re-blends, so its hit is the candidates' hit).
  */
 export async function serveSearch(
   ctx: ServingContext,
@@ -40,9 +41,11 @@ export async function serveSearch(
   userId: string | undefined,
   waitUntil: (p: Promise<unknown>) => void,
 ): Promise<ServedSearch> {
-  const [model, history] = userId
-    ? await Promise.all([deployedRecommender(ctx), recentHistory(ctx.db, ctx.tenantId, userId)])
-    : [undefined, undefined];
+  const [model, history, { candidates, cacheHit }] = await Promise.all([
+    userId ? deployedRecommender(ctx) : undefined,
+    userId ? recentHistory(ctx.db, ctx.tenantId, userId) : undefined,
+    cachedCandidates(ctx, query, waitUntil),
+  ]);
   const key = JSON.stringify([
     ctx.tenantId,
     query,
@@ -51,45 +54,22 @@ export async function serveSearch(
     userId ? servingModelVersion(ctx, model) : null,
   ]);
   const stamp = history ? historyStamp(history) : "";
-  const opts = userId ? { userId, model, history } : {};
-  const hit = cache.get(key);
-  if (hit && hit.stamp === stamp) {
-    if (Date.now() - hit.madeAt >= SEARCH_CACHE_FRESH_MS && !hit.refreshing) {
-      hit.refreshing = true;
-      waitUntil(rank(key, stamp, () => rankResults(ctx, query, opts)).catch(() => (hit.refreshing = false)));
-    }
-    return { results: (await hit.results).slice(0, k), cacheHit: true };
-  }
-  const results = await rank(key, stamp, () => rankResults(ctx, query, opts));
-  return { results: results.slice(0, k), cacheHit: false };
+  const hit = ranked.get(key);
+  if (hit && hit.stamp === stamp && hit.source === candidates)
+    return { results: (await hit.results).slice(0, k), cacheHit };
+  const results = resultsOf(
+    rankForUser(ctx, candidates, userId ? await userAffinity(ctx, userId, model, history) : undefined),
+  );
+  const entry: Ranked = { stamp, source: candidates, results };
+  ranked.set(key, entry);
+  // A failed ranking must not stay cached (unless a newer entry replaced it already).
+  results.catch(() => ranked.get(key) === entry && ranked.delete(key));
+  return { results: (await results).slice(0, k), cacheHit: cacheHit && !userId };
 }
 
-/** Ranks and caches the results once they are known; concurrent callers share the promise. */
-function rank(key: string, stamp: string, ranking: () => Promise<SearchResult[]>): Promise<SearchResult[]> {
-  const results = ranking();
-  const entry: Entry = { stamp, results, madeAt: Date.now() };
-  const previous = cache.get(key);
-  // A refresh replaces the stale entry only when it has its results: until then the stale
-  // ones keep being served. A first ranking is shared at once.
-  if (previous && previous.stamp === stamp)
-    void results.then(
-      () => cache.set(key, entry),
-      () => {},
-    );
-  else {
-    cache.set(key, entry);
-    // A failed ranking must not stay cached (unless a newer entry replaced it already).
-    results.catch(() => cache.get(key) === entry && cache.delete(key));
-  }
-  return results;
-}
-
-async function rankResults(
-  ctx: ServingContext,
-  query: string,
-  opts: Parameters<typeof searchRanking>[2],
-): Promise<SearchResult[]> {
-  const { ranked } = await searchRanking(ctx, query, opts);
+/** The served form of a ranking: results only, best MAX_RESULTS, with their reasons. */
+export async function resultsOf(ranking: Promise<SearchRanking>): Promise<SearchResult[]> {
+  const { ranked } = await ranking;
   return ranked
     .filter((r) => r.breakdown.search_score > 0)
     .slice(0, MAX_RESULTS)
