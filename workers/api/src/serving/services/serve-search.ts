@@ -1,6 +1,7 @@
 import { explanationSentence } from "@edge-ml/core/ranking/explain";
 import { MAX_RESULTS } from "@edge-ml/core/schemas";
 import { TtlCache } from "../../lib/ttl-cache";
+import { searchEntryBytes } from "./search-cache-size";
 import { recentHistory } from "./catalog-reads";
 import { deployedRecommender, servingModelVersion, type ServingContext } from "./context";
 import { historyStamp } from "./recommendation-cache";
@@ -23,7 +24,7 @@ export const SEARCH_CACHE_STALE_MS = 300_000;
 
 /** The results as a promise: concurrent misses of one query share one ranking (no stampede). */
 type Entry = { stamp: string; results: Promise<SearchResult[]>; madeAt: number; refreshing?: boolean };
-const cache = new TtlCache<string, Entry>(SEARCH_CACHE_ENTRIES, SEARCH_CACHE_STALE_MS);
+const cache = new TtlCache<string, Entry>(SEARCH_CACHE_ENTRIES, SEARCH_CACHE_STALE_MS, searchEntryBytes);
 
 /**
  * Search as the route serves it: the best MAX_RESULTS results of the ranking (candidates
