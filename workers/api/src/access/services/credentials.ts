@@ -23,7 +23,7 @@ type KeyEntry = { key: ApiKeyRow; tenant: TenantFacts | undefined };
 /** A key row: its fixed strings (~400 bytes), the two lists, the tenant's facts (docs/decisions.md, memory budgets). */
 const keyEntryBytes = (hash: string, { key }: KeyEntry) =>
   slotBytes(hash) + 4 * OBJECT_BYTES + 400 + stringsBytes(key.permissions) + stringsBytes(key.allowedIps);
-const keyCache = new TtlCache<string, KeyEntry>(1000, CACHE_TTL_MS, { maxBytes: 2 << 20, sizeOf: keyEntryBytes });
+const keyCache = new TtlCache<string, KeyEntry>(1000, CACHE_TTL_MS, { maxBytes: 1 << 20, sizeOf: keyEntryBytes });
 const tenantCache = new TtlCache<string, TenantFacts>(1000, CACHE_TTL_MS, {
   maxBytes: 256 << 10,
   sizeOf: (id, t) => slotBytes(id) + OBJECT_BYTES + stringBytes(t.status) + stringBytes(t.plan),
@@ -32,7 +32,7 @@ const tenantCache = new TtlCache<string, TenantFacts>(1000, CACHE_TTL_MS, {
 function tenantFacts(row: TenantRow | undefined): TenantFacts | undefined {
   return row ? { status: row.status, plan: row.plan } : undefined;
 }
-const lastTouched = new TtlCache<string, true>(10_000, LAST_USED_EVERY_MS, { maxBytes: 2 << 20, sizeOf: slotBytes });
+const lastTouched = new TtlCache<string, true>(10_000, LAST_USED_EVERY_MS, { maxBytes: 1 << 20, sizeOf: slotBytes });
 
 export type CredentialContext = {
   env: ApiEnv;

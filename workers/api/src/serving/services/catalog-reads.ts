@@ -94,7 +94,7 @@ export async function keywordMatchOf(
 export const FACTS_TTL_MS = 30_000;
 const FACTS_ENTRIES = 50_000;
 const factsCache = new TtlCache<string, ItemFacts>(FACTS_ENTRIES, FACTS_TTL_MS, {
-  maxBytes: 8 << 20,
+  maxBytes: 6 << 20,
   sizeOf: (key, f) =>
     slotBytes(key) + OBJECT_BYTES + stringBytes(f.itemId) + stringBytes(f.title) + stringBytes(f.category ?? "") + stringBytes(f.createdAt),
 });
@@ -150,7 +150,7 @@ const POPULAR_HEAD_TTL_MS = 30_000;
  * another request started (see user-pairs.ts), so concurrent first reads each read.
  */
 const popularHeads = new TtlCache<string, PopularHead>(1000, POPULAR_HEAD_TTL_MS, {
-  maxBytes: 4 << 20,
+  maxBytes: 3 << 20,
   sizeOf: (tenantId, head) => {
     let bytes = slotBytes(tenantId) + 2 * OBJECT_BYTES;
     for (const i of head.items) bytes += OBJECT_BYTES + 8 + stringBytes(i.itemId) + stringBytes(i.category ?? "");

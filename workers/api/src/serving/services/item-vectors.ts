@@ -5,15 +5,15 @@ import { slotBytes, TtlCache, typedArrayBytes } from "../../lib/ttl-cache";
 /**
  * Item vectors read for ranking are kept per isolate for a minute, within one memory budget
  * for every dimension count (a budget per count grew with the number of counts: a tenant's
- * model factors and the text encoder's). Float32 with its key and slot, so about 18,000
- * vectors of 128-d or 8,500 of 384-d: the same
+ * model factors and the text encoder's). Float32 with its key and slot, so about 13,500
+ * vectors of 128-d or 6,400 of 384-d: the same
  * popular items and near neighbours are candidates of request after request, and each
  * read is a call to every shard holding them. An item re-embedded after an edit is ranked
  * on its old vector for at most VECTOR_CACHE_TTL_MS in an isolate that read it before.
  */
-export const VECTOR_CACHE_BYTES = 16 * 1024 * 1024;
+export const VECTOR_CACHE_BYTES = 12 * 1024 * 1024;
 export const VECTOR_CACHE_TTL_MS = 60_000;
-/** The entry cap is never the bound that binds: 16 MiB hold fewer than 65,536 vectors of any size. */
+/** The entry cap is never the bound that binds: 12 MiB hold fewer than 65,536 vectors of any size. */
 const cache = new TtlCache<string, Float32Array>(65_536, VECTOR_CACHE_TTL_MS, {
   maxBytes: VECTOR_CACHE_BYTES,
   sizeOf: (key, v) => slotBytes(key) + typedArrayBytes(v),

@@ -20,7 +20,7 @@ export const RECOMMENDATION_CACHE_ENTRIES = 5000;
 export const RECOMMENDATION_CACHE_TTL_MS = 60_000;
 
 /** The bytes a list may hold (docs/decisions.md, "Per-isolate memory budgets"). */
-export const RECOMMENDATION_CACHE_BYTES = 8 << 20;
+export const RECOMMENDATION_CACHE_BYTES = 6 << 20;
 
 function entryBytes(key: string, { stamp, items }: Entry): number {
   let bytes = slotBytes(key) + 2 * OBJECT_BYTES + stringBytes(stamp);
