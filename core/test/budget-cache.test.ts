@@ -6,11 +6,16 @@ import { stringBytes, stringsBytes, typedArrayBytes } from "../util/size-of";
 const bySize = (maxBytes: number, maxEntries = 100, ttlMs = 1000) =>
   new BudgetCache<string, number>(maxEntries, ttlMs, { maxBytes, sizeOf: (_k, v) => v });
 
+/** A cache with `entries` set at time 0, in order. */
+function filled(maxBytes: number, entries: Record<string, number>) {
+  const c = bySize(maxBytes);
+  for (const [k, v] of Object.entries(entries)) c.set(k, v, 0);
+  return c;
+}
+
 describe("BudgetCache", () => {
   it("evicts the least recently used entries once the bytes pass the budget", () => {
-    const c = bySize(100);
-    c.set("a", 40, 0);
-    c.set("b", 40, 0);
+    const c = filled(100, { a: 40, b: 40 });
     expect(c.bytes).toBe(80);
     c.set("c", 40, 0);
     expect(c.get("a", 0)).toBeUndefined();
@@ -20,10 +25,7 @@ describe("BudgetCache", () => {
   });
 
   it("counts a read as a use: the entry read last stays", () => {
-    const c = bySize(100);
-    c.set("a", 30, 0);
-    c.set("b", 30, 0);
-    c.set("c", 30, 0);
+    const c = filled(100, { a: 30, b: 30, c: 30 });
     c.get("a", 0);
     c.set("d", 30, 0); // 120 bytes: b, the least recently used, goes
     expect(c.get("b", 0)).toBeUndefined();
@@ -31,17 +33,14 @@ describe("BudgetCache", () => {
   });
 
   it("evicts as many as it takes for one big entry", () => {
-    const c = bySize(100);
-    for (const k of ["a", "b", "c", "d"]) c.set(k, 20, 0);
+    const c = filled(100, { a: 20, b: 20, c: 20, d: 20 });
     c.set("big", 90, 0);
     expect(c.size).toBe(1);
     expect(c.bytes).toBe(90);
   });
 
   it("does not keep an entry bigger than the whole budget, and drops the key's older entry", () => {
-    const c = bySize(100);
-    c.set("a", 10, 0);
-    c.set("b", 10, 0);
+    const c = filled(100, { a: 10, b: 10 });
     c.set("b", 101, 0);
     expect(c.get("b", 0)).toBeUndefined();
     expect(c.get("a", 0)).toBe(10);
