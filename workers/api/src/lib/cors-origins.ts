@@ -1,4 +1,4 @@
-import { TtlCache } from "./ttl-cache";
+import { slotBytes, stringsBytes, TtlCache } from "./ttl-cache";
 
 /**
  * Which browser origins may call the api (docs/decisions.md, "CORS"): each tenant lists its
@@ -8,8 +8,12 @@ import { TtlCache } from "./ttl-cache";
  */
 export const ORIGINS_TTL_MS = 60_000;
 
-const byTenant = new TtlCache<string, readonly string[]>(10_000, ORIGINS_TTL_MS);
-const listedAnywhere = new TtlCache<string, boolean>(10_000, ORIGINS_TTL_MS);
+const byTenant = new TtlCache<string, readonly string[]>(10_000, ORIGINS_TTL_MS, {
+  maxBytes: 1 << 20,
+  sizeOf: (tenantId, origins) => slotBytes(tenantId) + stringsBytes(origins),
+});
+/** Keyed by whatever Origin a browser sends, so the budget bounds what a scan of made-up origins can hold. */
+const listedAnywhere = new TtlCache<string, boolean>(10_000, ORIGINS_TTL_MS, { maxBytes: 1 << 20, sizeOf: slotBytes });
 
 /** The origins one tenant allows ([] when none, or for a tenant that no longer exists). */
 export async function tenantOrigins(db: D1Database, tenantId: string): Promise<readonly string[]> {

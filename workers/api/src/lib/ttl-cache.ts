@@ -1,38 +1,7 @@
 /**
- * A small per-isolate LRU with a time-to-live. Map iteration order is insertion order,
- * so re-inserting on read keeps the most recently used entries at the end.
+ * The api worker's per-isolate caches are BudgetCaches (core/util/budget-cache.ts): an LRU
+ * with a time-to-live, an entry cap and a byte budget. Each user gives its budget and size
+ * estimate; the budgets are listed in docs/decisions.md ("Per-isolate memory budgets").
  */
-export class TtlCache<K, V> {
-  private readonly entries = new Map<K, { value: V; expires: number }>();
-
-  constructor(
-    private readonly maxEntries: number,
-    private readonly ttlMs: number,
-  ) {}
-
-  get(key: K, now = Date.now()): V | undefined {
-    const hit = this.entries.get(key);
-    if (!hit) return undefined;
-    this.entries.delete(key);
-    if (hit.expires <= now) return undefined;
-    this.entries.set(key, hit);
-    return hit.value;
-  }
-
-  set(key: K, value: V, now = Date.now()): void {
-    this.entries.delete(key);
-    this.entries.set(key, { value, expires: now + this.ttlMs });
-    if (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
-    }
-  }
-
-  delete(key: K): void {
-    this.entries.delete(key);
-  }
-
-  deleteWhere(predicate: (value: V) => boolean): void {
-    for (const [key, hit] of this.entries) if (predicate(hit.value)) this.entries.delete(key);
-  }
-}
+export { BudgetCache as TtlCache, type CacheBudget } from "@edge-ml/core/util/budget-cache";
+export { OBJECT_BYTES, slotBytes, stringBytes, stringsBytes, typedArrayBytes } from "@edge-ml/core/util/size-of";

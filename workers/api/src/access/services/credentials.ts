@@ -8,7 +8,7 @@ import { permissionsForRole, roleForPermissions, type Principal } from "../../li
 import { verifyAccessToken } from "./access-tokens";
 import { findKeyByHash, touchLastUsed } from "./api-keys";
 import { assertTenantActive, getTenant } from "./tenants";
-import { TtlCache } from "../../lib/ttl-cache";
+import { OBJECT_BYTES, slotBytes, stringBytes, stringsBytes, TtlCache } from "../../lib/ttl-cache";
 
 /**
  * Credential -> principal. Lookups are cached per isolate for a few seconds so that a
@@ -20,13 +20,19 @@ const LAST_USED_EVERY_MS = 60_000;
 
 type TenantFacts = Pick<TenantRow, "status" | "plan">;
 type KeyEntry = { key: ApiKeyRow; tenant: TenantFacts | undefined };
-const keyCache = new TtlCache<string, KeyEntry>(1000, CACHE_TTL_MS);
-const tenantCache = new TtlCache<string, TenantFacts>(1000, CACHE_TTL_MS);
+/** A key row: its fixed strings (~400 bytes), the two lists, the tenant's facts (docs/decisions.md, memory budgets). */
+const keyEntryBytes = (hash: string, { key }: KeyEntry) =>
+  slotBytes(hash) + 4 * OBJECT_BYTES + 400 + stringsBytes(key.permissions) + stringsBytes(key.allowedIps);
+const keyCache = new TtlCache<string, KeyEntry>(1000, CACHE_TTL_MS, { maxBytes: 1 << 20, sizeOf: keyEntryBytes });
+const tenantCache = new TtlCache<string, TenantFacts>(1000, CACHE_TTL_MS, {
+  maxBytes: 256 << 10,
+  sizeOf: (id, t) => slotBytes(id) + OBJECT_BYTES + stringBytes(t.status) + stringBytes(t.plan),
+});
 
 function tenantFacts(row: TenantRow | undefined): TenantFacts | undefined {
   return row ? { status: row.status, plan: row.plan } : undefined;
 }
-const lastTouched = new TtlCache<string, true>(10_000, LAST_USED_EVERY_MS);
+const lastTouched = new TtlCache<string, true>(10_000, LAST_USED_EVERY_MS, { maxBytes: 1 << 20, sizeOf: slotBytes });
 
 export type CredentialContext = {
   env: ApiEnv;

@@ -2,7 +2,7 @@ import { USER_HISTORY_LIMIT } from "@edge-ml/core/schemas";
 import type { InteractionTypeName } from "@edge-ml/core/ingest/labels";
 import type { HistoryEvent } from "@edge-ml/core/recommend/profile";
 import { ftsQuery } from "@edge-ml/core/text/fts-query";
-import { TtlCache } from "../../lib/ttl-cache";
+import { OBJECT_BYTES, slotBytes, stringBytes, TtlCache } from "../../lib/ttl-cache";
 
 /**
  * The D1 reads of serving. Every statement filters on the tenant; ids travel as one JSON
@@ -93,7 +93,16 @@ export async function keywordMatchOf(
  */
 export const FACTS_TTL_MS = 30_000;
 const FACTS_ENTRIES = 50_000;
-const factsCache = new TtlCache<string, ItemFacts>(FACTS_ENTRIES, FACTS_TTL_MS);
+const factsCache = new TtlCache<string, ItemFacts>(FACTS_ENTRIES, FACTS_TTL_MS, {
+  maxBytes: 6 << 20,
+  sizeOf: (key, f) =>
+    slotBytes(key) +
+    OBJECT_BYTES +
+    stringBytes(f.itemId) +
+    stringBytes(f.title) +
+    stringBytes(f.category ?? "") +
+    stringBytes(f.createdAt),
+});
 
 /**
  * What ranking needs of each candidate, popularity included: the isolate's cache, then one
@@ -141,17 +150,28 @@ export type PopularHead = { items: { itemId: string; score: number; category: st
 /** How many of the most popular items serving keeps per tenant, and for how long. */
 export const POPULAR_HEAD_SIZE = 200;
 const POPULAR_HEAD_TTL_MS = 30_000;
-const popularHeads = new TtlCache<string, Promise<PopularHead>>(1000, POPULAR_HEAD_TTL_MS);
+/**
+ * Holds heads, not the reads' promises: workerd refuses to let one request wait on I/O that
+ * another request started (see user-pairs.ts), so concurrent first reads each read.
+ */
+const popularHeads = new TtlCache<string, PopularHead>(1000, POPULAR_HEAD_TTL_MS, {
+  maxBytes: 3 << 20,
+  sizeOf: (tenantId, head) => {
+    let bytes = slotBytes(tenantId) + 2 * OBJECT_BYTES;
+    for (const i of head.items) bytes += OBJECT_BYTES + 8 + stringBytes(i.itemId) + stringBytes(i.category ?? "");
+    return bytes;
+  },
+});
 
 /**
  * The tenant's most popular items, cached per isolate for 30 s: item_popularity has no
  * index on score (it changes with every event), so this is a scan of the tenant's rows that
  * must not run per request. Its first row is also the scale of the popularity signal.
  */
-export function popularHead(db: D1Database, tenantId: string): Promise<PopularHead> {
+export async function popularHead(db: D1Database, tenantId: string): Promise<PopularHead> {
   const cached = popularHeads.get(tenantId);
   if (cached) return cached;
-  const loading = db
+  const head = await db
     .prepare(
       `SELECT p.item_id AS item_id, p.score AS score, i.category AS category
        FROM item_popularity p JOIN items i ON i.tenant_id = p.tenant_id AND i.item_id = p.item_id
@@ -176,10 +196,9 @@ export function popularHead(db: D1Database, tenantId: string): Promise<PopularHe
       }
       return { items, maxScore: results[0]?.score ?? 0 };
     });
-  // A failed read must not stay cached.
-  loading.catch(() => popularHeads.delete(tenantId));
-  popularHeads.set(tenantId, loading);
-  return loading;
+  // Only a read that succeeded is cached.
+  popularHeads.set(tenantId, head);
+  return head;
 }
 
 /** Forgets cached popularity heads (tests that reload data in the same isolate). */

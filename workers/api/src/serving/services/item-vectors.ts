@@ -1,26 +1,23 @@
 import { vectorIdFor } from "@edge-ml/core/vector/indexes";
 import type { Match, MetadataFilter, VectorIndex } from "@edge-ml/core/vector/types";
-import { TtlCache } from "../../lib/ttl-cache";
+import { slotBytes, TtlCache, typedArrayBytes } from "../../lib/ttl-cache";
 
 /**
- * Item vectors read for ranking are kept per isolate for a minute, within a memory budget
- * per dimension count (Float32, so 32,768 vectors of 128-d, 10,922 of 384-d): the same
+ * Item vectors read for ranking are kept per isolate for a minute, within one memory budget
+ * for every dimension count (a budget per count grew with the number of counts: a tenant's
+ * model factors and the text encoder's). Float32 with its key and slot, so about 13,500
+ * vectors of 128-d or 6,400 of 384-d: the same
  * popular items and near neighbours are candidates of request after request, and each
  * read is a call to every shard holding them. An item re-embedded after an edit is ranked
  * on its old vector for at most VECTOR_CACHE_TTL_MS in an isolate that read it before.
  */
-export const VECTOR_CACHE_BYTES = 16 * 1024 * 1024;
+export const VECTOR_CACHE_BYTES = 12 * 1024 * 1024;
 export const VECTOR_CACHE_TTL_MS = 60_000;
-const caches = new Map<number, TtlCache<string, Float32Array>>();
-
-function cacheFor(dimensions: number): TtlCache<string, Float32Array> {
-  let cache = caches.get(dimensions);
-  if (!cache) {
-    cache = new TtlCache(Math.floor(VECTOR_CACHE_BYTES / (4 * dimensions)), VECTOR_CACHE_TTL_MS);
-    caches.set(dimensions, cache);
-  }
-  return cache;
-}
+/** The entry cap is never the bound that binds: 12 MiB hold fewer than 65,536 vectors of any size. */
+const cache = new TtlCache<string, Float32Array>(65_536, VECTOR_CACHE_TTL_MS, {
+  maxBytes: VECTOR_CACHE_BYTES,
+  sizeOf: (key, v) => slotBytes(key) + typedArrayBytes(v),
+});
 
 /**
  * Names a tenant index for the cache: the index's own objects (tenant, index name and
@@ -33,7 +30,6 @@ export type CachedIndex = { index: VectorIndex; scope: string; dimensions: numbe
  * The arrays are the cache's own: read them, never write them.
  */
 export async function vectorsOf(source: CachedIndex, itemIds: string[]): Promise<Map<string, Float32Array>> {
-  const cache = cacheFor(source.dimensions);
   const out = new Map<string, Float32Array>();
   const missing: string[] = [];
   for (const id of new Set(itemIds)) {

@@ -1,7 +1,7 @@
 import type { HistoryEvent } from "@edge-ml/core/recommend/profile";
 import type { RecommendationFiltersInput } from "@edge-ml/core/schemas";
 import type { Weights } from "@edge-ml/core/ranking/weights";
-import { TtlCache } from "../../lib/ttl-cache";
+import { OBJECT_BYTES, slotBytes, stringBytes, TtlCache } from "../../lib/ttl-cache";
 
 /** A served list as the cache keeps it: everything a response needs, nothing recomputed. */
 export type CachedRecommendation = {
@@ -19,7 +19,22 @@ type Entry = { stamp: string; items: CachedRecommendation[] };
 export const RECOMMENDATION_CACHE_ENTRIES = 5000;
 export const RECOMMENDATION_CACHE_TTL_MS = 60_000;
 
-const cache = new TtlCache<string, Entry>(RECOMMENDATION_CACHE_ENTRIES, RECOMMENDATION_CACHE_TTL_MS);
+/** The bytes a list may hold (docs/decisions.md, "Per-isolate memory budgets"). */
+export const RECOMMENDATION_CACHE_BYTES = 6 << 20;
+
+function entryBytes(key: string, { stamp, items }: Entry): number {
+  let bytes = slotBytes(key) + 2 * OBJECT_BYTES + stringBytes(stamp);
+  for (const i of items) {
+    bytes += OBJECT_BYTES + 16 + stringBytes(i.itemId) + stringBytes(i.category ?? "") + stringBytes(i.createdAt);
+    bytes += stringBytes(i.reason);
+  }
+  return bytes;
+}
+
+const cache = new TtlCache<string, Entry>(RECOMMENDATION_CACHE_ENTRIES, RECOMMENDATION_CACHE_TTL_MS, {
+  maxBytes: RECOMMENDATION_CACHE_BYTES,
+  sizeOf: entryBytes,
+});
 
 /**
  * Per-isolate cache of ranked recommendations. The key holds what changes the ranking

@@ -1,5 +1,6 @@
 import { TtlCache } from "../../lib/ttl-cache";
 import type { ServingContext } from "./context";
+import { searchCandidatesBudget } from "./search-cache-size";
 import { retrieveCandidates, type QueryCandidates } from "./search-candidates";
 
 /**
@@ -14,9 +15,13 @@ export const SEARCH_CACHE_ENTRIES = 5000;
 export const SEARCH_CACHE_FRESH_MS = 30_000;
 export const SEARCH_CACHE_STALE_MS = 300_000;
 
-/** The candidates as a promise: concurrent misses of one query share one retrieval (no stampede). */
-type Entry = { candidates: Promise<QueryCandidates>; madeAt: number; refreshing?: boolean };
-const cache = new TtlCache<string, Entry>(SEARCH_CACHE_ENTRIES, SEARCH_CACHE_STALE_MS);
+/**
+ * The candidates once retrieved, never the retrieval's promise: one request's I/O must not be
+ * awaited by another (workerd cancels it with its request), so concurrent first misses of
+ * a query each retrieve; a stale entry still triggers one background refresh.
+ */
+type Entry = { candidates: QueryCandidates; madeAt: number; refreshing?: boolean };
+const cache = new TtlCache<string, Entry>(SEARCH_CACHE_ENTRIES, SEARCH_CACHE_STALE_MS, searchCandidatesBudget);
 
 /**
  * A query's candidates with their user-independent signals (search-candidates.ts), cached
@@ -36,27 +41,14 @@ export async function cachedCandidates(
       hit.refreshing = true;
       waitUntil(retrieve(ctx, key, query).catch(() => (hit.refreshing = false)));
     }
-    return { candidates: await hit.candidates, cacheHit: true };
+    return { candidates: hit.candidates, cacheHit: true };
   }
   return { candidates: await retrieve(ctx, key, query), cacheHit: false };
 }
 
-/** Retrieves and caches the candidates once they are known; concurrent callers share the promise. */
-function retrieve(ctx: ServingContext, key: string, query: string): Promise<QueryCandidates> {
-  const candidates = retrieveCandidates(ctx, query);
-  const entry: Entry = { candidates, madeAt: Date.now() };
-  const previous = cache.get(key);
-  // A refresh replaces the stale entry only when it has its candidates: until then the
-  // stale ones keep being served. A first retrieval is shared at once.
-  if (previous)
-    void candidates.then(
-      () => cache.set(key, entry),
-      () => {},
-    );
-  else {
-    cache.set(key, entry);
-    // A failed retrieval must not stay cached (unless a newer entry replaced it already).
-    candidates.catch(() => cache.get(key) === entry && cache.delete(key));
-  }
+/** Retrieves and caches the candidates; a failed retrieval caches nothing (the stale entry stays). */
+async function retrieve(ctx: ServingContext, key: string, query: string): Promise<QueryCandidates> {
+  const candidates = await retrieveCandidates(ctx, query);
+  cache.set(key, { candidates, madeAt: Date.now() });
   return candidates;
 }

@@ -2,6 +2,7 @@ import { explanationSentence } from "@edge-ml/core/ranking/explain";
 import { MAX_RESULTS } from "@edge-ml/core/schemas";
 import { TtlCache } from "../../lib/ttl-cache";
 import { userAffinity } from "./affinity";
+import { searchResultsBudget } from "./search-cache-size";
 import { recentHistory } from "./catalog-reads";
 import { deployedRecommender, servingModelVersion, type ServingContext } from "./context";
 import { historyStamp } from "./recommendation-cache";
@@ -18,8 +19,10 @@ export type ServedSearch = { results: SearchResult[]; cacheHit: boolean };
  * The results ranked from one cached candidate list (`source`) for one reader: the user's
  * history stamp says which affinity ranked them, so an interaction retires only this.
  */
-type Ranked = { stamp: string; source: QueryCandidates; results: Promise<SearchResult[]> };
-const ranked = new TtlCache<string, Ranked>(SEARCH_CACHE_ENTRIES, SEARCH_CACHE_STALE_MS);
+type Ranked = { stamp: string; source: QueryCandidates; results: SearchResult[] };
+// Values, not promises: a promise made by one request's I/O must not be awaited by another
+// (workerd cancels it with its request). Concurrent misses of one key each rank.
+const ranked = new TtlCache<string, Ranked>(SEARCH_CACHE_ENTRIES, SEARCH_CACHE_STALE_MS, searchResultsBudget);
 
 /**
  * Search as the route serves it: the best MAX_RESULTS results (candidates with no relevance
@@ -55,16 +58,13 @@ export async function serveSearch(
   ]);
   const stamp = history ? historyStamp(history) : "";
   const hit = ranked.get(key);
-  if (hit && hit.stamp === stamp && hit.source === candidates)
-    return { results: (await hit.results).slice(0, k), cacheHit };
-  const results = resultsOf(
+  if (hit && hit.stamp === stamp && hit.source === candidates) return { results: hit.results.slice(0, k), cacheHit };
+  // A failed ranking throws before anything is cached.
+  const results = await resultsOf(
     rankForUser(ctx, candidates, userId ? await userAffinity(ctx, userId, model, history) : undefined),
   );
-  const entry: Ranked = { stamp, source: candidates, results };
-  ranked.set(key, entry);
-  // A failed ranking must not stay cached (unless a newer entry replaced it already).
-  results.catch(() => ranked.get(key) === entry && ranked.delete(key));
-  return { results: (await results).slice(0, k), cacheHit: cacheHit && !userId };
+  ranked.set(key, { stamp, source: candidates, results });
+  return { results: results.slice(0, k), cacheHit: cacheHit && !userId };
 }
 
 /** The served form of a ranking: results only, best MAX_RESULTS, with their reasons. */

@@ -2,7 +2,7 @@ import type { FoldInModel } from "@edge-ml/core/ml/fold-in";
 import { decodeItemToItem, type ItemToItemModel } from "@edge-ml/core/ml/item-to-item";
 import { modelIndexSpec, type IndexSpec } from "@edge-ml/core/vector/indexes";
 import { shardMaxRows } from "@edge-ml/core/vector/shards";
-import { TtlCache } from "../../lib/ttl-cache";
+import { OBJECT_BYTES, slotBytes, stringBytes, stringsBytes, TtlCache, typedArrayBytes } from "../../lib/ttl-cache";
 import { ARTIFACTS } from "@edge-ml/core/training/contract";
 
 /**
@@ -44,15 +44,42 @@ export type ModelManifest = {
 
 /** How long an isolate trusts its idea of the production version: a deploy reaches every isolate within this. */
 export const ACTIVE_VERSION_TTL_MS = 5_000;
-const activeVersions = new TtlCache<string, Promise<{ version: string; prefix: string } | null>>(
-  1000,
-  ACTIVE_VERSION_TTL_MS,
-);
-/** Versions are immutable, so their artifacts are cached until evicted. */
-const loaded = new TtlCache<string, Promise<TrainedRecommender>>(32, 24 * 3600_000);
+/**
+ * Both caches hold values, not the reads' promises: workerd refuses to let one request wait
+ * on I/O that another request started ("Cannot perform I/O on behalf of a different
+ * request", user-pairs.ts), so concurrent first reads in an isolate each read for themselves.
+ */
+type ActiveVersion = { version: string; prefix: string } | null;
+const activeVersions = new TtlCache<string, ActiveVersion>(1000, ACTIVE_VERSION_TTL_MS, {
+  maxBytes: 512 << 10,
+  sizeOf: (tenantId, v) =>
+    slotBytes(tenantId) + OBJECT_BYTES + stringBytes(v?.version ?? "") + stringBytes(v?.prefix ?? ""),
+});
+/**
+ * Versions are immutable, so their artifacts are cached until evicted. 32 MiB holds the
+ * largest item_to_item model (50,000 items: 20 MB of neighbours, ~7 MB of ids and positions).
+ */
+const loaded = new TtlCache<string, TrainedRecommender>(32, 24 * 3600_000, {
+  maxBytes: 32 << 20,
+  sizeOf: recommenderBytes,
+});
+
+function recommenderBytes(key: string, r: TrainedRecommender): number {
+  if (r.kind === "factors") return slotBytes(key) + 4 * OBJECT_BYTES + typedArrayBytes(r.foldIn.gram);
+  // The ids, and a Map slot (~2 objects) per id for their positions.
+  const ids = stringsBytes(r.items) + r.items.length * 2 * OBJECT_BYTES;
+  return slotBytes(key) + 4 * OBJECT_BYTES + ids + typedArrayBytes(r.model.index) + typedArrayBytes(r.model.weight);
+}
+
+/**
+ * Bumped by every forget: a read that was in flight across a deploy must not cache what it
+ * read from before the deploy (the promise cache got that by the forget dropping the promise).
+ */
+let forgets = 0;
 
 /** A deploy in this isolate is seen at once (others see it within ACTIVE_VERSION_TTL_MS). */
 export function forgetProductionVersion(tenantId: string): void {
+  forgets++;
   activeVersions.delete(tenantId);
 }
 
@@ -69,25 +96,24 @@ export async function productionRecommender(
   bucket: R2Bucket,
   tenantId: string,
 ): Promise<TrainedRecommender | undefined> {
-  let active = activeVersions.get(tenantId);
-  if (!active) {
-    active = db
+  let row = activeVersions.get(tenantId);
+  if (row === undefined) {
+    const before = forgets;
+    row = await db
       .prepare(
         `SELECT version, artifact_prefix AS prefix FROM model_versions
          WHERE tenant_id = ?1 AND kind = 'recommender' AND is_production = 1`,
       )
       .bind(tenantId)
       .first<{ version: string; prefix: string }>();
-    active.catch(() => activeVersions.delete(tenantId));
-    activeVersions.set(tenantId, active);
+    if (forgets === before) activeVersions.set(tenantId, row);
   }
-  const row = await active;
   if (!row) return undefined;
   const key = `${tenantId}:${row.version}`;
   let model = loaded.get(key);
   if (!model) {
-    model = loadRecommender(bucket, row.version, row.prefix);
-    model.catch(() => loaded.delete(key));
+    // A failed load throws before anything is cached.
+    model = await loadRecommender(bucket, row.version, row.prefix);
     loaded.set(key, model);
   }
   return model;

@@ -1,7 +1,7 @@
 import { pairValue } from "@edge-ml/core/ml/interactions";
 import { DEFAULT_CONSUMED_TYPES, typeBit, typeMask } from "@edge-ml/core/recommend/consumed";
 import { FOLD_IN_MAX_PAIRS } from "@edge-ml/core/recommend/whole-history";
-import { TtlCache } from "../../lib/ttl-cache";
+import { slotBytes, TtlCache } from "../../lib/ttl-cache";
 import { settingsOf } from "../../access/services/tenants";
 
 /**
@@ -70,7 +70,7 @@ export async function userPairs(
  * measured under bench/serve's load), so concurrent first reads each read for themselves.
  */
 const POLICY_TTL_MS = 30_000;
-const masks = new TtlCache<string, number>(10_000, POLICY_TTL_MS);
+const masks = new TtlCache<string, number>(10_000, POLICY_TTL_MS, { maxBytes: 1 << 20, sizeOf: slotBytes });
 
 /** The type bits of the tenant's `consumed_interaction_types` (purchase and dislike by default). */
 export async function consumedMask(db: D1Database, tenantId: string): Promise<number> {
