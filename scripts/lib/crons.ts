@@ -36,13 +36,21 @@ export function startCronLoop(workers: { name: string; crons: string[]; fire: Sc
     for (const c of w.crons)
       if (!understood(c)) log(`${w.name}: cron "${c}" is not understood locally and will not fire`);
   let timer: NodeJS.Timeout | undefined;
+  const said = new Set<string>();
+  const first = (text: string) => {
+    if (!said.has(text)) log(text);
+    said.add(text);
+  };
   const tick = () => {
     const now = new Date();
     now.setUTCSeconds(0, 0);
     for (const w of workers)
       for (const c of w.crons)
         if (cronMatches(c, now))
-          w.fire(c, now).catch((e) => log(`${w.name}: cron "${c}" failed: ${(e as Error).message}`));
+          w.fire(c, now).then(
+            () => first(`${w.name}: cron "${c}" fired (said once; it fires silently from now on)`),
+            (e) => log(`${w.name}: cron "${c}" failed: ${(e as Error).message}`),
+          );
     schedule();
   };
   // 50 ms past the minute, so `now` above is the minute just begun; unref: never keeps Node up.

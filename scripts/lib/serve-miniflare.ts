@@ -49,7 +49,9 @@ export async function serveWithMiniflare(input: RuntimeInput): Promise<Runtime> 
   // its pid, so `npm start` exits as it did when wrangler dev lost its workerd.
   const pid = workerdChild();
   let stopping = false;
+  let gone: (code: number) => void = () => {};
   const exited = new Promise<number>((resolve) => {
+    gone = resolve;
     const timer = setInterval(() => {
       if (pid === undefined || alive(pid)) return;
       clearInterval(timer);
@@ -64,6 +66,7 @@ export async function serveWithMiniflare(input: RuntimeInput): Promise<Runtime> 
       stopCrons();
       await Promise.race([mf.dispose(), new Promise((r) => setTimeout(r, 5000))]).catch(() => {});
       if (pid !== undefined && alive(pid)) process.kill(pid, "SIGKILL");
+      gone(0);
     },
   };
 }
