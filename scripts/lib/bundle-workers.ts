@@ -1,6 +1,24 @@
 import { readdirSync, rmSync } from "node:fs";
 import path from "node:path";
-import { build } from "esbuild";
+import { build, type BuildOptions } from "esbuild";
+
+/**
+ * esbuild's options for a worker, as `wrangler deploy` bundles it: kernel.wasm is copied beside
+ * the bundle and imported as a compiled module. test/support/bundle.ts builds with the same
+ * options for the tests' auxiliary workers (it could spread this instead of its own copy).
+ */
+export const WORKER_BUILD = {
+  bundle: true,
+  format: "esm",
+  platform: "neutral",
+  target: "es2022",
+  conditions: ["workerd", "worker", "browser"],
+  mainFields: ["module", "main"],
+  external: ["cloudflare:*", "node:*"],
+  loader: { ".wasm": "copy" },
+  assetNames: "[name]",
+  logLevel: "warning",
+} satisfies BuildOptions;
 
 /**
  * A worker bundled as `wrangler deploy` would (the options test/support/bundle.ts uses), for the
@@ -11,20 +29,7 @@ import { build } from "esbuild";
 export async function bundleWorker(main: string, outdir: string): Promise<{ script: string; wasm: string[] }> {
   rmSync(outdir, { recursive: true, force: true });
   const script = path.join(outdir, "index.mjs");
-  await build({
-    entryPoints: [main],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["module", "main"],
-    external: ["cloudflare:*", "node:*"],
-    loader: { ".wasm": "copy" },
-    assetNames: "[name]",
-    outfile: script,
-    logLevel: "warning",
-  });
+  await build({ ...WORKER_BUILD, entryPoints: [main], outfile: script });
   const wasm = readdirSync(outdir)
     .filter((f) => f.endsWith(".wasm"))
     .map((f) => path.join(outdir, f));
