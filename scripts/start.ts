@@ -7,7 +7,9 @@
  * 3. on first run, a tenant with an admin user and an admin API key, printed once and
  *    saved to .edge-ml/credentials.json so a restart reuses them;
  * 4. the trainer (trainer/, a Node process on TRAINER_PORT) and the api, ingest and
- *    trainer-dispatch workers in one workerd (`wrangler dev --local`);
+ *    trainer-dispatch workers in one workerd, run by Miniflare's API with workerd serving
+ *    the port itself (scripts/lib/serve-miniflare.ts); `npm run dev` (--dev) runs them under
+ *    `wrangler dev --local` instead, which reloads on edit (scripts/lib/serve-wrangler.ts);
  * 5. waits for /health, loads the sample data (data/) on the first run, prints the URLs;
  * 6. on the first run, trains the first recommender on the sample data through the api,
  *    printing its progress, and deploys it.
@@ -15,7 +17,9 @@
  * Environment: PORT (default 8787), EDGE_ML_HOME (default .edge-ml), WRANGLER_LOG (warn),
  * WRANGLER_VARS ("NAME:value,..." overrides of the api's [vars]), EDGE_ML_BOOTSTRAP_PLAN (pro),
  * EDGE_ML_SAMPLE_DATA ("0" skips the sample data), EDGE_ML_TRAIN ("0" skips the first training),
- * TRAINER_PORT (default PORT + 3), EDGE_ML_LOCAL_TRACES ("1" keeps wrangler's local trace collector). TRAINER_URL (with TRAINER_SHARED_SECRET) uses a trainer
+ * TRAINER_PORT (default PORT + 3), EDGE_ML_LOCAL_TRACES ("1" turns on the local trace collector),
+ * EDGE_ML_INSPECTOR ("1" opens the inspector on INSPECTOR_PORT under npm start; npm run dev always
+ * does), EDGE_ML_CRONS ("0": no cron triggers under npm start). TRAINER_URL (with TRAINER_SHARED_SECRET) uses a trainer
  * running elsewhere instead of starting one. The trainer-dispatch worker's other [vars]
  * (HEARTBEAT_SECONDS, DISPATCH_MAX_ATTEMPTS, ...) can be overridden from the environment.
  */
@@ -30,8 +34,13 @@ import { sampleInteractions, sampleItems } from "./lib/sample-data";
 import { WRANGLER_ENV } from "./lib/run";
 import { WORKERS } from "./lib/workers";
 import { writeLocalConfigs } from "./lib/local-configs";
+import { parseVars, type Runtime } from "./lib/runtime";
+import { serveWithMiniflare } from "./lib/serve-miniflare";
+import { serveWithWrangler } from "./lib/serve-wrangler";
 
 const port = Number(process.env.PORT ?? 8787);
+// `npm run dev` (--dev): wrangler dev, which reloads on edit. `npm start`: scripts/lib/serve-miniflare.ts.
+const dev = process.argv.includes("--dev");
 const base = `http://127.0.0.1:${port}`;
 const step = (text: string) => console.log(`\x1b[36m[edge-ml]\x1b[0m ${text}`);
 
@@ -78,7 +87,7 @@ async function ensureTenant(target: {
 async function waitForHealth(child: { exitCode: number | null }, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`the runtime exited with ${child.exitCode}`);
     try {
       const res = await fetch(`${base}/health`);
       if (res.ok) return;
@@ -115,69 +124,68 @@ if (!externalTrainer) {
 }
 const workerEnv = {
   ...WRANGLER_ENV,
-  // wrangler's local trace collector stores a trace of every request, with a span per D1
-  // and Durable Object call, in SQLite inside the same workerd: measured by bench/serve it
-  // doubles the CPU of a request (1.3 -> 0.6 ms for /health/live) and writes about 150 MB
-  // in half an hour under load. The platform's own JSON logs stay on; EDGE_ML_LOCAL_TRACES=1
-  // turns the collector (and wrangler's local explorer traces) back on.
-  X_LOCAL_OBSERVABILITY: process.env.EDGE_ML_LOCAL_TRACES === "1" ? "true" : "false",
   TRAINER_URL: externalTrainer ?? `http://127.0.0.1:${trainerPort}`,
   TRAINER_SHARED_SECRET: trainerSecret,
   // The dispatcher reads it from here ([secrets] in its wrangler.toml); the api, whose
-  // secrets come from .dev.vars, gets it as --var below.
+  // secrets come from .dev.vars, gets it as an override of its vars below.
   SECRETS_KEY: secretsKey,
   PUBLIC_URL: process.env.PUBLIC_URL ?? base,
 };
 
-step(`starting ${WORKERS.map((w) => w.name).join(", ")} in one workerd on ${base}`);
-const args = [
-  "node_modules/wrangler/bin/wrangler.js",
-  "dev",
-  ...writeLocalConfigs().flatMap((config) => ["-c", config]),
-  "--local",
-  "--persist-to",
-  stateDir(),
-  "--ip",
-  "127.0.0.1",
-  "--port",
-  String(port),
-  "--inspector-port",
-  String(Number(process.env.INSPECTOR_PORT ?? port + 1000)),
-  "--show-interactive-dev-session=false",
-  "--log-level",
-  process.env.WRANGLER_LOG ?? "warn",
+const runtimeName = dev ? "wrangler dev (reloads on edit)" : "one workerd";
+step(`starting ${WORKERS.map((w) => w.name).join(", ")} in ${runtimeName} on ${base}`);
+const input = {
+  port,
+  inspectorPort: Number(process.env.INSPECTOR_PORT ?? port + 1000),
+  persistTo: stateDir(),
+  env: workerEnv,
   // WRANGLER_VARS="NAME:value,NAME2:value" overrides [vars] (used by the benchmarks).
-  "--var",
-  `SECRETS_KEY:${secretsKey}`,
-  ...(process.env.WRANGLER_VARS ?? "")
-    .split(",")
-    .filter(Boolean)
-    .flatMap((v) => ["--var", v]),
-];
-// Own process group, so stopping npm start stops workerd too (wrangler ignores SIGINT in the background).
-const child = spawn(process.execPath, args, { env: workerEnv, stdio: "inherit", detached: true });
+  apiVars: { SECRETS_KEY: secretsKey, ...parseVars(process.env.WRANGLER_VARS ?? "") },
+  configs: writeLocalConfigs(),
+  buildDir: path.join(homeDir(), "build"),
+  log: step,
+};
+let runtime: Runtime;
+try {
+  runtime = dev ? serveWithWrangler(input) : await serveWithMiniflare(input);
+} catch (e) {
+  console.error(`[edge-ml] the runtime did not start: ${(e as Error).stack ?? e}`);
+  trainer?.pid && process.kill(-trainer.pid, "SIGTERM");
+  process.exit(1);
+}
+let exitCode: number | null = null;
 const stop = (signal: NodeJS.Signals) => {
-  for (const p of [child, trainer]) {
-    try {
-      if (p?.pid) process.kill(-p.pid, "SIGTERM");
-    } catch {
-      // already gone
-    }
+  void runtime.stop();
+  try {
+    if (trainer?.pid) process.kill(-trainer.pid, "SIGTERM");
+  } catch {
+    // already gone
   }
   process.exitCode = signal === "SIGINT" ? 130 : 143;
 };
-process.on("SIGINT", () => stop("SIGINT"));
-process.on("SIGTERM", () => stop("SIGTERM"));
-child.on("exit", (code) => {
+process.on("SIGINT", () => {
+  stop("SIGINT");
+  void runtime.exited.then(() => process.exit(130));
+});
+process.on("SIGTERM", () => {
   stop("SIGTERM");
-  process.exit(code ?? 0);
+  void runtime.exited.then(() => process.exit(143));
+});
+void runtime.exited.then((code) => {
+  exitCode = code;
+  stop("SIGTERM");
+  process.exit(code);
 });
 trainer?.on("exit", (code, signal) => {
-  if (child.exitCode === null) step(`the trainer exited (${signal ?? code}); training jobs will fail until it is back`);
+  if (exitCode === null) step(`the trainer exited (${signal ?? code}); training jobs will fail until it is back`);
 });
 
 try {
-  await waitForHealth(child);
+  await waitForHealth({
+    get exitCode() {
+      return exitCode;
+    },
+  });
 } catch (e) {
   console.error(`[edge-ml] ${(e as Error).message}`);
   stop("SIGTERM");

@@ -1,8 +1,12 @@
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 
 /**
- * The address of the workerd that runs the workers under `wrangler dev`, so a benchmark can
- * send requests to it directly as well as through wrangler's dev proxy.
+ * The address and pid of the workerd that runs the workers, so a benchmark can send requests
+ * to it directly and the e2e crash test can kill it.
+ *
+ * `npm start` (scripts/lib/serve-miniflare.ts) runs one workerd whose entry socket is the port
+ * itself (`--socket-addr=entry=127.0.0.1:PORT`): that process is the answer, and its base the
+ * stack's own. `npm run dev` runs `wrangler dev`, found as follows.
  *
  * `wrangler dev` runs two workerd processes: its proxy (`--socket-addr=entry=HOST:PORT`, the
  * port `npm start` was given) and the one with the workers, whose entry socket is asked for
@@ -83,7 +87,7 @@ export async function findWorkerdSocket(proxyPort: number, probePath = "/health/
     p.argv.includes("dev") &&
     p.argv.some((a, i) => a === "--port" && p.argv[i + 1] === String(proxyPort));
   const wrangler = all.find(isWrangler);
-  if (!wrangler) throw new Error(`no wrangler dev process with --port ${proxyPort} under /proc`);
+  if (!wrangler) return servingWorkerd(all, proxyPort, probePath);
   const workerds = all.filter(
     (p) =>
       p.pgid === wrangler.pgid &&
@@ -111,4 +115,21 @@ export async function findWorkerdSocket(proxyPort: number, probePath = "/health/
   throw new Error(
     `workerd ${w.pid} (${entryArg}) listens on ${listening.join(", ") || "nothing"}; none answered ${probePath} with 200`,
   );
+}
+
+/** npm start's workerd: no proxy in front, its entry socket is the port. */
+async function servingWorkerd(all: Proc[], port: number, probePath: string): Promise<WorkerdSocket> {
+  const found = all.filter(
+    (p) => (p.argv[0] ?? "").endsWith("workerd") && p.argv.includes("serve") && entryOf(p.argv)?.endsWith(`:${port}`),
+  );
+  if (found.length !== 1)
+    throw new Error(
+      `no wrangler dev process with --port ${port} under /proc, and ${found.length} workerd processes serving :${port}`,
+    );
+  const w = found[0]!;
+  const entryArg = entryOf(w.argv)!;
+  const base = `http://${entryArg}`;
+  if (!(await answers(base, probePath)))
+    throw new Error(`workerd ${w.pid} (${entryArg}) did not answer ${probePath} with 200`);
+  return { base, pid: w.pid, entryArg, listening: listeningPorts(w.pid) };
 }

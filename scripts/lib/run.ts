@@ -1,8 +1,13 @@
 import { spawn, type SpawnOptions } from "node:child_process";
 
+// WRANGLER_LOG is npm start's log level for the runtime only: the helper calls parse wrangler's
+// output, and `wrangler d1 execute --json` prints nothing at WRANGLER_LOG=info (a restart then
+// thought the home's tenant gone and failed creating it again).
+const { WRANGLER_LOG: _runtimeLogLevel, ...inherited } = process.env;
+
 /** Environment for every wrangler call: offline-friendly, no telemetry, no prompts. */
 export const WRANGLER_ENV = {
-  ...process.env,
+  ...inherited,
   CI: "1",
   WRANGLER_SEND_METRICS: "false",
   CLOUDFLARE_CF_FETCH_ENABLED: "false",
