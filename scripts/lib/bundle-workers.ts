@@ -5,7 +5,7 @@ import { build, type BuildOptions } from "esbuild";
 /**
  * esbuild's options for a worker, as `wrangler deploy` bundles it: kernel.wasm is copied beside
  * the bundle and imported as a compiled module. test/support/bundle.ts builds with the same
- * options for the tests' auxiliary workers (it could spread this instead of its own copy).
+ * options for the tests' auxiliary workers (test/support/bundle.ts spreads it).
  */
 export const WORKER_BUILD = {
   bundle: true,
