@@ -5,7 +5,7 @@
 import { sampleItems } from "../../scripts/lib/sample-data";
 import { clientIp, send, type Client } from "./http-load";
 
-export type World = { items: number; users: number; eventsPerUser: number };
+export type World = { items: number; users: number; eventsPerUser: number; skipStoredLists?: boolean };
 
 export function rng(seed: number) {
   let a = seed >>> 0;
@@ -103,7 +103,7 @@ export async function loadWorld(c: Client, world: World) {
   }
   const seconds = (performance.now() - t0) / 1000;
   console.log(`loaded ${items.length} items and ${events.length} events in ${seconds.toFixed(1)} s`);
-  await waitForStoredLists(c, world.users);
+  if (!world.skipStoredLists) await waitForStoredLists(c, world.users);
   return { items, categories };
 }
 

@@ -4,9 +4,9 @@ import { readdirSync, readFileSync, readlinkSync } from "node:fs";
  * The address and pid of the workerd that runs the workers, so a benchmark can send requests
  * to it directly and the e2e crash test can kill it.
  *
- * `npm start` (scripts/lib/serve-miniflare.ts) runs one workerd whose entry socket is the port
- * itself (`--socket-addr=entry=127.0.0.1:PORT`): that process is the answer, and its base the
- * stack's own. `npm run dev` runs `wrangler dev`, found as follows.
+ * `npm start` (scripts/lib/serve-miniflare.ts) runs one workerd with a socket on the port
+ * itself (a direct socket into the api worker, set in the config Miniflare passes on stdin): that
+ * process is the answer, and its base the stack's own. `npm run dev` runs `wrangler dev`, found as follows.
  *
  * `wrangler dev` runs two workerd processes: its proxy (`--socket-addr=entry=HOST:PORT`, the
  * port `npm start` was given) and the one with the workers, whose entry socket is asked for
@@ -67,6 +67,14 @@ export function listeningPorts(pid: number): number[] {
   return [...ports].sort((a, b) => a - b);
 }
 
+function listensOn(pid: number, port: number): boolean {
+  try {
+    return listeningPorts(pid).includes(port);
+  } catch {
+    return false; // exited, or not ours to read
+  }
+}
+
 const entryOf = (argv: string[]) =>
   argv.find((a) => a.startsWith("--socket-addr=entry="))?.slice("--socket-addr=entry=".length);
 
@@ -117,17 +125,20 @@ export async function findWorkerdSocket(proxyPort: number, probePath = "/health/
   );
 }
 
-/** npm start's workerd: no proxy in front, its entry socket is the port. */
+/**
+ * npm start's workerd: no proxy in front; one of its sockets, a direct one into the api that
+ * Miniflare sets in the config (not on the command line), listens on the port.
+ */
 async function servingWorkerd(all: Proc[], port: number, probePath: string): Promise<WorkerdSocket> {
   const found = all.filter(
-    (p) => (p.argv[0] ?? "").endsWith("workerd") && p.argv.includes("serve") && entryOf(p.argv)?.endsWith(`:${port}`),
+    (p) => (p.argv[0] ?? "").endsWith("workerd") && p.argv.includes("serve") && listensOn(p.pid, port),
   );
   if (found.length !== 1)
     throw new Error(
       `no wrangler dev process with --port ${port} under /proc, and ${found.length} workerd processes serving :${port}`,
     );
   const w = found[0]!;
-  const entryArg = entryOf(w.argv)!;
+  const entryArg = `127.0.0.1:${port}`;
   const base = `http://${entryArg}`;
   if (!(await answers(base, probePath)))
     throw new Error(`workerd ${w.pid} (${entryArg}) did not answer ${probePath} with 200`);

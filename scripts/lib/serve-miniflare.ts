@@ -1,12 +1,12 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { convertV4MiniflareOptions, Log, LogLevel, Miniflare } from "miniflare";
 import { startCronLoop } from "./crons";
-import { sharedOptions, workerOptions } from "./miniflare-options";
+import { directSocket, sharedOptions, workerOptions } from "./miniflare-options";
 import type { Runtime, RuntimeInput } from "./runtime";
 
 /**
  * `npm start`'s serving runtime: the three workers in one workerd driven by Miniflare's API,
- * with workerd's entry socket on the port itself. No dev proxy in front, no live reload, no
+ * with a socket of workerd's on the port itself, straight into the api worker. No dev proxy in front, no live reload, no
  * inspector (EDGE_ML_INSPECTOR=1 opens one on the inspector port), no local trace collector
  * (EDGE_ML_LOCAL_TRACES=1) and no local explorer: what grows under load in `wrangler dev`
  * (docs/decisions.md, "Local serving runtime"). Crons fire from our own loop (crons.ts).
@@ -18,11 +18,12 @@ export async function serveWithMiniflare(input: RuntimeInput): Promise<Runtime> 
   const workers = await workerOptions(input.configs, input.buildDir, input.apiVars);
   const mf = new Miniflare(
     convertV4MiniflareOptions({
-      ...sharedOptions(input.port, input.persistTo),
+      ...sharedOptions(input.persistTo),
       ...(process.env.EDGE_ML_INSPECTOR === "1" ? { inspectorPort: input.inspectorPort } : {}),
       ...(process.env.EDGE_ML_LOCAL_TRACES === "1" ? { unsafeObservability: true } : {}),
       log: new Log(logLevel(process.env.WRANGLER_LOG)),
-      workers: workers.map((w) => w.options),
+      // The first worker is the api: the served port goes straight into it.
+      workers: workers.map((w, i) => (i === 0 ? { ...w.options, ...directSocket(input.port) } : w.options)),
     }),
   );
   await mf.ready;

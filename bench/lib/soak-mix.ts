@@ -1,0 +1,160 @@
+/**
+ * bench/soak's traffic: a weighted mix of routes, driven as an open loop (latency from each
+ * request's scheduled start) or a closed loop (answers per second), with failures recorded
+ * in http-load's `failures` (reported, never hidden).
+ */
+import { clientIp, failures, type Route } from "./http-load";
+import { summarize, type Summary } from "./stats";
+
+/** Where requests go: a base URL and the key they carry. */
+export type SoakTarget = { base: string; key: string };
+/** A route of the mix, its share of requests, and the status that counts as answered. */
+export type Mix = { route: Route; share: number; ok: number }[];
+
+const SEARCH_WORDS = [
+  "hoodie", "jacket", "shorts", "pants", "tank", "tee", "bra", "yoga", "running", "training",
+  "bag", "backpack", "bottle", "watch", "strap", "ball", "mat", "black", "blue", "red",
+  "green", "grey", "white", "orange", "purple", "women", "men", "light", "warm", "zip",
+];
+/** A small vocabulary, as a shop's search box sees: 40 queries of one or two words. */
+function vocabulary(random: () => number): string[] {
+  const queries = new Set<string>(SEARCH_WORDS.slice(0, 20));
+  while (queries.size < 40) {
+    const a = SEARCH_WORDS[Math.floor(random() * SEARCH_WORDS.length)]!;
+    const b = SEARCH_WORDS[Math.floor(random() * SEARCH_WORDS.length)]!;
+    if (a !== b) queries.add(`${a} ${b}`);
+  }
+  return [...queries];
+}
+
+/**
+ * 40% personalized search, 40% recommendations, 20% interactions, all by `active` users drawn
+ * from the world's `users`; an interaction is on a random item of the catalogue.
+ */
+export function mixedRoutes(items: { item_id: string }[], users: number, active: number, random: () => number): Mix {
+  const people = Array.from({ length: active }, () => `bench-user-${Math.floor(random() * users)}`);
+  const someone = () => people[Math.floor(random() * people.length)]!;
+  const queries = vocabulary(random);
+  const types = ["view", "view", "click", "click", "add_to_cart", "purchase", "like"];
+  return [
+    {
+      share: 0.4,
+      ok: 200,
+      route: {
+        name: "GET /search?user_id",
+        path: () =>
+          `/search?q=${encodeURIComponent(queries[Math.floor(random() * queries.length)]!)}&user_id=${someone()}&k=10`,
+      },
+    },
+    { share: 0.4, ok: 200, route: { name: "GET /recommend/{user_id}", path: () => `/recommend/${someone()}?k=10` } },
+    {
+      share: 0.2,
+      ok: 202,
+      route: {
+        name: "POST /api/v1/interactions",
+        path: () => "/api/v1/interactions",
+        init: () => ({
+          method: "POST",
+          body: JSON.stringify({
+            user_id: someone(),
+            item_id: items[Math.floor(random() * items.length)]!.item_id,
+            interaction_type: types[Math.floor(random() * types.length)],
+          }),
+        }),
+      },
+    },
+  ];
+}
+
+/** Deterministic interleaving of the mix: request i takes the route whose share covers i's slot. */
+function routeAt(mix: Mix, i: number) {
+  // A low-discrepancy sequence (golden ratio) spreads each route's share evenly in time.
+  const u = (i * 0.6180339887498949) % 1;
+  let acc = 0;
+  for (const m of mix) {
+    acc += m.share;
+    if (u < acc) return m;
+  }
+  return mix[mix.length - 1]!;
+}
+
+async function once(t: SoakTarget, m: Mix[number]): Promise<boolean> {
+  const r = m.route;
+  const init = r.init?.() ?? {};
+  try {
+    const res = await fetch(`${t.base}${r.path()}`, {
+      ...init,
+      headers: { authorization: `Bearer ${t.key}`, "content-type": "application/json", "cf-connecting-ip": clientIp() },
+    });
+    const body = await res.text();
+    if (res.status === m.ok) return true;
+    let why = body.slice(0, 160);
+    try {
+      const e = (JSON.parse(body) as { error?: { code?: string; message?: string } }).error;
+      if (e) why = `${e.code}: ${e.message}`;
+    } catch {
+      // not JSON: kept as text
+    }
+    failures.set(r.name, [...(failures.get(r.name) ?? []), `${res.status} (${why})`]);
+  } catch (e) {
+    failures.set(r.name, [...(failures.get(r.name) ?? []), String((e as Error).cause ?? e)]);
+  }
+  return false;
+}
+
+/** `rps` requests a second for `seconds`, each on the mix's route for its slot. */
+export async function openLoopMix(
+  t: SoakTarget,
+  mix: Mix,
+  rps: number,
+  seconds: number,
+  onMinute?: (minute: number) => void,
+): Promise<{ all: Summary; byRoute: Map<string, Summary> }> {
+  const n = Math.round(rps * seconds);
+  const start = performance.now() + 50;
+  const all: number[] = [];
+  const byRoute = new Map<string, number[]>();
+  let minute = 0;
+  const ticker = onMinute && setInterval(() => onMinute(++minute), 60_000);
+  // Requests are started by a timer per 10 ms slice, not one timer each: 36,000 pending timers
+  // for a 10-minute run would cost the client more than the server.
+  await new Promise<void>((done) => {
+    let next = 0;
+    let pending = 0;
+    const tick = () => {
+      const now = performance.now();
+      while (next < n && start + (next * 1000) / rps <= now) {
+        const scheduled = start + (next * 1000) / rps;
+        const m = routeAt(mix, next++);
+        pending++;
+        void once(t, m).then((ok) => {
+          if (ok) {
+            const latency = performance.now() - scheduled;
+            all.push(latency);
+            const xs = byRoute.get(m.route.name) ?? [];
+            xs.push(latency);
+            byRoute.set(m.route.name, xs);
+          }
+          if (--pending === 0 && next >= n) done();
+        });
+      }
+      if (next < n) setTimeout(tick, 5);
+    };
+    tick();
+  });
+  if (ticker) clearInterval(ticker);
+  return { all: summarize(all), byRoute: new Map([...byRoute].map(([k, v]) => [k, summarize(v)])) };
+}
+
+/** `concurrency` clients back to back for `seconds`: answers per second. */
+export async function closedLoopMix(t: SoakTarget, mix: Mix, concurrency: number, seconds: number): Promise<number> {
+  const until = performance.now() + seconds * 1000;
+  let i = 0;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < until) if (await once(t, routeAt(mix, i++))) done++;
+    }),
+  );
+  return done / seconds;
+}
