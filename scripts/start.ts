@@ -119,7 +119,9 @@ if (!externalTrainer) {
   trainer = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "trainer/src/server.ts"], {
     env: { ...process.env, TRAINER_PORT: String(trainerPort), TRAINER_SHARED_SECRET: trainerSecret },
     stdio: "inherit",
-    detached: true,
+    // In npm start's own process group, not its own: Ctrl+C (the terminal signals the whole
+    // foreground group) and a supervisor's group kill stop it too. This process's signal
+    // handlers are not enough: tsx, which runs this file, may SIGKILL it before they run.
   });
 }
 const workerEnv = {
@@ -150,17 +152,13 @@ try {
   runtime = dev ? serveWithWrangler(input) : await serveWithMiniflare(input);
 } catch (e) {
   console.error(`[edge-ml] the runtime did not start: ${(e as Error).stack ?? e}`);
-  trainer?.pid && process.kill(-trainer.pid, "SIGTERM");
+  trainer?.kill("SIGTERM");
   process.exit(1);
 }
 let exitCode: number | null = null;
 const stop = (signal: NodeJS.Signals) => {
   void runtime.stop();
-  try {
-    if (trainer?.pid) process.kill(-trainer.pid, "SIGTERM");
-  } catch {
-    // already gone
-  }
+  trainer?.kill("SIGTERM");
   process.exitCode = signal === "SIGINT" ? 130 : 143;
 };
 process.on("SIGINT", () => {
