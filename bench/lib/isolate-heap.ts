@@ -37,13 +37,6 @@ export async function isolateHeaps(inspectorPort: number, all = false, timeoutMs
   return out;
 }
 
-/** Asks every listed isolate for a full garbage collection (HeapProfiler.collectGarbage). */
-export async function collectGarbage(inspectorPort: number, all = false, timeoutMs = 10_000): Promise<void> {
-  const res = await fetch(`http://127.0.0.1:${inspectorPort}/json`, { signal: AbortSignal.timeout(timeoutMs) });
-  const targets = ((await res.json()) as Target[]).filter((t) => t.webSocketDebuggerUrl && (all || isOurs(t)));
-  for (const t of targets) await call(t.webSocketDebuggerUrl!, "HeapProfiler.collectGarbage", timeoutMs);
-}
-
 /** Our workers' isolates under workerd's inspector (wrangler's proxy lists only the api, by another id). */
 const isOurs = (t: Target) => !t.id.includes(":") || t.id.startsWith("core:user:");
 
