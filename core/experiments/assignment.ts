@@ -21,7 +21,7 @@ export function bucketRanges(weights: readonly number[]): Range[] {
 
 /** The index of the range holding `n`, or -1. */
 export function chooseVariant(n: number, ranges: readonly Range[]): number {
-  for (let i = 0; i < ranges.length; i++) if (n >= ranges[i][0] && n < ranges[i][1]) return i;
+  for (let i = 0; i < ranges.length; i++) if (n >= ranges[i]![0] && n < ranges[i]![1]) return i;
   return -1;
 }
 

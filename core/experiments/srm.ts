@@ -30,7 +30,7 @@ export function checkSrm(counts: readonly number[], weights: readonly number[]):
       message: `not checked yet: every variant needs ${SRM_MIN_EXPECTED} expected units`,
     };
   }
-  const chi = counts.reduce((s, c, i) => s + (c - expected[i]) ** 2 / expected[i], 0);
+  const chi = counts.reduce((s, c, i) => s + (c - expected[i]!) ** 2 / expected[i]!, 0);
   const p = chiSquareSf(chi, counts.length - 1);
   const mismatch = p < SRM_P_THRESHOLD;
   return {

@@ -86,10 +86,10 @@ export function verdict(input: VerdictInput): Verdict & { minima: Record<string,
   const control = input.aggregates[input.control];
   for (const metric of input.metrics) {
     const values: Record<string, number> = {};
-    for (const v of input.variants) values[v] = value(metric, input.aggregates[v]);
+    for (const v of input.variants) values[v] = value(metric, input.aggregates[v]!);
     const comparisons: Record<string, MetricComparison> = {};
     for (const t of treatments) {
-      const { seq, ...c } = compare(metric, control, input.aggregates[t], level);
+      const { seq, ...c } = compare(metric, control!, input.aggregates[t]!, level);
       const key = `${metric}:${t}`;
       const running = Math.min(seq, minima[key] ?? 1);
       minima[key] = running;
@@ -98,7 +98,7 @@ export function verdict(input: VerdictInput): Verdict & { minima: Record<string,
     metrics[metric] = { values, comparisons };
   }
   const srm = checkSrm(
-    input.variants.map((v) => input.aggregates[v].users),
+    input.variants.map((v) => input.aggregates[v]!.users),
     input.weights,
   );
   const method = {
@@ -110,20 +110,20 @@ export function verdict(input: VerdictInput): Verdict & { minima: Record<string,
   const base = { metrics, srm, method, minima };
   if (srm.mismatch) return { ...base, winner: null, recommendation: "continue", reason: srm.message };
   const primary = input.metrics[0];
-  const results = metrics[primary];
+  const results = primary === undefined ? undefined : metrics[primary];
   if (!results) return { ...base, winner: null, recommendation: "continue", reason: "no metric to judge" };
   const better = treatments
-    .filter((t) => results.comparisons[t].significant && results.comparisons[t].difference > 0)
-    .sort((x, y) => results.comparisons[y].difference - results.comparisons[x].difference);
+    .filter((t) => results.comparisons[t]!.significant && results.comparisons[t]!.difference > 0)
+    .sort((x, y) => results.comparisons[y]!.difference - results.comparisons[x]!.difference);
   if (better.length > 0) {
     return {
       ...base,
-      winner: better[0],
+      winner: better[0]!,
       recommendation: "rollout",
       reason: `${better[0]} beats ${input.control} on ${primary}`,
     };
   }
-  const worse = treatments.filter((t) => results.comparisons[t].significant && results.comparisons[t].difference < 0);
+  const worse = treatments.filter((t) => results.comparisons[t]!.significant && results.comparisons[t]!.difference < 0);
   if (worse.length === treatments.length && treatments.length > 0) {
     return {
       ...base,

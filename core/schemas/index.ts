@@ -13,3 +13,4 @@ export * from "./hyperparameters";
 export * from "./training";
 export * from "./model-versions";
 export * from "./webhooks";
+export * from "./experiments";

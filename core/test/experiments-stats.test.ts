@@ -118,7 +118,7 @@ describe("distributions", () => {
       [2.5, 3.3],
       [0.7, 41.2],
       [3.1, 1.7],
-    ]) {
+    ] as const) {
       expect(studentTTwoSided(t, df)).toBeCloseTo(tTailByIntegration(t, df), 8);
     }
   });
@@ -209,10 +209,25 @@ describe("two-sample tests", () => {
     });
     const raw = welchTest(...(variants.map((v) => ({ n: v.n, sum: v.sumY, sumSq: v.sumYSq })) as [never, never]));
     const { theta, adjusted } = cupedAdjust(variants);
-    const adj = welchTest(adjusted[0], adjusted[1]);
+    const adj = welchTest(adjusted[0]!, adjusted[1]!);
     expect(theta).toBeCloseTo(1, 1);
     expect(adj.difference).toBeCloseTo(0.5, 1);
     // y = x + noise with var(x) = 9, var(noise) = 1: the interval shrinks by about sqrt(10).
     expect((raw.ci[1] - raw.ci[0]) / (adj.ci[1] - adj.ci[0])).toBeGreaterThan(2.8);
+  });
+});
+
+describe("per-variant intervals", () => {
+  it("Wilson stays in [0, 1] and matches its closed form; the mean's interval is the t interval", async () => {
+    const { wilsonInterval, meanInterval } = await import("../experiments/intervals");
+    const [lo, hi] = wilsonInterval(2, 40);
+    expect(lo).toBeGreaterThan(0);
+    expect(lo).toBeCloseTo(0.013814, 5);
+    expect(hi).toBeCloseTo(0.165019, 5);
+    expect(wilsonInterval(0, 10)[0]).toBe(0);
+    const [mlo, mhi] = meanInterval({ n: 5, sum: 15, sumSq: 55 });
+    const half = studentTQuantile(0.975, 4) * Math.sqrt(2.5 / 5);
+    expect(mlo).toBeCloseTo(3 - half, 10);
+    expect(mhi).toBeCloseTo(3 + half, 10);
   });
 });

@@ -1,5 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env";
+import { experimentContext } from "../../experiments/services/apply";
 import { servingContext } from "../services/context";
 import { explainRanking } from "../services/explain-ranking";
 import { serveSearch } from "../services/serve-search";
@@ -7,7 +8,7 @@ import type * as routes from "./search.routes";
 
 export const search: RouteHandler<typeof routes.search, AppEnv> = async (c) => {
   const { q, user_id: userId, k } = c.req.valid("query");
-  const ctx = servingContext(c.env, c.get("principal").tenantId);
+  const { ctx } = await experimentContext(c, "search", userId);
   const served = await serveSearch(ctx, q, k, userId, (p) => c.executionCtx.waitUntil(p));
   c.header("X-Cache", served.cacheHit ? "HIT" : "MISS");
   return c.json(
