@@ -2,6 +2,7 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import type { ExperimentRow } from "@edge-ml/core/db/schema";
 import type { AppEnv } from "../../env";
 import { getDb } from "../../lib/db";
+import { publishItemFactors } from "../../serving/services/publish-model";
 import { createExperiment, experimentOf, updateExperiment } from "../services/experiment-store";
 import type * as routes from "./experiments.routes";
 
@@ -27,7 +28,17 @@ export function experimentView(row: ExperimentRow) {
 
 export const create: RouteHandler<typeof routes.create, AppEnv> = async (c) => {
   const p = c.get("principal");
-  const row = await createExperiment(getDb(c.env.DB), p.tenantId, c.req.valid("json"), `${p.kind}:${p.subjectId}`);
+  // A variant's recommender version serves from its own index, written now (as a deploy does).
+  const prepare = async (version: string, prefix: string) => {
+    await publishItemFactors(c.env, p.tenantId, version, prefix);
+  };
+  const row = await createExperiment(
+    getDb(c.env.DB),
+    p.tenantId,
+    c.req.valid("json"),
+    `${p.kind}:${p.subjectId}`,
+    prepare,
+  );
   return c.json({ experiment_id: row.id, name: row.name, status: row.status, created_at: row.createdAt }, 201);
 };
 

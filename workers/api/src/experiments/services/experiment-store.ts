@@ -18,8 +18,17 @@ export async function experimentOf(db: Db, tenantId: string, id: string): Promis
   return row;
 }
 
-/** Every model_version / classifier_version a variant names must exist for the tenant, in its kind. */
+/** A recommender version a variant serves, to be made servable (its item factors indexed) before the experiment starts. */
+export type PrepareVersion = (version: string, artifactPrefix: string) => Promise<void>;
+
+/**
+ * Every model_version / classifier_version a variant names must exist for the tenant, in its
+ * kind. Returns the recommender versions that are not in production (they need preparing).
+ * Classifier versions are only validated here: /api/v1/predict applying them is the
+ * classifier's part (docs/decisions.md, "Experiments").
+ */
 async function checkVersions(db: Db, tenantId: string, variants: Record<string, { config: VariantConfig }>) {
+  const prepare = new Map<string, string>();
   for (const [name, { config }] of Object.entries(variants)) {
     for (const [field, kind] of [
       ["model_version", "recommender"],
@@ -28,7 +37,7 @@ async function checkVersions(db: Db, tenantId: string, variants: Record<string, 
       const version = config[field];
       if (version === undefined) continue;
       const [row] = await db
-        .select({ v: modelVersions.version })
+        .select({ prefix: modelVersions.artifactPrefix, production: modelVersions.isProduction })
         .from(modelVersions)
         .where(
           and(eq(modelVersions.tenantId, tenantId), eq(modelVersions.kind, kind), eq(modelVersions.version, version)),
@@ -39,8 +48,10 @@ async function checkVersions(db: Db, tenantId: string, variants: Record<string, 
           `variants.${name}.config.${field}`,
         );
       }
+      if (kind === "recommender" && !row.production) prepare.set(version, row.prefix);
     }
   }
+  return prepare;
 }
 
 /**
@@ -78,9 +89,11 @@ export async function createExperiment(
   tenantId: string,
   body: CreateExperimentRequest,
   createdBy: string | null,
+  prepare: PrepareVersion,
 ) {
-  await checkVersions(db, tenantId, body.variants);
+  const versions = await checkVersions(db, tenantId, body.variants);
   const [start, end] = await rangeFor(db, tenantId, body);
+  for (const [version, prefix] of versions) await prepare(version, prefix);
   const order = Object.keys(body.variants);
   const control = body.control ?? (order.includes("control") ? "control" : order[0]!);
   // Control first: the layout of the bucket ranges follows this order.
