@@ -62,3 +62,32 @@ export function percentile(values: readonly number[], p: number): number {
   const rank = Math.ceil((p / 100) * sorted.length);
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))]!;
 }
+
+export type Scored = { id: string; score: number };
+export type ListComparison = { overlap_at_k: number; rbo: number; score_shift: number | null; top_differs: boolean };
+
+/**
+ * How a candidate's list differs from production's on the same input: overlap@k, RBO
+ * (p = 0.9) over the top k, the mean score shift (candidate - production) over the items
+ * both ranked (null when they share none: the scores are then not comparable), and whether
+ * the first item differs.
+ */
+export function compareLists(production: readonly Scored[], candidate: readonly Scored[], k: number): ListComparison {
+  const a = production.slice(0, k).map((r) => r.id);
+  const b = candidate.slice(0, k).map((r) => r.id);
+  const prodScore = new Map(production.map((r) => [r.id, r.score]));
+  let shift = 0;
+  let shared = 0;
+  for (const r of candidate) {
+    const p = prodScore.get(r.id);
+    if (p === undefined) continue;
+    shift += r.score - p;
+    shared++;
+  }
+  return {
+    overlap_at_k: overlapAtK(a, b, k),
+    rbo: rankBiasedOverlap(a, b, 0.9),
+    score_shift: shared > 0 ? shift / shared : null,
+    top_differs: a[0] !== b[0],
+  };
+}

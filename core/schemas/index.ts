@@ -14,3 +14,4 @@ export * from "./training";
 export * from "./model-versions";
 export * from "./webhooks";
 export * from "./experiments";
+export * from "./shadow";

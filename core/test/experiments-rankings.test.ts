@@ -27,3 +27,31 @@ describe("ranking comparisons", () => {
     expect(percentile([], 50)).toBe(0);
   });
 });
+
+describe("comparing a candidate's list with production's", () => {
+  it("reports overlap, RBO, the mean score shift over shared items and a changed top item", async () => {
+    const { compareLists } = await import("../experiments/rankings");
+    const prod = [
+      { id: "a", score: 0.9 },
+      { id: "b", score: 0.8 },
+      { id: "c", score: 0.7 },
+    ];
+    const cand = [
+      { id: "b", score: 0.95 },
+      { id: "a", score: 0.85 },
+      { id: "z", score: 0.5 },
+    ];
+    const c = compareLists(prod, cand, 3);
+    expect(c.overlap_at_k).toBeCloseTo(2 / 3, 12);
+    expect(c.rbo).toBeCloseTo(rankBiasedOverlap(["a", "b", "c"], ["b", "a", "z"]), 12);
+    expect(c.score_shift).toBeCloseTo((0.15 - 0.05) / 2, 12);
+    expect(c.top_differs).toBe(true);
+    expect(compareLists(prod, prod, 3)).toEqual({
+      overlap_at_k: 1,
+      rbo: expect.closeTo(1, 12),
+      score_shift: 0,
+      top_differs: false,
+    });
+    expect(compareLists(prod, [{ id: "q", score: 1 }], 3).score_shift).toBeNull();
+  });
+});

@@ -222,8 +222,8 @@ describe("per-variant intervals", () => {
     const { wilsonInterval, meanInterval } = await import("../experiments/intervals");
     const [lo, hi] = wilsonInterval(2, 40);
     expect(lo).toBeGreaterThan(0);
-    expect(lo).toBeCloseTo(0.013814, 5);
-    expect(hi).toBeCloseTo(0.165019, 5);
+    expect(lo).toBeCloseTo(0.013821, 5);
+    expect(hi).toBeCloseTo(0.165039, 5);
     expect(wilsonInterval(0, 10)[0]).toBe(0);
     const [mlo, mhi] = meanInterval({ n: 5, sum: 15, sumSq: 55 });
     const half = studentTQuantile(0.975, 4) * Math.sqrt(2.5 / 5);

@@ -30,6 +30,8 @@ import { usersRouter } from "./access/users/users.index";
 import { experimentsRouter } from "./experiments/experiments/experiments.index";
 import { assignmentsRouter } from "./experiments/assignments/assignments.index";
 import { resultsRouter } from "./experiments/results/results.index";
+import { shadowRouter } from "./experiments/shadow/shadow.index";
+import { challengersRouter } from "./experiments/challengers/challengers.index";
 
 /** Resource routers, in the order they appear in the reference. Add new ones here. */
 const routers = [
@@ -53,6 +55,8 @@ const routers = [
   experimentsRouter,
   assignmentsRouter,
   resultsRouter,
+  shadowRouter,
+  challengersRouter,
 ];
 
 /** Builds the api worker's Hono app: middleware, every resource router, docs, errors. */

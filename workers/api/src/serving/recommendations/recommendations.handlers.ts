@@ -2,6 +2,7 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { ApiError } from "@edge-ml/core/errors";
 import type { AppEnv } from "../../env";
 import { experimentContext } from "../../experiments/services/apply";
+import { shadowLater } from "../../experiments/services/passive-shadow";
 import { servingContext } from "../services/context";
 import { serveRecommendations } from "../services/serve-recommendations";
 import type * as routes from "./recommendations.routes";
@@ -9,8 +10,17 @@ import type * as routes from "./recommendations.routes";
 export const recommendForUser: RouteHandler<typeof routes.recommendForUser, AppEnv> = async (c) => {
   const { user_id: userId } = c.req.valid("param");
   const { k } = c.req.valid("query");
-  const { ctx } = await experimentContext(c, "recommend", userId);
+  const started = performance.now();
+  const { ctx, served: variant } = await experimentContext(c, "recommend", userId);
   const served = await serveRecommendations(ctx, userId, {}, k, (p) => c.executionCtx.waitUntil(p));
+  if (!variant) {
+    const items = served.items.map((i) => ({ id: i.itemId, score: i.score, reason: i.reason }));
+    shadowLater(
+      c,
+      { surface: "recommend", userId, k },
+      { items, ms: performance.now() - started, version: served.modelVersion },
+    );
+  }
   c.set("usage", { recommendationsServed: served.items.length });
   c.header("X-Model-Version", served.modelVersion);
   c.header("X-Cache", served.cacheHit ? "HIT" : "MISS");
