@@ -58,34 +58,28 @@ export async function shadowCompare(
   production?: Ranked,
 ): Promise<Ranked> {
   const prod = production ?? (await rank(servingContext(env, tenantId), input, background));
+  const logged = {
+    tenantId,
+    surface: input.surface,
+    mode,
+    modelVersion: candidateVersion,
+    productionVersion: prod.version,
+    k: input.k,
+    productionMs: prod.ms,
+  };
   const started = performance.now();
   try {
     const cand = await rank(servingContext(env, tenantId, undefined, candidateVersion), input, background);
     await recordComparison(env.DB, {
-      tenantId,
-      surface: input.surface,
-      mode,
-      modelVersion: candidateVersion,
-      productionVersion: prod.version,
-      k: input.k,
-      productionMs: prod.ms,
+      ...logged,
       candidateMs: cand.ms,
       error: null,
       ...compareLists(prod.items, cand.items, input.k),
     });
     return cand;
   } catch (e) {
-    await recordComparison(env.DB, {
-      tenantId,
-      surface: input.surface,
-      mode,
-      modelVersion: candidateVersion,
-      productionVersion: prod.version,
-      k: input.k,
-      productionMs: prod.ms,
-      candidateMs: performance.now() - started,
-      error: e instanceof Error ? e.message.slice(0, 500) : String(e).slice(0, 500),
-    });
+    const error = (e instanceof Error ? e.message : String(e)).slice(0, 500);
+    await recordComparison(env.DB, { ...logged, candidateMs: performance.now() - started, error });
     throw e;
   }
 }
