@@ -214,6 +214,14 @@ export const MetricComparison = z.object({
   p_value: z.number(),
   sequential_p_value: z.number(),
   significant: z.boolean(),
+  cuped: z
+    .object({ theta: z.number(), difference: z.number(), ci: Interval, p_value: z.number() })
+    .nullable()
+    .openapi({
+      description:
+        "CUPED-adjusted Welch test (covariate: the user's interactions in the 14 days before the experiment started); " +
+        "null for cvr, or until every exposed user's covariate is recorded, or when it does not vary",
+    }),
 });
 
 /** One metric: each variant's value under its own name (as the contract shows), the comparison, per-variant intervals. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { call, seedTenant } from "../helpers";
+import { waitForEvents } from "../serving/serving-helpers";
 import { waitFor } from "../ingest/ingest-helpers";
 import { assign, createExperiment, experimentStub, send } from "./experiment-helpers";
 
@@ -113,5 +114,53 @@ describe("experiments: results", () => {
     expect(body.metrics.ctr!.sequential_p_value as number).toBeLessThan(0.05);
     expect(body.winner).toBe("treatment");
     expect(body.recommendation).toBe("rollout");
+  });
+
+  it("adjusts ctr with CUPED on the users' pre-experiment activity, narrowing the interval", async () => {
+    const t = await seedTenant("results-cuped");
+    const users = Array.from({ length: 40 }, (_, i) => `c-${i}`);
+    const past = new Date(Date.now() - 3 * 86_400_000).toISOString();
+    // Half the users were active before the experiment (4 views each), half not at all.
+    const history = users
+      .filter((_, i) => i % 2 === 0)
+      .flatMap((u) =>
+        Array.from({ length: 4 }, (_, k) => ({
+          user_id: u,
+          item_id: `old-${k}`,
+          interaction_type: "view",
+          timestamp: past,
+        })),
+      );
+    const ingest = (interactions: unknown[]) =>
+      call("/internal/data/interactions", {
+        method: "POST",
+        token: t.adminKey,
+        body: { tenant_id: t.tenantId, interactions },
+      });
+    expect((await ingest(history)).status).toBe(202);
+    await waitForEvents(t.tenantId, history.length);
+    const id = await createExperiment(t, { metrics: ["ctr"] });
+    for (const u of users) await assign(t.adminKey, id, u);
+    // The active users click; one in five of the others does.
+    const clickers = users.filter((_, i) => i % 2 === 0 || i % 10 === 1);
+    expect(
+      (await ingest(clickers.map((u) => ({ user_id: u, item_id: "new-1", interaction_type: "click" })))).status,
+    ).toBe(202);
+    const read = () => send<Results>(t.adminKey, "GET", `/experiments/${id}/results`);
+    const { body } = await waitFor(read, (r) => {
+      const ctr = r.body.metrics.ctr!;
+      return (
+        (ctr.control as number) * r.body.sample_size.control! +
+          (ctr.treatment as number) * r.body.sample_size.treatment! >=
+        clickers.length - 1e-9
+      );
+    });
+    const ctr = body.metrics.ctr! as { ci: [number, number]; cuped: { theta: number; ci: [number, number] } | null };
+    expect(ctr.cuped).not.toBeNull();
+    expect(ctr.cuped!.theta).toBeGreaterThan(0);
+    expect(ctr.cuped!.ci[1] - ctr.cuped!.ci[0]).toBeLessThan(ctr.ci[1] - ctr.ci[0]);
+    const agg = await experimentStub(t.tenantId, id).aggregates(["control", "treatment"]);
+    expect(agg.control!.covariateUsers + agg.treatment!.covariateUsers).toBe(40);
+    expect(agg.control!.sumX + agg.treatment!.sumX).toBe(history.length);
   });
 });

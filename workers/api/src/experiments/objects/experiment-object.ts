@@ -9,6 +9,22 @@ export const ATTRIBUTION_WINDOW_MS = 24 * 3_600_000;
 
 export type Exposure = { userId: string; variant: string; atMs: number };
 export type Attributable = { userId: string; type: string; atMs: number; revenue: number };
+/** Where a new user's pre-experiment covariate comes from (CUPED): their D1 history before `beforeMs`. */
+export type CovariateSource = { tenantId: string; beforeMs: number };
+/** CUPED's covariate: the user's interactions in this long before the experiment started. */
+export const PRE_PERIOD_MS = 14 * 86_400_000;
+
+/** A variant's aggregates as the object keeps them: the verdict's, counts, and CUPED's sums (x: pre-period interactions). */
+export type ObjectAggregate = VariantAggregate & {
+  exposures: number;
+  clicks: number;
+  conversions: number;
+  covariateUsers: number;
+  sumX: number;
+  sumX2: number;
+  sumXYClick: number;
+  sumXYRevenue: number;
+};
 
 /**
  * One experiment's state (one object per tenant and experiment, SQLite storage, RPC): the
@@ -23,11 +39,13 @@ export class ExperimentObject extends DurableObject<ApiEnv> {
     ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS assignments (
       user_id TEXT PRIMARY KEY, variant TEXT NOT NULL, first_ms INTEGER NOT NULL, last_ms INTEGER NOT NULL,
       exposures INTEGER NOT NULL, clicked INTEGER NOT NULL DEFAULT 0, converted INTEGER NOT NULL DEFAULT 0,
-      revenue REAL NOT NULL DEFAULT 0)`);
+      revenue REAL NOT NULL DEFAULT 0, pre REAL)`);
     ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS aggregates (
       variant TEXT PRIMARY KEY, users INTEGER NOT NULL DEFAULT 0, exposures INTEGER NOT NULL DEFAULT 0,
       clickers INTEGER NOT NULL DEFAULT 0, converters INTEGER NOT NULL DEFAULT 0, clicks INTEGER NOT NULL DEFAULT 0,
-      conversions INTEGER NOT NULL DEFAULT 0, revenue REAL NOT NULL DEFAULT 0, revenue_sq REAL NOT NULL DEFAULT 0)`);
+      conversions INTEGER NOT NULL DEFAULT 0, revenue REAL NOT NULL DEFAULT 0, revenue_sq REAL NOT NULL DEFAULT 0,
+      covariate_users INTEGER NOT NULL DEFAULT 0, sum_x REAL NOT NULL DEFAULT 0, sum_x2 REAL NOT NULL DEFAULT 0,
+      sum_xy_click REAL NOT NULL DEFAULT 0, sum_xy_revenue REAL NOT NULL DEFAULT 0)`);
     ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)");
   }
 
@@ -35,7 +53,14 @@ export class ExperimentObject extends DurableObject<ApiEnv> {
    * Records exposures and returns each user's sticky variant: the one stored at their first
    * exposure, whatever variant the caller computed now (a split change moves nobody already in).
    */
-  async expose(exposures: Exposure[]): Promise<string[]> {
+  async expose(exposures: Exposure[], covariate?: CovariateSource): Promise<string[]> {
+    const fresh: string[] = [];
+    const variants = this.recordExposures(exposures, fresh);
+    if (covariate && fresh.length > 0) await this.recordCovariates(fresh, covariate);
+    return variants;
+  }
+
+  private recordExposures(exposures: Exposure[], fresh: string[]): string[] {
     const sql = this.ctx.storage.sql;
     return this.ctx.storage.transactionSync(() =>
       exposures.map((e) => {
@@ -51,6 +76,7 @@ export class ExperimentObject extends DurableObject<ApiEnv> {
           sql.exec("UPDATE aggregates SET exposures = exposures + 1 WHERE variant = ?", row.variant);
           return row.variant;
         }
+        fresh.push(e.userId);
         sql.exec(
           "INSERT INTO assignments (user_id, variant, first_ms, last_ms, exposures) VALUES (?, ?, ?, ?, 1)",
           e.userId,
@@ -66,6 +92,45 @@ export class ExperimentObject extends DurableObject<ApiEnv> {
         return e.variant;
       }),
     );
+  }
+
+  /**
+   * CUPED's covariate x of newly exposed users: their interactions in the PRE_PERIOD_MS before
+   * the experiment started, one indexed D1 count each. Outcomes attributed before x arrived
+   * are folded in when it does (Σxy gains x times the user's outcome so far), so the sums
+   * stay exact whatever the order.
+   */
+  private async recordCovariates(users: string[], source: CovariateSource): Promise<void> {
+    const counts = await this.env.DB.batch(
+      users.map((u) =>
+        this.env.DB.prepare(
+          "SELECT count(*) AS n FROM user_history WHERE tenant_id = ?1 AND user_id = ?2 AND ts >= ?3 AND ts < ?4",
+        ).bind(source.tenantId, u, source.beforeMs - PRE_PERIOD_MS, source.beforeMs),
+      ),
+    );
+    const sql = this.ctx.storage.sql;
+    this.ctx.storage.transactionSync(() => {
+      users.forEach((u, i) => {
+        const x = Number((counts[i]?.results[0] as { n: number } | undefined)?.n ?? 0);
+        const row = sql
+          .exec<{ variant: string; clicked: number; revenue: number; pre: number | null }>(
+            "SELECT variant, clicked, revenue, pre FROM assignments WHERE user_id = ?",
+            u,
+          )
+          .toArray()[0];
+        if (!row || row.pre !== null) return;
+        sql.exec("UPDATE assignments SET pre = ? WHERE user_id = ?", x, u);
+        sql.exec(
+          `UPDATE aggregates SET covariate_users = covariate_users + 1, sum_x = sum_x + ?, sum_x2 = sum_x2 + ?,
+           sum_xy_click = sum_xy_click + ?, sum_xy_revenue = sum_xy_revenue + ? WHERE variant = ?`,
+          x,
+          x * x,
+          x * row.clicked,
+          x * row.revenue,
+          row.variant,
+        );
+      });
+    });
   }
 
   /** The stored variant of a user, if exposed. */
@@ -94,8 +159,9 @@ export class ExperimentObject extends DurableObject<ApiEnv> {
             clicked: number;
             converted: number;
             revenue: number;
+            pre: number | null;
           }>(
-            "SELECT variant, first_ms, last_ms, clicked, converted, revenue FROM assignments WHERE user_id = ?",
+            "SELECT variant, first_ms, last_ms, clicked, converted, revenue, pre FROM assignments WHERE user_id = ?",
             e.userId,
           )
           .toArray()[0];
@@ -104,8 +170,9 @@ export class ExperimentObject extends DurableObject<ApiEnv> {
         if (e.type === "click") {
           sql.exec("UPDATE assignments SET clicked = 1 WHERE user_id = ?", e.userId);
           sql.exec(
-            "UPDATE aggregates SET clicks = clicks + 1, clickers = clickers + ? WHERE variant = ?",
+            "UPDATE aggregates SET clicks = clicks + 1, clickers = clickers + ?, sum_xy_click = sum_xy_click + ? WHERE variant = ?",
             u.clicked ? 0 : 1,
+            u.clicked || u.pre === null ? 0 : u.pre,
             u.variant,
           );
         } else {
@@ -113,10 +180,11 @@ export class ExperimentObject extends DurableObject<ApiEnv> {
           sql.exec("UPDATE assignments SET converted = 1, revenue = ? WHERE user_id = ?", r, e.userId);
           sql.exec(
             `UPDATE aggregates SET conversions = conversions + 1, converters = converters + ?, revenue = revenue + ?,
-             revenue_sq = revenue_sq + ? WHERE variant = ?`,
+             revenue_sq = revenue_sq + ?, sum_xy_revenue = sum_xy_revenue + ? WHERE variant = ?`,
             u.converted ? 0 : 1,
             e.revenue,
             r * r - u.revenue * u.revenue,
+            u.pre === null ? 0 : u.pre * e.revenue,
             u.variant,
           );
         }
@@ -126,9 +194,7 @@ export class ExperimentObject extends DurableObject<ApiEnv> {
   }
 
   /** Per-variant aggregates (zeros for a variant nobody was exposed to yet). */
-  async aggregates(
-    variants: string[],
-  ): Promise<Record<string, VariantAggregate & { exposures: number; clicks: number; conversions: number }>> {
+  async aggregates(variants: string[]): Promise<Record<string, ObjectAggregate>> {
     const rows = this.ctx.storage.sql
       .exec<{
         variant: string;
@@ -140,9 +206,14 @@ export class ExperimentObject extends DurableObject<ApiEnv> {
         conversions: number;
         revenue: number;
         revenue_sq: number;
+        covariate_users: number;
+        sum_x: number;
+        sum_x2: number;
+        sum_xy_click: number;
+        sum_xy_revenue: number;
       }>("SELECT * FROM aggregates")
       .toArray();
-    const out: Awaited<ReturnType<ExperimentObject["aggregates"]>> = {};
+    const out: Record<string, ObjectAggregate> = {};
     for (const v of variants) {
       const r = rows.find((x) => x.variant === v);
       out[v] = {
@@ -154,6 +225,11 @@ export class ExperimentObject extends DurableObject<ApiEnv> {
         conversions: r?.conversions ?? 0,
         revenue: r?.revenue ?? 0,
         revenueSq: r?.revenue_sq ?? 0,
+        covariateUsers: r?.covariate_users ?? 0,
+        sumX: r?.sum_x ?? 0,
+        sumX2: r?.sum_x2 ?? 0,
+        sumXYClick: r?.sum_xy_click ?? 0,
+        sumXYRevenue: r?.sum_xy_revenue ?? 0,
       };
     }
     return out;
@@ -165,7 +241,7 @@ export class ExperimentObject extends DurableObject<ApiEnv> {
    */
   async results(
     input: Omit<VerdictInput, "aggregates" | "previousMinima">,
-  ): Promise<Verdict & { aggregates: Record<string, VariantAggregate> }> {
+  ): Promise<Verdict & { aggregates: Record<string, ObjectAggregate> }> {
     const aggregates = await this.aggregates([...input.variants]);
     const sql = this.ctx.storage.sql;
     const stored = sql.exec<{ v: string }>("SELECT v FROM meta WHERE k = 'minima'").toArray()[0]?.v;

@@ -44,8 +44,11 @@ export async function exposeUser(
   if (hashed === undefined) return undefined;
   const stub = experimentObject(env, row);
   const exposure = [{ userId, variant: hashed, atMs: Date.now() }];
-  if (!background || movedBySplitChange(exp, userId, row.splitHistory)) return (await stub.expose(exposure))[0];
-  background(stub.expose(exposure));
+  // The pre-period of CUPED's covariate ends when the experiment started.
+  const covariate = { tenantId: row.tenantId, beforeMs: Date.parse(row.createdAt) };
+  if (!background || movedBySplitChange(exp, userId, row.splitHistory))
+    return (await stub.expose(exposure, covariate))[0];
+  background(stub.expose(exposure, covariate));
   return hashed;
 }
 

@@ -3,6 +3,7 @@ import { meanInterval, wilsonInterval } from "@edge-ml/core/experiments/interval
 import type { Metric, MetricComparison, VariantAggregate } from "@edge-ml/core/experiments/verdict";
 import { ATTRIBUTION_WINDOW_MS } from "../objects/experiment-object";
 import { experimentObject, splitWeights } from "./assign";
+import { cupedComparison } from "./cuped-view";
 
 const finiteOrNull = (x: number) => (Number.isFinite(x) ? x : null);
 
@@ -39,11 +40,16 @@ export async function experimentResults(env: ApiEnv, row: ExperimentRow) {
   });
   const metrics: Record<string, Record<string, unknown>> = {};
   for (const [metric, m] of Object.entries(r.metrics) as [Metric, NonNullable<(typeof r.metrics)[Metric]>][]) {
-    const comparisons = Object.fromEntries(Object.entries(m.comparisons).map(([t, c]) => [t, comparisonView(c)]));
-    const lead = Object.values(m.comparisons).sort((x, y) => y.difference - x.difference)[0]!;
+    const comparisons = Object.fromEntries(
+      Object.entries(m.comparisons).map(([t, c]) => [
+        t,
+        { ...comparisonView(c), cuped: cupedComparison(metric, r.aggregates[row.control]!, r.aggregates[t]!) },
+      ]),
+    );
+    const lead = Object.entries(comparisons).sort((x, y) => y[1].difference - x[1].difference)[0]![1];
     metrics[metric] = {
       ...m.values,
-      ...comparisonView(lead),
+      ...lead,
       intervals: Object.fromEntries(row.variantOrder.map((v) => [v, intervalOf(metric, r.aggregates[v]!)])),
       comparisons,
     };
