@@ -163,4 +163,38 @@ describe("experiments: results", () => {
     expect(agg.control!.covariateUsers + agg.treatment!.covariateUsers).toBe(40);
     expect(agg.control!.sumX + agg.treatment!.sumX).toBe(history.length);
   });
+
+  it("compares every treatment with control, Bonferroni-corrected, with three variants", async () => {
+    const t = await seedTenant("results-three");
+    const id = await createExperiment(t, {
+      metrics: ["ctr"],
+      traffic_split: { control: 0.4, a: 0.3, b: 0.3 },
+      variants: {
+        control: { config: {} },
+        a: { config: { ranking_weights: [1, 0, 0, 0] } },
+        b: { config: { ranking_weights: [0, 0, 1, 0] } },
+      },
+    });
+    const stub = experimentStub(t.tenantId, id);
+    const now = Date.now();
+    const variant = (i: number) => (i % 10 < 4 ? "control" : i % 10 < 7 ? "a" : "b");
+    await stub.expose(Array.from({ length: 1000 }, (_, i) => ({ userId: `t-${i}`, variant: variant(i), atMs: now })));
+    // b's users click three times as often as the others.
+    const clicks = Array.from({ length: 1000 }, (_, i) => i).filter((i) =>
+      variant(i) === "b" ? i % 100 < 30 : i % 100 < 10,
+    );
+    await stub.attribute(clicks.map((i) => ({ userId: `t-${i}`, type: "click", atMs: now, revenue: 0 })));
+    const { status, body } = await send<Results & { method: { correction: string } }>(
+      t.adminKey,
+      "GET",
+      `/experiments/${id}/results`,
+    );
+    expect(status).toBe(200);
+    expect(body.sample_size).toEqual({ control: 400, a: 300, b: 300 });
+    expect(Object.keys(body.metrics.ctr!.comparisons as object)).toEqual(["a", "b"]);
+    expect(body.method.correction).toMatch(/Bonferroni over 2/);
+    expect(body.winner).toBe("b");
+    // The top-level comparison is the leading treatment's.
+    expect(body.metrics.ctr!.difference).toBeCloseTo(0.3 - 0.1, 12);
+  });
 });
