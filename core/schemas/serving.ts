@@ -148,6 +148,10 @@ export const PublicRecommendationsResponse = z
       model_version: z.string(),
       latency_ms: z.number().openapi({ description: "Measured time spent serving this request in the worker" }),
       cache_hit: z.boolean(),
+      experiment: z.object({ experiment_id: z.string(), variant: z.string() }).optional().openapi({
+        description:
+          "Beyond the contract. The running experiment and variant this user was served (also in X-Experiment-Id / X-Experiment-Variant)",
+      }),
     }),
   })
   .openapi("RecommendationsResponse");

@@ -27,6 +27,11 @@ import { modelVersionsRouter } from "./training/model-versions/model-versions.in
 import { webhooksRouter } from "./webhooks/webhooks/webhooks.index";
 import { usageRouter } from "./metering/usage/usage.index";
 import { usersRouter } from "./access/users/users.index";
+import { experimentsRouter } from "./experiments/experiments/experiments.index";
+import { assignmentsRouter } from "./experiments/assignments/assignments.index";
+import { resultsRouter } from "./experiments/results/results.index";
+import { shadowRouter } from "./experiments/shadow/shadow.index";
+import { challengersRouter } from "./experiments/challengers/challengers.index";
 
 /** Resource routers, in the order they appear in the reference. Add new ones here. */
 const routers = [
@@ -47,6 +52,11 @@ const routers = [
   webhooksRouter,
   usageRouter,
   abuseRouter,
+  experimentsRouter,
+  assignmentsRouter,
+  resultsRouter,
+  shadowRouter,
+  challengersRouter,
 ];
 
 /** Builds the api worker's Hono app: middleware, every resource router, docs, errors. */

@@ -1,6 +1,7 @@
 import { createApp } from "./app";
 import { consumeRefresh } from "./serving/services/refresh-lists";
 
+export { ExperimentObject } from "./experiments/objects/experiment-object";
 export { IntakeSweeper } from "./ingest/objects/intake-sweeper";
 export { AbuseDetector } from "./metering/objects/abuse-detector";
 export { RateLimiter } from "./metering/objects/rate-limiter";

@@ -1,5 +1,11 @@
 import { createRoute } from "@hono/zod-openapi";
-import { AcceptInvitationRequest, CreateUserRequest, UserInvitation, UserList, UserRecord } from "@edge-ml/core/schemas";
+import {
+  AcceptInvitationRequest,
+  CreateUserRequest,
+  UserInvitation,
+  UserList,
+  UserRecord,
+} from "@edge-ml/core/schemas";
 import { authenticate } from "../../middleware/authenticate";
 import { requirePermission } from "../../middleware/authorize";
 import { bearerSecurity, errorResponses, jsonBody, jsonContent } from "../../lib/openapi-helpers";

@@ -1,12 +1,13 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { validateInteractions, validateItems, type RowError } from "@edge-ml/core/ingest/rows";
+import { validateInteractions, validateItems, type QueuedInteraction, type RowError } from "@edge-ml/core/ingest/rows";
 import { ApiError, errors } from "@edge-ml/core/errors";
 import { MAX_BULK_ROWS } from "@edge-ml/core/schemas";
 import type { AppEnv } from "../../env";
 import { getDb } from "../../lib/db";
 import { beginIdempotent, completeIdempotent, storedResponse } from "../services/idempotency";
 import { acceptBatches, derivedId, planBatches, resendForReplay } from "../services/ingest-queue";
+import { attributeInteractions } from "../../experiments/services/attribution";
 import type * as routes from "./events.routes";
 
 type Kind = "items" | "interactions";
@@ -92,8 +93,19 @@ async function ingest(
       );
     }
     if (kind === "items") c.set("usage", { itemsIndexed: accepted.length });
+    else attributeLater(c, accepted as QueuedInteraction[]);
   } else if (key !== undefined) await completeIdempotent(db, p.tenantId, key, outcome);
   return c.json(outcome.body, outcome.status);
+}
+
+/** Clicks and purchases count for the experiments their users were exposed to, after the response. */
+function attributeLater(c: Context<AppEnv>, rows: QueuedInteraction[]): void {
+  const logger = c.get("logger");
+  c.executionCtx.waitUntil(
+    attributeInteractions(c.env, c.get("principal").tenantId, rows).catch((e) =>
+      logger.warn("Experiment attribution failed", { error: String(e), rows: rows.length }),
+    ),
+  );
 }
 
 const bulkShape = (accepted: number, errs: RowError[]) => ({

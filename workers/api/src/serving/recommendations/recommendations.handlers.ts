@@ -1,6 +1,8 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { ApiError } from "@edge-ml/core/errors";
 import type { AppEnv } from "../../env";
+import { experimentContext } from "../../experiments/services/apply";
+import { shadowLater } from "../../experiments/services/passive-shadow";
 import { servingContext } from "../services/context";
 import { serveRecommendations } from "../services/serve-recommendations";
 import type * as routes from "./recommendations.routes";
@@ -8,9 +10,17 @@ import type * as routes from "./recommendations.routes";
 export const recommendForUser: RouteHandler<typeof routes.recommendForUser, AppEnv> = async (c) => {
   const { user_id: userId } = c.req.valid("param");
   const { k } = c.req.valid("query");
-  const served = await serveRecommendations(servingContext(c.env, c.get("principal").tenantId), userId, {}, k, (p) =>
-    c.executionCtx.waitUntil(p),
-  );
+  const started = performance.now();
+  const { ctx, served: variant } = await experimentContext(c, "recommend", userId);
+  const served = await serveRecommendations(ctx, userId, {}, k, (p) => c.executionCtx.waitUntil(p));
+  if (!variant) {
+    const items = served.items.map((i) => ({ id: i.itemId, score: i.score, reason: i.reason }));
+    shadowLater(
+      c,
+      { surface: "recommend", userId, k },
+      { items, ms: performance.now() - started, version: served.modelVersion },
+    );
+  }
   c.set("usage", { recommendationsServed: served.items.length });
   c.header("X-Model-Version", served.modelVersion);
   c.header("X-Cache", served.cacheHit ? "HIT" : "MISS");
@@ -23,7 +33,7 @@ export const recommendForUser: RouteHandler<typeof routes.recommendForUser, AppE
 
 export const publicRecommendations: RouteHandler<typeof routes.publicRecommendations, AppEnv> = async (c) => {
   const body = c.req.valid("json");
-  const ctx = servingContext(c.env, c.get("principal").tenantId);
+  const { ctx, served: variant } = await experimentContext(c, "recommend", body.user_id);
   const served = await serveRecommendations(ctx, body.user_id, body.filters ?? {}, body.count, (p) =>
     c.executionCtx.waitUntil(p),
   );
@@ -31,7 +41,12 @@ export const publicRecommendations: RouteHandler<typeof routes.publicRecommendat
   return c.json(
     {
       recommendations: served.items.map((i) => ({ item_id: i.itemId, score: i.score })),
-      metadata: { model_version: served.modelVersion, latency_ms: served.latencyMs, cache_hit: served.cacheHit },
+      metadata: {
+        model_version: served.modelVersion,
+        latency_ms: served.latencyMs,
+        cache_hit: served.cacheHit,
+        ...(variant ? { experiment: { experiment_id: variant.experimentId, variant: variant.variant } } : {}),
+      },
     },
     200,
   );

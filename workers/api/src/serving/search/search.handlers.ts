@@ -1,5 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env";
+import { experimentContext } from "../../experiments/services/apply";
+import { shadowLater } from "../../experiments/services/passive-shadow";
 import { servingContext } from "../services/context";
 import { explainRanking } from "../services/explain-ranking";
 import { serveSearch } from "../services/serve-search";
@@ -7,8 +9,13 @@ import type * as routes from "./search.routes";
 
 export const search: RouteHandler<typeof routes.search, AppEnv> = async (c) => {
   const { q, user_id: userId, k } = c.req.valid("query");
-  const ctx = servingContext(c.env, c.get("principal").tenantId);
+  const started = performance.now();
+  const { ctx, served: variant } = await experimentContext(c, "search", userId);
   const served = await serveSearch(ctx, q, k, userId, (p) => c.executionCtx.waitUntil(p));
+  if (!variant) {
+    const items = served.results.map((r) => ({ id: r.productId, score: r.score, reason: r.reason }));
+    shadowLater(c, { surface: "search", query: q, userId, k }, { items, ms: performance.now() - started });
+  }
   c.header("X-Cache", served.cacheHit ? "HIT" : "MISS");
   return c.json(
     served.results.map((r) => ({ product_id: r.productId, score: r.score, reason: r.reason })),

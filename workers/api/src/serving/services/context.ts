@@ -3,7 +3,7 @@ import type { VectorIndex } from "@edge-ml/core/vector/types";
 import type { TextEncoder } from "../../../../shared/text/encoder";
 import { textSpace } from "../../../../shared/text-space";
 import type { CachedIndex } from "./item-vectors";
-import { productionRecommender, type TrainedRecommender } from "./trained-model";
+import { productionRecommender, recommenderVersion, type TrainedRecommender } from "./trained-model";
 
 /** What one tenant's ranking needs, built once per request from the configuration. */
 export type ServingContext = {
@@ -16,11 +16,18 @@ export type ServingContext = {
   /** The same index for vector reads through the isolate's cache (item-vectors.ts). */
   textVectors: CachedIndex;
   weights: Weights;
+  /** A recommender version to serve instead of production (an experiment's variant, a shadow candidate). */
+  modelVersion?: string;
   /** The scoring clock (see scoringClock), not the wall clock. */
   nowMs: number;
 };
 
-export function servingContext(env: ApiEnv, tenantId: string, weights: Weights = DEFAULT_WEIGHTS): ServingContext {
+export function servingContext(
+  env: ApiEnv,
+  tenantId: string,
+  weights: Weights = DEFAULT_WEIGHTS,
+  modelVersion?: string,
+): ServingContext {
   const { encoder, index } = textSpace(env, tenantId);
   return {
     env,
@@ -30,6 +37,7 @@ export function servingContext(env: ApiEnv, tenantId: string, weights: Weights =
     textIndex: index,
     textVectors: { index, scope: `text:${tenantId}`, dimensions: encoder.dimensions },
     weights,
+    ...(modelVersion !== undefined ? { modelVersion } : {}),
     nowMs: scoringClock(Date.now()),
   };
 }
@@ -52,7 +60,8 @@ export function servingModelVersion(ctx: ServingContext, model: TrainedRecommend
   return model?.version ?? `content-profile-v1+${ctx.encoder.version}`;
 }
 
-/** The tenant's deployed recommender, if any (cached per isolate, see trained-model.ts). */
+/** The tenant's deployed recommender, if any, or the context's own version (cached per isolate, see trained-model.ts). */
 export function deployedRecommender(ctx: ServingContext): Promise<TrainedRecommender | undefined> {
+  if (ctx.modelVersion !== undefined) return recommenderVersion(ctx.db, ctx.env.DATA, ctx.tenantId, ctx.modelVersion);
   return productionRecommender(ctx.db, ctx.env.DATA, ctx.tenantId);
 }

@@ -121,6 +121,7 @@ export function isDefaultList(ctx: ServingContext, filters: RecommendationFilter
   return (
     filters.categories === undefined &&
     filters.exclude_ids === undefined &&
+    ctx.modelVersion === undefined &&
     ctx.weights.every((w, i) => w === DEFAULT_WEIGHTS[i])
   );
 }

@@ -1,3 +1,4 @@
+import { errors } from "@edge-ml/core/errors";
 import type { FoldInModel } from "@edge-ml/core/ml/fold-in";
 import { decodeItemToItem, type ItemToItemModel } from "@edge-ml/core/ml/item-to-item";
 import { modelIndexSpec, type IndexSpec } from "@edge-ml/core/vector/indexes";
@@ -116,6 +117,32 @@ export async function productionRecommender(
     model = await loadRecommender(bucket, row.version, row.prefix);
     loaded.set(key, model);
   }
+  return model;
+}
+
+/**
+ * A named recommender version of the tenant, production or not (an experiment's variant, a
+ * shadow candidate); 404 when the tenant has no such version. Its artifacts are cached as
+ * production's are; the prefix read is one indexed D1 row until they are.
+ */
+export async function recommenderVersion(
+  db: D1Database,
+  bucket: R2Bucket,
+  tenantId: string,
+  version: string,
+): Promise<TrainedRecommender> {
+  const key = `${tenantId}:${version}`;
+  const hit = loaded.get(key);
+  if (hit) return hit;
+  const row = await db
+    .prepare(
+      `SELECT artifact_prefix AS prefix FROM model_versions WHERE tenant_id = ?1 AND kind = 'recommender' AND version = ?2`,
+    )
+    .bind(tenantId, version)
+    .first<{ prefix: string }>();
+  if (!row) throw errors.notFound(`Recommender version ${version}`);
+  const model = await loadRecommender(bucket, version, row.prefix);
+  loaded.set(key, model);
   return model;
 }
 
