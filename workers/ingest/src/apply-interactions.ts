@@ -1,42 +1,23 @@
-import { partKey, type PartFile } from "@edge-ml/core/ingest/catalog";
 import { LABELS, POPULARITY_WEIGHTS } from "@edge-ml/core/ingest/labels";
 import { typeBit } from "@edge-ml/core/recommend/consumed";
-import { partitionDate, writeEventsParquet } from "@edge-ml/core/ingest/parquet";
 import { popularityIncrement } from "@edge-ml/core/ingest/popularity";
 import type { IngestMessage, QueuedInteraction } from "@edge-ml/core/ingest/rows";
-import { groupBy } from "@edge-ml/core/util/group-by";
-import { applyOnce, markPartsDone, partsDone } from "./apply-once";
-import { requestRefresh } from "./request-refresh";
+import { applyOnce, partsDone } from "./apply-once";
 
-type Batch = Extract<IngestMessage, { kind: "interactions" }>;
+export type Batch = Extract<IngestMessage, { kind: "interactions" }>;
+
+export type AppliedEvents = { batch: Batch; fresh: boolean };
 
 /**
- * One message of events: D1 serving state (once per batch id) and one Parquet part per UTC
- * date, named after the batch. A delivery that failed between the two steps is finished by
- * the next one (same file names; the catalogue ignores parts it has and parts compacted
- * away); once the parts are catalogued the batch is marked and redeliveries do nothing.
+ * The first half of a message of events: its D1 serving state, once per batch id (a
+ * redelivery changes nothing). Returns the message while its Parquet part is still to be
+ * written (write-event-parts.ts, which writes one part for all such messages of a tenant in
+ * the queue batch); a message whose parts were listed by an earlier delivery is done.
  */
-export async function applyInteractions(env: IngestEnv, msg: Batch): Promise<void> {
-  const { tenant_id: tenantId, rows } = msg;
-  const fresh = await applyOnce(env, msg, servingStatements(env, tenantId, rows));
-  if (fresh) await requestRefresh(env, tenantId, rows);
-  // A batch delivered before whose parts are catalogued (and maybe compacted since): done.
-  if (!fresh && (await partsDone(env, msg.batch_id))) return;
-
-  const byDate = groupBy(rows, (r) => partitionDate(r.ts));
-  const parts: PartFile[] = [];
-  for (const [date, dayRows] of byDate) {
-    const key = partKey(tenantId, date, `part-${msg.batch_id}`);
-    const buffer = writeEventsParquet(dayRows);
-    await env.DATA.put(key, buffer, {
-      httpMetadata: { contentType: "application/vnd.apache.parquet" },
-      customMetadata: { row_count: String(dayRows.length), batch_id: msg.batch_id },
-    });
-    parts.push({ key, date, rows: dayRows.length, bytes: buffer.byteLength });
-  }
-  const catalog = env.CATALOG.get(env.CATALOG.idFromName(tenantId));
-  await catalog.addParts(tenantId, parts);
-  await markPartsDone(env, msg.batch_id);
+export async function applyInteractions(env: IngestEnv, msg: Batch): Promise<AppliedEvents | undefined> {
+  const fresh = await applyOnce(env, msg, servingStatements(env, msg.tenant_id, msg.rows));
+  if (!fresh && (await partsDone(env, msg.batch_id))) return undefined;
+  return { batch: msg, fresh };
 }
 
 /**

@@ -36,9 +36,14 @@ export async function partsDone(env: IngestEnv, batchId: string): Promise<boolea
  * its D1 rows already committed it is complete, and its intake record drops the rows, so
  * neither the sweeper nor a replay sends it again.
  */
-export async function markPartsDone(env: IngestEnv, batchId: string): Promise<void> {
-  await env.DB.batch([
-    env.DB.prepare("UPDATE ingest_batches SET parts_done = 1 WHERE batch_id = ?").bind(batchId),
-    completeStatement(env.DB, batchId, Date.now()),
-  ]);
+export async function markPartsDone(env: IngestEnv, batchIds: string | string[]): Promise<void> {
+  const ids = typeof batchIds === "string" ? [batchIds] : batchIds;
+  if (ids.length === 0) return;
+  const now = Date.now();
+  await env.DB.batch(
+    ids.flatMap((id) => [
+      env.DB.prepare("UPDATE ingest_batches SET parts_done = 1 WHERE batch_id = ?").bind(id),
+      completeStatement(env.DB, id, now),
+    ]),
+  );
 }

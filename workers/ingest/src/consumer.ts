@@ -1,7 +1,9 @@
 import { loadBatch } from "@edge-ml/core/ingest/intake";
 import type { IngestMessage, IngestQueueMessage } from "@edge-ml/core/ingest/rows";
-import { applyInteractions } from "./apply-interactions";
+import { groupBy } from "@edge-ml/core/util/group-by";
+import { applyInteractions, type AppliedEvents } from "./apply-interactions";
 import { applyItems } from "./apply-items";
+import { writeEventParts } from "./write-event-parts";
 
 /** Retry delay doubles per attempt from INGEST_RETRY_BASE_SECONDS, capped at 5 minutes. */
 export function retryDelaySeconds(env: IngestEnv, attempts: number): number {
@@ -23,9 +25,11 @@ function isIngestMessage(body: unknown): body is IngestQueueMessage {
 /**
  * v2 names a batch in intake_batches (durable intake); v1 carries its rows (dead letters
  * from before). A reference to a complete batch is a redelivery: nothing to do. One that
- * names no record throws, so it ends in the dead-letter queue rather than vanishing.
+ * names no record throws, so it ends in the dead-letter queue rather than vanishing. Items
+ * are applied whole; events return what is left to write (their Parquet part), which the
+ * consumer writes for all of a tenant's messages in the queue batch at once.
  */
-export async function applyMessage(env: IngestEnv, body: unknown): Promise<void> {
+export async function applyMessage(env: IngestEnv, body: unknown): Promise<AppliedEvents | undefined> {
   if (!isIngestMessage(body)) throw new Error("not an ingest message (v1 or v2)");
   let msg: IngestMessage;
   if (body.v === 2) {
@@ -34,40 +38,73 @@ export async function applyMessage(env: IngestEnv, body: unknown): Promise<void>
     if (!loaded) throw new Error(`no intake record for batch ${body.batch_id}`);
     msg = loaded;
   } else msg = body;
-  if (msg.kind === "items") await applyItems(env, msg);
-  else await applyInteractions(env, msg);
+  if (msg.kind === "items") return void (await applyItems(env, msg));
+  return applyInteractions(env, msg);
 }
 
 /** Messages of one batch applied at once: their D1, R2 and catalogue waits overlap. */
 export const CONSUMER_CONCURRENCY = 6;
 
 /**
- * Each message is acknowledged on its own as soon as it is applied, so a failure halfway
- * through a batch retries only the messages not yet applied (with backoff); after
- * max_retries the queue moves a message to the dead-letter queue. Messages are independent
- * (each is its own batch id and files), so a few are applied concurrently.
+ * Two steps. First each message's own effects, a few at a time (their D1, R2 and catalogue
+ * waits overlap): items whole, events their D1 rows. A message that fails there is retried on
+ * its own (with backoff); after max_retries the queue moves it to the dead-letter queue.
+ * Then, per tenant, one Parquet part for all its messages of events (write-event-parts.ts);
+ * they are acknowledged together once it is listed, or retried together (their D1 rows are
+ * not applied again). Acknowledgements keep the batch's order.
  */
 export async function consumeIngest(batch: MessageBatch<unknown>, env: IngestEnv): Promise<void> {
+  const pending: { at: number; msg: Message<unknown>; applied: AppliedEvents }[] = [];
   let next = 0;
   const lanes = Array.from({ length: Math.min(CONSUMER_CONCURRENCY, batch.messages.length) }, async () => {
-    while (next < batch.messages.length) await consumeOne(batch.messages[next++]!, env);
+    while (next < batch.messages.length) {
+      const at = next++;
+      const msg = batch.messages[at]!;
+      await attempt([msg], env, async () => {
+        const applied = await applyMessage(env, msg.body);
+        if (applied) pending.push({ at, msg, applied });
+        else msg.ack();
+      });
+    }
   });
   await Promise.all(lanes);
+  const byTenant = groupBy(
+    pending.sort((a, b) => a.at - b.at),
+    (p) => p.applied.batch.tenant_id,
+  );
+  await Promise.all(
+    [...byTenant].map(([tenantId, group]) =>
+      attempt(
+        group.map((p) => p.msg),
+        env,
+        async () => {
+          await writeEventParts(
+            env,
+            tenantId,
+            group.map((p) => p.applied),
+          );
+          for (const p of group) p.msg.ack();
+        },
+      ),
+    ),
+  );
 }
 
-async function consumeOne(msg: Message<unknown>, env: IngestEnv): Promise<void> {
+/** Runs `step`; when it throws, every message of `msgs` is retried with backoff (and logged). */
+async function attempt(msgs: Message<unknown>[], env: IngestEnv, step: () => Promise<void>): Promise<void> {
   try {
-    await applyMessage(env, msg.body);
-    msg.ack();
+    await step();
   } catch (e) {
-    console.error(
-      JSON.stringify({
-        level: "ERROR",
-        service: "ingest",
-        message: "Ingest message failed; will retry",
-        context: { message_id: msg.id, attempts: msg.attempts, error: String(e) },
-      }),
-    );
-    msg.retry({ delaySeconds: retryDelaySeconds(env, msg.attempts) });
+    for (const msg of msgs) {
+      console.error(
+        JSON.stringify({
+          level: "ERROR",
+          service: "ingest",
+          message: "Ingest message failed; will retry",
+          context: { message_id: msg.id, attempts: msg.attempts, error: String(e) },
+        }),
+      );
+      msg.retry({ delaySeconds: retryDelaySeconds(env, msg.attempts) });
+    }
   }
 }

@@ -7,8 +7,14 @@ import type { PartFile } from "@edge-ml/core/ingest/catalog";
  * instead of importing the ingest worker's code. Every method is async, as a stub sees it.
  */
 export interface CatalogObject {
-  /** Lists parts not yet listed (a redelivered batch adds nothing); whether any was new. */
-  addParts(tenantId: string, parts: PartFile[]): Promise<boolean>;
+  /**
+   * Lists parts not yet listed (a redelivered batch adds nothing); whether any was new. With
+   * `batchIds` (the ingest batches whose rows the parts hold) nothing is listed when a listed
+   * part holds any of them already.
+   */
+  addParts(tenantId: string, parts: PartFile[], batchIds?: string[]): Promise<boolean>;
+  /** Of `batchIds`, those no listed part holds yet. */
+  uncovered(batchIds: string[]): Promise<string[]>;
   /** Compaction's swap: `output` replaces `inputs` only while every input is still live. */
   replaceParts(tenantId: string, inputs: string[], output: PartFile): Promise<boolean>;
   /** The live parts. */
