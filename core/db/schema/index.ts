@@ -9,3 +9,4 @@ export * from "./catalog";
 export * from "./ingest";
 export * from "./training";
 export * from "./webhooks";
+export * from "./classify";

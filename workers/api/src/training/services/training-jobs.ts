@@ -7,7 +7,7 @@ import {
   estimateDurationMinutes,
   hyperparameterWarnings,
   kindOfModelType,
-  MODEL_TYPES,
+  JOB_MODEL_TYPES,
   resolveHyperparameters,
   SUPPORTED_MODEL_TYPES,
   totalEpochsOf,
@@ -41,7 +41,7 @@ export type TriggerResult = {
 
 type TrainingEnv = Pick<ApiEnv, "DB" | "DATA" | "TRAINING_QUEUE" | "WEBHOOK_QUEUE" | "SECRETS_KEY">;
 
-const modelTypesOfKind = (kind: ModelKind) => MODEL_TYPES.filter((t) => kindOfModelType(t) === kind);
+const modelTypesOfKind = (kind: ModelKind) => JOB_MODEL_TYPES.filter((t) => kindOfModelType(t) === kind);
 
 /**
  * Creates the job. Well-formed requests that cannot train (a model type not implemented
