@@ -79,4 +79,5 @@ CREATE TABLE `retrain_runs` (
 );
 --> statement-breakpoint
 CREATE INDEX `retrain_runs_tenant_idx` ON `retrain_runs` (`tenant_id`,`created_at`);--> statement-breakpoint
+CREATE INDEX `retrain_runs_job_idx` ON `retrain_runs` (`training_job_id`);--> statement-breakpoint
 ALTER TABLE `training_jobs` ADD `inputs` text;

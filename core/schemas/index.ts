@@ -13,3 +13,5 @@ export * from "./hyperparameters";
 export * from "./training";
 export * from "./model-versions";
 export * from "./webhooks";
+export * from "./classify";
+export * from "./classify-model";

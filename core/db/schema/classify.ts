@@ -121,7 +121,10 @@ export const retrainRuns = sqliteTable(
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
   },
-  (t) => [index("retrain_runs_tenant_idx").on(t.tenantId, t.createdAt)],
+  (t) => [
+    index("retrain_runs_tenant_idx").on(t.tenantId, t.createdAt),
+    index("retrain_runs_job_idx").on(t.trainingJobId),
+  ],
 );
 
 export type PredictionRow = typeof predictions.$inferSelect;

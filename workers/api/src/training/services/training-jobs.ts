@@ -1,6 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { keyringFrom, randomToken, sealedFor, sealSecret } from "@edge-ml/core/auth";
-import { trainingJobs } from "@edge-ml/core/db/schema";
+import { trainingJobs, type JobInputs } from "@edge-ml/core/db/schema";
 import { ApiError, errors } from "@edge-ml/core/errors";
 import {
   defaultDataRange,
@@ -12,6 +12,7 @@ import {
   SUPPORTED_MODEL_TYPES,
   totalEpochsOf,
   utcDay,
+  type JobModelType,
   type ModelKind,
   type ModelType,
   type TrainingJobMessage,
@@ -39,7 +40,7 @@ export type TriggerResult = {
   warnings: string[];
 };
 
-type TrainingEnv = Pick<ApiEnv, "DB" | "DATA" | "TRAINING_QUEUE" | "WEBHOOK_QUEUE" | "SECRETS_KEY">;
+export type TrainingEnv = Pick<ApiEnv, "DB" | "DATA" | "TRAINING_QUEUE" | "WEBHOOK_QUEUE" | "SECRETS_KEY">;
 
 const modelTypesOfKind = (kind: ModelKind) => JOB_MODEL_TYPES.filter((t) => kindOfModelType(t) === kind);
 
@@ -134,12 +135,13 @@ export async function triggerTraining(
  * statement atomically, and the insert happens only when no queued or running job of the
  * same kind exists for the tenant. Returns whether the row was inserted.
  */
-async function insertIfIdle(
+export async function insertIfIdle(
   d1: D1Database,
   job: {
     id: string;
     tenantId: string;
-    modelType: ModelType;
+    modelType: JobModelType;
+    inputs?: JobInputs | null;
     hyperparameters: Record<string, number>;
     dataRange: DataRange;
     totalEpochs: number;
@@ -154,8 +156,8 @@ async function insertIfIdle(
   const result = await d1
     .prepare(
       `INSERT INTO training_jobs (id, tenant_id, model_type, status, hyperparameters, data_range, total_epochs,
-         callback_secret, estimated_duration_minutes, created_by, created_at, updated_at, warnings)
-       SELECT ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?
+         callback_secret, estimated_duration_minutes, created_by, created_at, updated_at, warnings, inputs)
+       SELECT ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
        WHERE NOT EXISTS (
          SELECT 1 FROM training_jobs WHERE tenant_id = ? AND ${ACTIVE_SQL}
            AND model_type IN (${types.map(() => "?").join(", ")}))`,
@@ -173,6 +175,7 @@ async function insertIfIdle(
       now,
       now,
       JSON.stringify(job.warnings),
+      job.inputs ? JSON.stringify(job.inputs) : null,
       job.tenantId,
       ...types,
     )
@@ -180,7 +183,7 @@ async function insertIfIdle(
   return result.meta.changes === 1;
 }
 
-async function activeJobOf(db: Db, tenantId: string, kind: ModelKind) {
+export async function activeJobOf(db: Db, tenantId: string, kind: ModelKind) {
   const [row] = await db
     .select({ id: trainingJobs.id, status: trainingJobs.status })
     .from(trainingJobs)
@@ -196,12 +199,13 @@ async function activeJobOf(db: Db, tenantId: string, kind: ModelKind) {
 }
 
 /** Records a job that cannot run as failed (no queue message) and tells subscribers, as any failure. */
-async function failAtOnce(
+export async function failAtOnce(
   env: TrainingEnv,
   db: Db,
   base: {
     tenantId: string;
-    modelType: ModelType;
+    modelType: JobModelType;
+    inputs?: JobInputs | null;
     hyperparameters: Record<string, number>;
     dataRange: DataRange;
     totalEpochs: number;
@@ -275,6 +279,6 @@ export async function cancelJob(db: Db, tenantId: string, id: string): Promise<T
  * A job's callback secret, sealed for its row (core/auth/sealed-secrets.ts): only the
  * dispatcher opens it, to sign the job spec and verify callbacks. Throws without SECRETS_KEY.
  */
-async function newCallbackSecret(env: TrainingEnv, jobId: string): Promise<string> {
+export async function newCallbackSecret(env: TrainingEnv, jobId: string): Promise<string> {
   return sealSecret(await keyringFrom(env.SECRETS_KEY), randomToken(32), sealedFor.job(jobId));
 }
