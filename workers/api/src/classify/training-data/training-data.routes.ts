@@ -26,8 +26,10 @@ export const upload = createRoute({
       content: {
         // Rows are validated one by one in the handler (a bad row must not refuse the upload).
         "application/json": {
-          schema: z.union([z.array(z.unknown()), z.object({ rows: z.array(z.unknown()) })]).openapi({
-            description: "LabelledRow objects: `{ headline, short_description?, category }`",
+          // z.unknown: the validator also runs (on {}) for a JSON-lines body; the handler parses either.
+          schema: z.unknown().openapi({
+            type: "array",
+            description: "LabelledRow objects: `{ headline, short_description?, category }` (or `{ rows: [...] }`)",
             example: [
               { headline: "Stocks rally as inflation cools", short_description: "Markets rose.", category: "BUSINESS" },
             ],
