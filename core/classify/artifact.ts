@@ -3,7 +3,7 @@ import type { ClassifierModel } from "./model";
 /**
  * `classifier.bin`: "EMLC", u32 format version, u32 header length, a JSON header (labels,
  * features, temperature, sizes), zero padding to a multiple of 4, then Float32 little-endian
- * bias[K] and weights[rows x K]. Decoding parses the small header and views the floats in
+ * bias[K], weights[rows x K] and, when the features use idf, idf[2^hash_bits]. Decoding parses the small header and views the floats in
  * place (no copy when the bytes are 4-aligned, as an R2 body's ArrayBuffer is): milliseconds
  * for a 10 MB model.
  */
@@ -12,24 +12,32 @@ export const CLASSIFIER_FORMAT_VERSION = 1;
 
 export class ClassifierArtifactError extends Error {}
 
-type Header = Pick<ClassifierModel, "labels" | "features" | "temperature"> & { rows: number };
+type Header = Pick<ClassifierModel, "labels" | "features" | "temperature"> & { rows: number; idf: number };
 
 export function encodeClassifier(model: ClassifierModel): Uint8Array {
   const k = model.labels.length;
   const rows = model.weights.length / k;
   const header = new TextEncoder().encode(
-    JSON.stringify({ labels: model.labels, features: model.features, temperature: model.temperature, rows }),
+    JSON.stringify({
+      labels: model.labels,
+      features: model.features,
+      temperature: model.temperature,
+      rows,
+      idf: model.idf?.length ?? 0,
+    } satisfies Header),
   );
+  const idf = model.idf?.length ?? 0;
   const floatsAt = Math.ceil((12 + header.length) / 4) * 4;
-  const out = new Uint8Array(floatsAt + 4 * (k + model.weights.length));
+  const out = new Uint8Array(floatsAt + 4 * (k + model.weights.length + idf));
   const view = new DataView(out.buffer);
   view.setUint32(0, MAGIC, true);
   view.setUint32(4, CLASSIFIER_FORMAT_VERSION, true);
   view.setUint32(8, header.length, true);
   out.set(header, 12);
-  const floats = new Float32Array(out.buffer, floatsAt, k + model.weights.length);
+  const floats = new Float32Array(out.buffer, floatsAt, k + model.weights.length + idf);
   floats.set(model.bias, 0);
   floats.set(model.weights, k);
+  if (model.idf) floats.set(model.idf, k + model.weights.length);
   return out;
 }
 
@@ -45,7 +53,7 @@ export function decodeClassifier(bytes: ArrayBuffer | Uint8Array): ClassifierMod
   const header = JSON.parse(new TextDecoder().decode(u8.subarray(12, 12 + length))) as Header;
   const k = header.labels.length;
   const floatsAt = Math.ceil((12 + length) / 4) * 4;
-  const count = k + header.rows * k;
+  const count = k + header.rows * k + header.idf;
   if (u8.length < floatsAt + 4 * count) throw new ClassifierArtifactError("classifier artifact is truncated");
   const at = u8.byteOffset + floatsAt;
   // A view when aligned; one copy otherwise (Float32Array needs 4-byte alignment).
@@ -53,11 +61,13 @@ export function decodeClassifier(bytes: ArrayBuffer | Uint8Array): ClassifierMod
     at % 4 === 0
       ? new Float32Array(u8.buffer, at, count)
       : new Float32Array(u8.slice(floatsAt, floatsAt + 4 * count).buffer);
+  const end = k + header.rows * k;
   return {
     labels: header.labels,
     features: header.features,
     temperature: header.temperature,
     bias: floats.subarray(0, k),
-    weights: floats.subarray(k),
+    weights: floats.subarray(k, end),
+    ...(header.idf ? { idf: floats.subarray(end) } : {}),
   };
 }

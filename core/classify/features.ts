@@ -4,7 +4,7 @@ import { fnvStep, mix, namespace } from "./hashing";
  * Sparse hashed features of a headline (+ description): word 1-2-grams and character 2-5-grams
  * of the lowercased text, signed-hashed into 2^hash_bits buckets (Weinberger et al. 2009: the
  * sign keeps collisions unbiased), sublinear tf (1 + ln count), each family L2-normalised on
- * its own so that a few hundred character n-grams do not drown a dozen words, then the whole
+ * its own (after idf weighting, as TF-IDF does) so that a few hundred character n-grams do not drown a dozen words, then the whole
  * vector to unit length. An optional dense vector (a sentence embedding) is appended after the
  * hashed buckets, at rows 2^hash_bits .. 2^hash_bits + dense_dim of the weights.
  */
@@ -12,9 +12,13 @@ export type FeatureConfig = {
   hash_bits: number;
   word_ngrams: [number, number];
   char_ngrams: [number, number];
+  /** Norm of the character n-gram block beside the word block's 1, before the whole vector is normalised. */
+  char_weight: number;
   /** Weight of the description's counts beside the headline's (0 ignores descriptions). */
   description_weight: number;
   sublinear_tf: boolean;
+  /** Scale each bucket by its smoothed inverse document frequency in the training rows (the model keeps them). */
+  idf: boolean;
   /** Length of the appended dense vector; 0: none (the local default, see docs/decisions.md). */
   dense_dim: number;
 };
@@ -23,8 +27,10 @@ export const DEFAULT_FEATURES: Readonly<FeatureConfig> = Object.freeze({
   hash_bits: 16,
   word_ngrams: [1, 2] as [number, number],
   char_ngrams: [2, 5] as [number, number],
+  char_weight: 1,
   description_weight: 1,
   sublinear_tf: true,
+  idf: true,
   dense_dim: 0,
 });
 
@@ -59,13 +65,22 @@ export class Featurizer {
   private value = new Float32Array(4096);
   private length = 0;
 
-  constructor(readonly config: Readonly<FeatureConfig>) {
+  /**
+   * `idf`: one weight per bucket (the model's, from its training rows), required when the
+   * config asks for idf; a featuriser without them (counting document frequencies) gives tf only.
+   */
+  constructor(
+    readonly config: Readonly<FeatureConfig>,
+    private readonly idf?: Float32Array,
+  ) {
     if (!Number.isInteger(config.hash_bits) || config.hash_bits < 4 || config.hash_bits > 24)
       throw new Error(`hash_bits must be an integer from 4 to 24, got ${config.hash_bits}`);
     this.buckets = 2 ** config.hash_bits;
     this.mask = this.buckets - 1;
     this.acc = new Float32Array(this.buckets);
     this.stamp = new Uint32Array(this.buckets);
+    if (idf && idf.length !== this.buckets)
+      throw new Error(`idf holds ${idf.length} weights for ${this.buckets} buckets`);
   }
 
   /** Rows of the weight matrix: the hashed buckets, then the dense vector's. */
@@ -84,12 +99,12 @@ export class Featurizer {
     if (word_ngrams[0] <= word_ngrams[1] && word_ngrams[1] >= 1) {
       this.words(0, h, 1);
       if (d > h) this.words(h, d, description_weight);
-      this.flushBlock();
+      this.flushBlock(1);
     }
     if (char_ngrams[0] <= char_ngrams[1]) {
       this.chars(0, h, 1);
       if (d > h) this.chars(h, d, description_weight);
-      this.flushBlock();
+      this.flushBlock(this.config.char_weight);
     }
     this.normaliseAll();
     if (dense && this.config.dense_dim > 0) this.appendDense(dense);
@@ -160,21 +175,22 @@ export class Featurizer {
     }
   }
 
-  /** The touched buckets as one unit-length block of (index, value). */
-  private flushBlock(): void {
+  /** The touched buckets as one block of (index, value) of norm `norm`. */
+  private flushBlock(norm: number): void {
     const start = this.length;
     let sumsq = 0;
     for (let t = 0; t < this.nTouched; t++) {
       const b = this.touched[t]!;
       const c = this.acc[b]!;
       if (c === 0) continue; // opposite signs cancelled
-      const v = this.config.sublinear_tf ? Math.sign(c) * (1 + Math.log(Math.abs(c))) : c;
+      const tf = this.config.sublinear_tf ? Math.sign(c) * (1 + Math.log(Math.abs(c))) : c;
+      const v = this.idf ? tf * this.idf[b]! : tf;
       this.index[this.length] = b;
       this.value[this.length++] = v;
       sumsq += v * v;
     }
     if (sumsq > 0) {
-      const s = 1 / Math.sqrt(sumsq);
+      const s = norm / Math.sqrt(sumsq);
       for (let k = start; k < this.length; k++) this.value[k]! *= s;
     }
     this.nTouched = 0;
@@ -201,4 +217,27 @@ export class Featurizer {
       this.value[this.length++] = dense[i]! * s;
     }
   }
+}
+
+/**
+ * Smoothed idf per bucket, 1 + ln((1 + n) / (1 + df)), from tf-only vectors of the training
+ * rows (a bucket counts once per row however many n-grams hashed into it).
+ */
+export function bucketIdf(buckets: number, vectors: Iterable<SparseVector>): Float32Array {
+  const df = new Float64Array(buckets);
+  const seen = new Int32Array(buckets).fill(-1);
+  let n = 0;
+  for (const x of vectors) {
+    for (let t = 0; t < x.length; t++) {
+      const b = x.index[t]!;
+      if (b < buckets && seen[b] !== n) {
+        seen[b] = n;
+        df[b]!++;
+      }
+    }
+    n++;
+  }
+  const idf = new Float32Array(buckets);
+  for (let b = 0; b < buckets; b++) idf[b] = 1 + Math.log((1 + n) / (1 + df[b]!));
+  return idf;
 }

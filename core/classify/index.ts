@@ -23,10 +23,10 @@ export {
 export { splitStratified } from "./split";
 export {
   trainClassifier,
+  classWeights,
   DEFAULTS as TRAINING_DEFAULTS,
-  SEARCH_SPACE,
-  type EpochReport,
   type TrainedClassifier,
   type TrainOptions,
-  type Trial,
 } from "./train";
+export { searchAndFit, SEARCH_SPACE, SEARCH_DEFAULTS, type EpochReport, type Trial } from "./search";
+export { packRows, SoftmaxSgd, type FeatureRows } from "./sgd";

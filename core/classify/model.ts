@@ -13,6 +13,8 @@ export type ClassifierModel = {
   temperature: number;
   bias: Float32Array;
   weights: Float32Array;
+  /** Per-bucket idf weights when `features.idf` (2^hash_bits values). */
+  idf?: Float32Array;
 };
 
 const featurizers = new WeakMap<ClassifierModel, Featurizer>();
@@ -21,7 +23,7 @@ const featurizers = new WeakMap<ClassifierModel, Featurizer>();
 export function featurizerOf(model: ClassifierModel): Featurizer {
   let f = featurizers.get(model);
   if (!f) {
-    f = new Featurizer(model.features);
+    f = new Featurizer(model.features, model.idf);
     featurizers.set(model, f);
   }
   return f;

@@ -38,6 +38,13 @@ export function rowOf(data: FeatureRows, r: number): SparseVector {
 
 export type SgdParams = { learning_rate: number; l2: number; batch_size: number; seed: number };
 
+/**
+ * The step of epoch e (1-based): the learning rate / sqrt(e). A constant step leaves the
+ * weights jumping between epochs (validation accuracy moving by a point or two), which makes
+ * early stopping pick by noise; the decay settles them.
+ */
+export const stepOf = (learningRate: number, epoch: number) => learningRate / Math.sqrt(epoch);
+
 /** Residuals below this are skipped in the update: after a few epochs most classes' are tiny. */
 const SKIP = 1e-6;
 
@@ -57,6 +64,7 @@ export class SoftmaxSgd {
   private readonly active: Int32Array;
   private readonly rng: Rng;
   private readonly order: Int32Array;
+  private epochs = 0;
 
   constructor(
     private readonly data: FeatureRows,
@@ -85,7 +93,8 @@ export class SoftmaxSgd {
       order[i] = order[j]!;
       order[j] = t;
     }
-    const { learning_rate: lr, l2, batch_size } = this.params;
+    const { l2, batch_size } = this.params;
+    const lr = stepOf(this.params.learning_rate, ++this.epochs);
     let loss = 0;
     let weightSum = 0;
     for (let start = 0; start < order.length; start += batch_size) {
