@@ -11,7 +11,8 @@
  *    the port itself (scripts/lib/serve-miniflare.ts); `npm run dev` (--dev) runs them under
  *    `wrangler dev --local` instead, which reloads on edit (scripts/lib/serve-wrangler.ts);
  * 5. waits for /health, loads the sample data (data/) on the first run, prints the URLs;
- * 6. on the first run, trains the first recommender on the sample data through the api,
+ * 6. on the first run, trains the first recommender on the sample data and the first classifier
+ *    on the labelled news sample (data/news) through the api,
  *    printing its progress, and deploys it.
  *
  * Environment: PORT (default 8787), EDGE_ML_HOME (default .edge-ml), WRANGLER_LOG (warn),
@@ -27,6 +28,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
+import { trainFirstClassifier } from "./lib/first-classifier";
 import { trainFirstModel } from "./lib/first-training";
 import { applyMigrations, createTenant, tenantExists, type TenantCredentials } from "./lib/bootstrap";
 import { credentialsFile, homeDir, stateDir } from "./lib/paths";
@@ -246,8 +248,11 @@ Try:
 Stop with Ctrl+C.
 `);
 
-// The first model, after the banner so the platform is usable meanwhile (EDGE_ML_TRAIN=0 skips).
+// The first models, after the banner so the platform is usable meanwhile (EDGE_ML_TRAIN=0 skips):
+// the recommender and the classifier, one job of each kind (the trainer runs them in turn).
 if (sampleEvents > 0 && process.env.EDGE_ML_TRAIN !== "0") {
-  const summary = await trainFirstModel(base, creds.admin_api_key, creds.tenant_id, sampleEvents, step);
-  step(summary);
+  await Promise.all([
+    trainFirstModel(base, creds.admin_api_key, creds.tenant_id, sampleEvents, step).then(step),
+    trainFirstClassifier(base, creds.admin_api_key, step).then(step),
+  ]);
 }
