@@ -14,6 +14,8 @@ export type FeatureConfig = {
   char_ngrams: [number, number];
   /** Norm of the character n-gram block beside the word block's 1, before the whole vector is normalised. */
   char_weight: number;
+  /** The headline's words again in a namespace of their own, so a word can weigh more in a headline. */
+  headline_words: boolean;
   /** Weight of the description's counts beside the headline's (0 ignores descriptions). */
   description_weight: number;
   sublinear_tf: boolean;
@@ -27,8 +29,9 @@ export const DEFAULT_FEATURES: Readonly<FeatureConfig> = Object.freeze({
   hash_bits: 16,
   word_ngrams: [1, 2] as [number, number],
   char_ngrams: [2, 5] as [number, number],
-  char_weight: 1,
-  description_weight: 1,
+  char_weight: 2,
+  headline_words: false,
+  description_weight: 0.5,
   sublinear_tf: true,
   idf: true,
   dense_dim: 0,
@@ -41,6 +44,7 @@ const SPACE = 32;
 const NS_WORD = namespace(1);
 const NS_BIGRAM = namespace(2);
 const NS_CHAR = namespace(3);
+const NS_HEADLINE = namespace(4);
 
 /** Letters and digits (ASCII and beyond Latin-1 punctuation); everything else separates words. */
 const isWordUnit = (c: number) =>
@@ -97,8 +101,9 @@ export class Featurizer {
     const h = this.normalise(headline.toLowerCase(), 0);
     const d = desc ? this.normalise(desc.toLowerCase(), h) : h;
     if (word_ngrams[0] <= word_ngrams[1] && word_ngrams[1] >= 1) {
-      this.words(0, h, 1);
-      if (d > h) this.words(h, d, description_weight);
+      this.words(0, h, 1, 0);
+      if (this.config.headline_words) this.words(0, h, 1, NS_HEADLINE);
+      if (d > h) this.words(h, d, description_weight, 0);
       this.flushBlock(1);
     }
     if (char_ngrams[0] <= char_ngrams[1]) {
@@ -145,7 +150,7 @@ export class Featurizer {
     } else this.acc[b]! += signed;
   }
 
-  private words(from: number, to: number, weight: number): void {
+  private words(from: number, to: number, weight: number, salt: number): void {
     const [lo, hi] = this.config.word_ngrams;
     const codes = this.codes;
     let previous = 0;
@@ -155,8 +160,8 @@ export class Featurizer {
       if (i > start) {
         let hw = NS_WORD;
         for (let k = start; k < i; k++) hw = fnvStep(hw, codes[k]!);
-        if (lo <= 1) this.add(hw, weight);
-        if (hi >= 2 && previous !== 0) this.add(fnvStep(fnvStep(NS_BIGRAM, previous), hw >>> 16) ^ hw, weight);
+        if (lo <= 1) this.add(hw ^ salt, weight);
+        if (hi >= 2 && previous !== 0) this.add(fnvStep(fnvStep(NS_BIGRAM, previous), hw >>> 16) ^ hw ^ salt, weight);
         previous = hw | 1;
       }
       start = i + 1;

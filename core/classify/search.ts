@@ -41,6 +41,8 @@ export type SearchOptions = {
   l2?: number;
   seed: number;
   refit: boolean;
+  /** Ship (and validate) the exponential average of the epochs' weights. */
+  average?: boolean;
   onEpoch?: (e: EpochReport) => void | Promise<void>;
   onTrial?: (t: Trial, done: number, planned: number) => void | Promise<void>;
 };
@@ -78,7 +80,12 @@ export async function searchAndFit(input: SearchInput, opts: SearchOptions): Pro
   const trials: Scored[] = [];
   for (const p of grid) {
     const t0 = performance.now();
-    const sgd = new SoftmaxSgd(data, trainIdx, y, trialWeights, k, featureRows, { ...p, batch_size, seed: opts.seed });
+    const sgd = new SoftmaxSgd(data, trainIdx, y, trialWeights, k, featureRows, {
+      ...p,
+      batch_size,
+      seed: opts.seed,
+      average: opts.average,
+    });
     let best: Scored | undefined;
     const curve: number[] = [];
     for (let epoch = 1; epoch <= maxEpochs; epoch++) {
@@ -110,6 +117,7 @@ export async function searchAndFit(input: SearchInput, opts: SearchOptions): Pro
     l2: chosen.l2,
     batch_size,
     seed: opts.seed,
+    average: opts.average,
   });
   for (let epoch = 1; epoch <= chosen.epochs; epoch++) {
     const loss = sgd.epoch();
@@ -123,8 +131,7 @@ export async function searchAndFit(input: SearchInput, opts: SearchOptions): Pro
     validation: chosen.metrics,
     validationLogits: chosen.logits,
     temperature,
-    bias: Float32Array.from(sgd.bias),
-    weights: sgd.weights(),
+    ...sgd.final(),
     trainSize: allIdx.length,
     fitSeconds: (performance.now() - fitStarted) / 1000,
   };

@@ -36,7 +36,7 @@ export function rowOf(data: FeatureRows, r: number): SparseVector {
   return { index: data.index.subarray(a, b), value: data.value.subarray(a, b), length: b - a };
 }
 
-export type SgdParams = { learning_rate: number; l2: number; batch_size: number; seed: number };
+export type SgdParams = { learning_rate: number; l2: number; batch_size: number; seed: number; average?: boolean };
 
 /**
  * The step of epoch e (1-based): the learning rate / sqrt(e). A constant step leaves the
@@ -65,6 +65,8 @@ export class SoftmaxSgd {
   private readonly rng: Rng;
   private readonly order: Int32Array;
   private epochs = 0;
+  private avg?: Float32Array;
+  private avgBias?: Float32Array;
 
   constructor(
     private readonly data: FeatureRows,
@@ -145,7 +147,20 @@ export class SoftmaxSgd {
         }
       }
     }
+    if (this.params.average) this.averageIn();
     return weightSum ? loss / weightSum : 0;
+  }
+
+  /** avg <- (avg + W) / 2 at the end of each epoch (exponential averaging of the epochs' weights). */
+  private averageIn(): void {
+    if (!this.avg) {
+      this.avg = this.weights();
+      this.avgBias = Float32Array.from(this.bias);
+      return;
+    }
+    const s = this.scale;
+    for (let i = 0; i < this.avg.length; i++) this.avg[i] = 0.5 * (this.avg[i]! + s * this.v[i]!);
+    for (let c = 0; c < this.k; c++) this.avgBias![c] = 0.5 * (this.avgBias![c]! + this.bias[c]!);
   }
 
   private foldScale(): void {
@@ -153,18 +168,25 @@ export class SoftmaxSgd {
     this.scale = 1;
   }
 
-  /** The weights (scale folded in): a copy the model keeps. */
+  /** The weights the model ships: the epochs' average when averaging, else the last (a copy). */
+  final(): { weights: Float32Array; bias: Float32Array } {
+    if (this.avg) return { weights: Float32Array.from(this.avg), bias: Float32Array.from(this.avgBias!) };
+    return { weights: this.weights(), bias: Float32Array.from(this.bias) };
+  }
+
+  /** The current weights (scale folded in), a copy. */
   weights(): Float32Array {
     const out = new Float32Array(this.v.length);
     for (let i = 0; i < out.length; i++) out[i] = this.v[i]! * this.scale;
     return out;
   }
 
-  /** Raw logits of the rows `rows`, row-major, with the current weights. */
+  /** Raw logits of the rows `rows`, row-major, with the shipped weights (final()). */
   logits(rows: Int32Array): Float64Array {
     const out = new Float64Array(rows.length * this.k);
+    const [w, b, s] = this.avg ? [this.avg, this.avgBias!, 1] : [this.v, this.bias, this.scale];
     for (let i = 0; i < rows.length; i++) {
-      logitsInto(this.v, this.bias, rowOf(this.data, rows[i]!), this.z, this.scale);
+      logitsInto(w, b, rowOf(this.data, rows[i]!), this.z, s);
       out.set(this.z, i * this.k);
     }
     return out;

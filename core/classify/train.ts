@@ -27,6 +27,8 @@ export type TrainOptions = {
   class_weight_cap?: number;
   /** Refit the chosen settings on every row (default), or ship the trial fitted without the validation rows. */
   refit?: boolean;
+  /** Average the epochs' weights, or (default) keep the last epoch's (measured: no better on the news sample). */
+  average?: boolean;
   onEpoch?: (e: EpochReport) => void | Promise<void>;
   onTrial?: (t: Trial, done: number, planned: number) => void | Promise<void>;
 };
@@ -101,7 +103,7 @@ export async function trainClassifier(rows: readonly LabelledText[], opts: Train
   const cap = opts.class_weight_cap ?? DEFAULTS.class_weight_cap;
   const fit = await searchAndFit(
     { data, featureRows: featurizer.rows, y, labels, trainIdx, valIdx, weightsOf: (s) => classWeights(y, s, k, cap) },
-    { ...opts, seed, refit: (opts.refit ?? true) && !validatedOnTraining },
+    { ...opts, seed, refit: (opts.refit ?? true) && !validatedOnTraining, average: opts.average ?? false },
   );
   const model: ClassifierModel = {
     labels,
