@@ -162,7 +162,7 @@ export const PutLabelsRequest = z
   })
   .openapi("PutLabelsRequest");
 
-export const TrainingDataUploadResult = z
+export const LabelledUploadResult = z
   .object({
     upload_id: z.string(),
     accepted: z.number().int(),

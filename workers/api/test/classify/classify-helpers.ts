@@ -5,6 +5,7 @@ import {
   splitStratified,
   trainClassifier,
   type LabelledText,
+  type StoredLabelledRow,
 } from "@edge-ml/core/classify";
 import { keyringFrom, openSecret, sealedFor } from "@edge-ml/core/auth";
 import { hmacHex, signPayload, SIGNATURE_HEADER } from "@edge-ml/core/auth/signatures";
@@ -103,7 +104,7 @@ export async function playTrainer(jobId: string, options: { scramble?: boolean }
   const { secret } = await openSecret(await keyringFrom(env.SECRETS_KEY), job.callback_secret, sealedFor.job(jobId));
   const inputs = JSON.parse(job.inputs) as { files: { name: string }[]; labels: string[] };
   const exp = Math.floor(Date.now() / 1000) + 600;
-  const rows: LabelledText[] = [];
+  const rows: StoredLabelledRow[] = [];
   for (const f of inputs.files) {
     const path = `/trainer/jobs/${jobId}/data/labelled/${f.name}`;
     const res = await call(`${path}?exp=${exp}&sig=${await hmacHex(secret, `url.GET.${path}.${exp}`)}`);

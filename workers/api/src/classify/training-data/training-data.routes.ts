@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { TrainingDataUploadResult } from "@edge-ml/core/schemas";
+import { LabelledUploadResult } from "@edge-ml/core/schemas";
 import { authenticate } from "../../middleware/authenticate";
 import { requirePermission } from "../../middleware/authorize";
 import { bearerSecurity, errorResponses, jsonContent } from "../../lib/openapi-helpers";
@@ -40,7 +40,7 @@ export const upload = createRoute({
     },
   },
   responses: {
-    201: jsonContent(TrainingDataUploadResult, "Stored (or already stored: `stored: false`)"),
+    201: jsonContent(LabelledUploadResult, "Stored (or already stored: `stored: false`)"),
     ...errorResponses(400, 401, 403, 413, 415, 429),
   },
 });
