@@ -1,19 +1,10 @@
 import { encodeLabelledParquet, type StoredLabelledRow } from "@edge-ml/core/classify/rows";
 import type { JobInputFile, JobInputs } from "@edge-ml/core/db/schema";
-import { ApiError } from "@edge-ml/core/errors";
-import type { TrainingJobMessage } from "@edge-ml/core/schemas";
 import type { z } from "@hono/zod-openapi";
 import type { TrainClassifierRequest } from "@edge-ml/core/schemas";
-import { failJob } from "@edge-ml/core/training/jobs";
 import { getDb } from "../../lib/db";
 import type { Logger } from "../../lib/logger";
-import {
-  activeJobOf,
-  failAtOnce,
-  insertIfIdle,
-  newCallbackSecret,
-  type TrainingEnv,
-} from "../../training/services/training-jobs";
+import { failAtOnce, insertAndQueue, newCallbackSecret, type TrainingEnv } from "../../training/services/training-jobs";
 import { labelledFeedback } from "./feedback";
 import { labelSetOf } from "./labels";
 import { uploadsOf } from "./labelled-uploads";
@@ -115,26 +106,6 @@ export async function triggerClassifierTraining(
     callbackSecret: await newCallbackSecret(env, id),
     estimatedDurationMinutes: Math.max(1, Math.ceil(rows / 100_000)),
   };
-  for (let attempt = 0; attempt < 2; attempt++) {
-    if (await insertIfIdle(env.DB, job, now.toISOString())) break;
-    const running = await activeJobOf(db, tenantId, "classifier");
-    if (running) {
-      throw new ApiError(
-        "conflict",
-        `A classifier training job is already ${running.status} for this tenant (${running.id}); wait for it or cancel it`,
-        { job_id: running.id, status: running.status },
-      );
-    }
-    if (attempt === 1) throw new ApiError("unavailable", "Could not create the training job; retry");
-  }
-  try {
-    await env.TRAINING_QUEUE.send({ job_id: id, tenant_id: tenantId } satisfies TrainingJobMessage, {
-      contentType: "json",
-    });
-  } catch (err) {
-    await failJob(env.DB, id, "the job could not be queued; trigger it again");
-    logger.error("Training job not queued", { job_id: id, error: String(err) });
-    throw new ApiError("unavailable", "The training queue is unavailable; the job was not started", { job_id: id });
-  }
+  await insertAndQueue(env, job, now, logger);
   return { job_id: id, status: "queued", estimated_duration_minutes: job.estimatedDurationMinutes, error: null };
 }

@@ -27,11 +27,12 @@ export const confusionKey = (tenantId: string, id: string) =>
   `tenants/${tenantId}/evaluations/${id}/confusion_matrix.json`;
 export const confusionPath = (id: string) => `/api/v1/model/evaluate/${id}/confusion-matrix`;
 
-export async function classifierVersion(
+/** The tenant's classifier `version`, or its production classifier; undefined when there is none. */
+export async function findClassifier(
   db: Db,
   tenantId: string,
   version: string | undefined,
-): Promise<ModelVersionRow> {
+): Promise<ModelVersionRow | undefined> {
   const [row] = await db
     .select()
     .from(modelVersions)
@@ -42,6 +43,16 @@ export async function classifierVersion(
         version === undefined ? eq(modelVersions.isProduction, true) : eq(modelVersions.version, version),
       ),
     );
+  return row;
+}
+
+/** findClassifier, 404 when there is none. */
+export async function classifierVersion(
+  db: Db,
+  tenantId: string,
+  version: string | undefined,
+): Promise<ModelVersionRow> {
+  const row = await findClassifier(db, tenantId, version);
   if (!row) throw errors.notFound(version === undefined ? "A production classifier" : `Classifier version ${version}`);
   return row;
 }
@@ -92,16 +103,7 @@ export async function evaluate(
         `no ${source === "feedback" ? "feedback with a known category" : "labelled rows"} to evaluate on`,
       );
     const candidate = await metricsOf(env, tenantId, target, rows);
-    const [production] = await db
-      .select()
-      .from(modelVersions)
-      .where(
-        and(
-          eq(modelVersions.tenantId, tenantId),
-          eq(modelVersions.kind, "classifier"),
-          eq(modelVersions.isProduction, true),
-        ),
-      );
+    const production = await findClassifier(db, tenantId, undefined);
     const productionMetrics =
       production && production.version !== target.version
         ? await metricsOf(env, tenantId, production, rows)

@@ -7,7 +7,7 @@ import { deployVersion } from "../../training/services/model-versions";
 import { forgetProductionClassifier } from "./classifier-model";
 import { triggerClassifierTraining } from "./classifier-jobs";
 import { emitSafely } from "./emit";
-import { classifierVersion, evaluate, evaluationBody, type Comparison } from "./evaluations";
+import { classifierVersion, evaluate, evaluationBody, findClassifier, type Comparison } from "./evaluations";
 
 /**
  * The gated retraining loop (opt-in: tenant setting `classifier_auto_retrain`). A run starts
@@ -42,7 +42,7 @@ export async function startRetraining(
     .where(and(eq(retrainRuns.tenantId, tenantId), inArray(retrainRuns.status, [...OPEN])));
   if (open) return open;
   const now = new Date().toISOString();
-  const production = await classifierVersion(db, tenantId, undefined).catch(() => null);
+  const production = await findClassifier(db, tenantId, undefined);
   const [run] = await db
     .insert(retrainRuns)
     .values({

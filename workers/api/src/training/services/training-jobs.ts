@@ -96,22 +96,39 @@ export async function triggerTraining(
     callbackSecret: await newCallbackSecret(env, id),
     estimatedDurationMinutes: estimateDurationMinutes(rows, hyperparameters),
   };
+  await insertAndQueue(env, job, now, logger);
+  return {
+    job_id: job.id,
+    status: "queued",
+    estimated_duration_minutes: job.estimatedDurationMinutes,
+    error: null,
+    warnings: job.warnings,
+  };
+}
+
+type NewJob = Parameters<typeof insertIfIdle>[1];
+
+/**
+ * Records a queued job (one of its kind per tenant: 409 with the running job's id) and puts
+ * it on TRAINING_QUEUE; a job that cannot be queued is failed, and the caller told 503.
+ */
+export async function insertAndQueue(env: TrainingEnv, job: NewJob, now: Date, logger: Logger): Promise<void> {
+  const db = getDb(env.DB);
   // Twice at most: a job that finishes between a refused insert and the lookup frees the slot.
   for (let attempt = 0; attempt < 2; attempt++) {
     if (await insertIfIdle(env.DB, job, now.toISOString())) break;
-    const running = await activeJobOf(db, tenantId, kindOfModelType(modelType));
+    const running = await activeJobOf(db, job.tenantId, kindOfModelType(job.modelType));
     if (running) {
       throw new ApiError(
         "conflict",
-        `A training job of this kind is already ${running.status} for this tenant (${running.id}); wait for it or cancel it`,
+        `A ${kindOfModelType(job.modelType)} training job is already ${running.status} for this tenant (${running.id}); wait for it or cancel it`,
         { job_id: running.id, status: running.status },
       );
     }
     if (attempt === 1) throw new ApiError("unavailable", "Could not create the training job; retry");
   }
-
   try {
-    await env.TRAINING_QUEUE.send({ job_id: job.id, tenant_id: tenantId } satisfies TrainingJobMessage, {
+    await env.TRAINING_QUEUE.send({ job_id: job.id, tenant_id: job.tenantId } satisfies TrainingJobMessage, {
       contentType: "json",
     });
   } catch (err) {
@@ -121,13 +138,6 @@ export async function triggerTraining(
       job_id: job.id,
     });
   }
-  return {
-    job_id: job.id,
-    status: "queued",
-    estimated_duration_minutes: job.estimatedDurationMinutes,
-    error: null,
-    warnings: job.warnings,
-  };
 }
 
 /**
@@ -183,7 +193,7 @@ export async function insertIfIdle(
   return result.meta.changes === 1;
 }
 
-export async function activeJobOf(db: Db, tenantId: string, kind: ModelKind) {
+async function activeJobOf(db: Db, tenantId: string, kind: ModelKind) {
   const [row] = await db
     .select({ id: trainingJobs.id, status: trainingJobs.status })
     .from(trainingJobs)
