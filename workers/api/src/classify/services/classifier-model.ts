@@ -6,8 +6,8 @@ import { artifactKey } from "../../serving/services/trained-model";
 
 /**
  * The classifier serving uses, per isolate (docs/decisions.md "Per-isolate memory budgets"):
- * the production version of a tenant for 5 s, each loaded version for a day within a byte
- * budget (a 41-label model of 2^16 buckets is ~10.5 MiB of Float32 weights). Values are
+ * the production version of a tenant for 5 s, each loaded version for a day within a 12 MiB
+ * budget (a 41-label model of 2^16 buckets is ~10.8 MiB of Float32 weights: one fits). Values are
  * cached once read, never promises (see the same page).
  */
 export type Classifier = ReturnType<typeof decodeClassifier>;
@@ -19,7 +19,7 @@ const production = new TtlCache<string, VersionRow>(1_000, 5_000, {
   sizeOf: (k, v) => stringBytes(k) + (v ? stringBytes(v.version) + stringBytes(v.prefix) : 0) + 128,
 });
 const loaded = new TtlCache<string, LoadedClassifier>(4, 24 * 3600_000, {
-  maxBytes: 16 * 1024 * 1024,
+  maxBytes: 12 * 1024 * 1024,
   sizeOf: (k, v) => stringBytes(k) + v.bytes,
 });
 let forgets = 0;

@@ -40,7 +40,13 @@ export async function startRetraining(
     .select()
     .from(retrainRuns)
     .where(and(eq(retrainRuns.tenantId, tenantId), inArray(retrainRuns.status, [...OPEN])));
-  if (open) return open;
+  if (open) {
+    // A step lost with its isolate (the forwarder's waitUntil) is taken here instead.
+    if (open.status === "training" && open.trainingJobId) {
+      return (await advanceRetraining(env, open.trainingJobId, logger, correlationId)) ?? open;
+    }
+    return open;
+  }
   const now = new Date().toISOString();
   const production = await findClassifier(db, tenantId, undefined);
   const [run] = await db
