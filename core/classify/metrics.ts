@@ -33,7 +33,9 @@ export function classificationMetrics(
     }
     return i;
   };
-  const pairs = truth.map((t, i) => [indexOf(t), indexOf(predicted[i]!)] as const);
+  // Labels beyond the given ones: those of the truth first, then the predictions', each in order seen.
+  const t = truth.map(indexOf);
+  const pairs = predicted.map((p, i) => [t[i]!, indexOf(p)] as const);
   const k = order.length;
   const matrix = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   let correct = 0;

@@ -1,4 +1,4 @@
-import { fitTemperature } from "./calibrate";
+import { fitTemperature, nllAt } from "./calibrate";
 import { classificationMetrics, type ClassificationMetrics } from "./metrics";
 import { SoftmaxSgd, type FeatureRows, type SgdParams } from "./sgd";
 
@@ -47,10 +47,10 @@ export type SearchOptions = {
   onTrial?: (t: Trial, done: number, planned: number) => void | Promise<void>;
 };
 
-type Scored = Trial & { logits: Float64Array; curve: number[]; metrics: ClassificationMetrics };
+type Scored = Trial & { val_loss: number; logits: Float64Array; curve: number[]; metrics: ClassificationMetrics };
 
 export type Fit = {
-  trials: Trial[];
+  trials: (Trial & { val_loss: number })[];
   chosen: Trial & { batch_size: number };
   /** The chosen trial's validation metrics and logits (at its best epoch). */
   validation: ClassificationMetrics;
@@ -64,7 +64,14 @@ export type Fit = {
 
 const turn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 const score = (t: { val_accuracy: number; val_f1_score: number }) => (t.val_accuracy + t.val_f1_score) / 2;
-const strip = ({ logits: _l, curve: _c, metrics: _m, ...t }: Scored): Trial => t;
+/**
+ * Whether trial point `a` beats `b`: the higher accuracy + macro-F1, ties (common on small or
+ * easy validation sets, where both reach 1 at once) broken by the lower validation log-loss, so
+ * that training goes on while the fit still gets more certain of the right answers.
+ */
+const better = (a: Trial & { val_loss: number }, b: Trial & { val_loss: number }) =>
+  score(a) > score(b) || (score(a) === score(b) && a.val_loss < b.val_loss);
+const strip = ({ logits: _l, curve: _c, metrics: _m, ...t }: Scored): Trial & { val_loss: number } => t;
 
 export async function searchAndFit(input: SearchInput, opts: SearchOptions): Promise<Fit> {
   const { data, featureRows, y, labels, trainIdx, valIdx } = input;
@@ -76,6 +83,7 @@ export async function searchAndFit(input: SearchInput, opts: SearchOptions): Pro
   const maxEpochs = opts.epochs ?? SEARCH_DEFAULTS.max_epochs;
   const truth = Array.from(valIdx, (i) => labels[y[i]!]!);
   const trialWeights = input.weightsOf(trainIdx);
+  const yVal = Int32Array.from(valIdx, (i) => y[i]!);
 
   const trials: Scored[] = [];
   for (const p of grid) {
@@ -93,9 +101,16 @@ export async function searchAndFit(input: SearchInput, opts: SearchOptions): Pro
       const logits = sgd.logits(valIdx);
       const m = classificationMetrics(truth, argmaxLabels(logits, k, labels), labels);
       curve.push(m.accuracy);
-      const t = { ...p, epochs: epoch, val_accuracy: m.accuracy, val_f1_score: m.f1_score, seconds: 0 };
+      const t = {
+        ...p,
+        epochs: epoch,
+        val_accuracy: m.accuracy,
+        val_f1_score: m.f1_score,
+        val_loss: nllAt(logits, yVal, k, 1),
+        seconds: 0,
+      };
       // Given epochs are honoured: the last epoch is the trial's, not the best one.
-      if (!best || opts.epochs !== undefined || score(t) > score(best)) best = { ...t, logits, curve, metrics: m };
+      if (!best || opts.epochs !== undefined || better(t, best)) best = { ...t, logits, curve, metrics: m };
       else if (epoch - best.epochs >= SEARCH_DEFAULTS.patience) break;
       await turn();
     }
