@@ -16,6 +16,8 @@ export type FeatureConfig = {
   char_weight: number;
   /** The headline's words again in a namespace of their own, so a word can weigh more in a headline. */
   headline_words: boolean;
+  /** Character n-grams of the description too (its words always count). */
+  description_chars: boolean;
   /** Weight of the description's counts beside the headline's (0 ignores descriptions). */
   description_weight: number;
   sublinear_tf: boolean;
@@ -31,6 +33,7 @@ export const DEFAULT_FEATURES: Readonly<FeatureConfig> = Object.freeze({
   char_ngrams: [2, 5] as [number, number],
   char_weight: 2,
   headline_words: false,
+  description_chars: true,
   description_weight: 0.5,
   sublinear_tf: true,
   idf: true,
@@ -108,7 +111,7 @@ export class Featurizer {
     }
     if (char_ngrams[0] <= char_ngrams[1]) {
       this.chars(0, h, 1);
-      if (d > h) this.chars(h, d, description_weight);
+      if (d > h && this.config.description_chars) this.chars(h, d, description_weight);
       this.flushBlock(this.config.char_weight);
     }
     this.normaliseAll();

@@ -9,7 +9,7 @@ import { SoftmaxSgd, type FeatureRows, type SgdParams } from "./sgd";
  * validation rows (accuracy + macro-F1), then the chosen settings refitted on every row for the
  * chosen epoch count, and a temperature fitted on the chosen trial's validation logits.
  */
-export const SEARCH_SPACE = { learning_rate: [0.5, 1.5], l2: [1e-6] } as const;
+export const SEARCH_SPACE = { learning_rate: [1.5], l2: [1e-7, 1e-6] } as const;
 export const SEARCH_DEFAULTS = { batch_size: 16, max_epochs: 30, patience: 2 };
 
 export type Trial = {

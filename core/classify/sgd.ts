@@ -46,7 +46,7 @@ export type SgdParams = { learning_rate: number; l2: number; batch_size: number;
 export const stepOf = (learningRate: number, epoch: number) => learningRate / Math.sqrt(epoch);
 
 /** Residuals below this are skipped in the update: after a few epochs most classes' are tiny. */
-const SKIP = 1e-6;
+const SKIP = 1e-3;
 
 /**
  * Mini-batch SGD on the class-weighted softmax cross-entropy + (l2 / 2) ||W||^2 (no penalty on

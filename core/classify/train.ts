@@ -12,7 +12,7 @@ import { splitStratified } from "./split";
  * it (search.ts), class-weighted (inverse frequency, capped), the chosen settings refitted on
  * every row, confidences calibrated by the temperature fitted on validation.
  */
-export const DEFAULTS = { validation_share: 0.15, seed: 42, class_weight_cap: 10 };
+export const DEFAULTS = { validation_share: 0.15, seed: 42, class_weight_cap: 10, class_weight_power: 1 };
 
 export type TrainOptions = {
   labels: readonly string[];
@@ -25,6 +25,8 @@ export type TrainOptions = {
   features?: Partial<FeatureConfig>;
   /** Largest class weight (inverse frequency); 1 turns weighting off. */
   class_weight_cap?: number;
+  /** Exponent of the inverse frequency (1: fully balanced, 0.5: square root, 0: no weighting). */
+  class_weight_power?: number;
   /** Refit the chosen settings on every row (default), or ship the trial fitted without the validation rows. */
   refit?: boolean;
   /** Average the epochs' weights, or (default) keep the last epoch's (measured: no better on the news sample). */
@@ -101,8 +103,17 @@ export async function trainClassifier(rows: readonly LabelledText[], opts: Train
   const data = packRows(vectors(featurizer, everyRow), kept.length);
   const y = Int32Array.from(kept, (r) => at.get(r.category)!);
   const cap = opts.class_weight_cap ?? DEFAULTS.class_weight_cap;
+  const power = opts.class_weight_power ?? DEFAULTS.class_weight_power;
   const fit = await searchAndFit(
-    { data, featureRows: featurizer.rows, y, labels, trainIdx, valIdx, weightsOf: (s) => classWeights(y, s, k, cap) },
+    {
+      data,
+      featureRows: featurizer.rows,
+      y,
+      labels,
+      trainIdx,
+      valIdx,
+      weightsOf: (s) => classWeights(y, s, k, cap, power),
+    },
     { ...opts, seed, refit: (opts.refit ?? true) && !validatedOnTraining, average: opts.average ?? false },
   );
   const model: ClassifierModel = {
@@ -140,6 +151,7 @@ export async function trainClassifier(rows: readonly LabelledText[], opts: Train
       validation_share: share,
       refit: (opts.refit ?? true) && !validatedOnTraining,
       class_weight_cap: cap,
+      class_weight_power: power,
       skipped_rows: rows.length - kept.length,
       classes_present: present.size,
       fit_seconds: fit.fitSeconds,
@@ -153,11 +165,11 @@ export async function trainClassifier(rows: readonly LabelledText[], opts: Train
  * does not weigh like a thousand, then scaled so that the mean row weight is 1 (the learning
  * rate keeps its meaning); one weight per row, by its class.
  */
-export function classWeights(y: Int32Array, subset: Int32Array, k: number, cap: number): Float32Array {
+export function classWeights(y: Int32Array, subset: Int32Array, k: number, cap: number, power = 1): Float32Array {
   const counts = new Float64Array(k);
   for (const i of subset) counts[y[i]!]!++;
   const present = counts.filter((c) => c > 0).length;
-  const w = Array.from(counts, (c) => (c ? Math.min(cap, subset.length / (present * c)) : 0));
+  const w = Array.from(counts, (c) => (c ? Math.min(cap, (subset.length / (present * c)) ** power) : 0));
   const mean = Array.from(counts).reduce((s, c, i) => s + c * w[i]!, 0) / subset.length;
   const out = new Float32Array(y.length);
   for (let i = 0; i < y.length; i++) out[i] = w[y[i]!]! / mean;

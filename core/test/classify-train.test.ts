@@ -4,6 +4,7 @@ import {
   evaluateClassifier,
   expectedCalibrationError,
   predictText,
+  SEARCH_SPACE,
   trainClassifier,
   type ClassifierModel,
   type LabelledText,
@@ -51,7 +52,11 @@ describe("trainClassifier (core/classify/train.ts)", () => {
       onEpoch: (e) => void reports.push(e.total_epochs),
     });
     expect(tuning.chosen).toMatchObject({ epochs: 4, batch_size: 8, learning_rate: 0.3 });
-    expect(tuning.trials).toHaveLength(1);
+    // Only the L2 strength, which the contract's config does not name, is still searched.
+    const trials = tuning.trials as { learning_rate: number; epochs: number; l2: number }[];
+    expect(trials.map((t) => [t.learning_rate, t.epochs])).toEqual(trials.map(() => [0.3, 4]));
+    expect(new Set(trials.map((t) => t.l2)).size).toBe(SEARCH_SPACE.l2.length);
+    expect(tuning.searched).toEqual({ learning_rate: false, l2: true, epochs: false });
     expect(reports).toEqual([4, 4, 4, 4]);
   });
 
