@@ -156,26 +156,43 @@ try {
   process.exit(1);
 }
 let exitCode: number | null = null;
-const stop = (signal: NodeJS.Signals) => {
-  void runtime.stop();
-  try {
-    if (trainer?.pid) process.kill(-trainer.pid, "SIGTERM");
-  } catch {
-    // already gone
-  }
+/**
+ * SIGTERM to the trainer's process group, then SIGKILL after 3 s whatever it did: a trainer busy
+ * in a long synchronous step handles SIGTERM only when it yields, and was seen outliving
+ * `npm start` (ppid 1, still holding its port, so the next start on that port met a trainer
+ * with another shared secret).
+ */
+const trainerStopped = (): Promise<void> => {
+  const pid = trainer?.pid;
+  if (!pid) return Promise.resolve();
+  const signal = (s: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, s);
+    } catch {
+      // already gone
+    }
+  };
+  signal("SIGTERM");
+  return new Promise((resolve) =>
+    setTimeout(() => {
+      signal("SIGKILL");
+      resolve();
+    }, 3000),
+  );
+};
+const stop = (signal: NodeJS.Signals): Promise<unknown> => {
   process.exitCode = signal === "SIGINT" ? 130 : 143;
+  return Promise.all([runtime.stop(), trainerStopped()]);
 };
 process.on("SIGINT", () => {
-  stop("SIGINT");
-  void runtime.exited.then(() => process.exit(130));
+  void Promise.all([stop("SIGINT"), runtime.exited]).then(() => process.exit(130));
 });
 process.on("SIGTERM", () => {
-  stop("SIGTERM");
-  void runtime.exited.then(() => process.exit(143));
+  void Promise.all([stop("SIGTERM"), runtime.exited]).then(() => process.exit(143));
 });
-void runtime.exited.then((code) => {
+void runtime.exited.then(async (code) => {
   exitCode = code;
-  stop("SIGTERM");
+  await stop("SIGTERM");
   process.exit(code);
 });
 trainer?.on("exit", (code, signal) => {
@@ -190,7 +207,7 @@ try {
   });
 } catch (e) {
   console.error(`[edge-ml] ${(e as Error).message}`);
-  stop("SIGTERM");
+  await stop("SIGTERM");
   process.exit(1);
 }
 

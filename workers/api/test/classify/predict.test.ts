@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import type { BatchPredictResponse, PredictResponse } from "@edge-ml/core/schemas";
 import { call, type ErrorBody } from "../helpers";
-import { classifierTenant, headlines, LABELS, registerClassifier } from "./classify-helpers";
+import { classifierTenant, headlines, LABELS, registerClassifier, until } from "./classify-helpers";
 
 type Predicted = z.infer<typeof PredictResponse>;
 type Batch = z.infer<typeof BatchPredictResponse>;
@@ -38,7 +38,12 @@ describe("POST /api/v1/predict", () => {
     expect(body.top_categories.map((c) => c.category).sort()).toEqual([...LABELS].sort());
     const sum = body.top_categories.reduce((s, c) => s + c.confidence, 0);
     expect(sum).toBeCloseTo(1, 5);
-    const row = await env.DB.prepare("SELECT * FROM predictions WHERE id = ?").bind(body.prediction_id).first();
+    // Written in this isolate's next batch, within PREDICTION_BATCH_MS of the answer.
+    const row = await until(
+      async () =>
+        (await env.DB.prepare("SELECT * FROM predictions WHERE id = ?").bind(body.prediction_id).first()) ?? undefined,
+    );
+    expect(body.prediction_id).toMatch(/^pred_[0-9a-z]{9}[0-9a-f]{20}$/);
     expect(row).toMatchObject({
       tenant_id: t.tenantId,
       model_version: "cls-v1",
@@ -102,10 +107,13 @@ describe("POST /api/v1/predict/batch", () => {
     expect(body.results[1]!.error).toMatchObject({ code: "VALIDATION_ERROR", field: "articles.1.headline" });
     expect(body.results[3]!.error?.message).toMatch(/at most 500/);
     expect(body.results[4]).toMatchObject({ id: null, status: "error" });
-    const stored = await env.DB.prepare("SELECT count(*) AS n FROM predictions WHERE batch_id = ? AND tenant_id = ?")
-      .bind(body.batch_id, t.tenantId)
-      .first<{ n: number }>();
-    expect(stored?.n).toBe(2);
+    const stored = await until(async () => {
+      const r = await env.DB.prepare("SELECT count(*) AS n FROM predictions WHERE batch_id = ? AND tenant_id = ?")
+        .bind(body.batch_id, t.tenantId)
+        .first<{ n: number }>();
+      return r && r.n > 0 ? r.n : undefined;
+    });
+    expect(stored).toBe(2);
   });
 
   it("takes 100 articles and refuses 101 with 400 on articles", async () => {

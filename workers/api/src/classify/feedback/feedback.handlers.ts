@@ -5,7 +5,7 @@ import { feedbackStats, recordFeedback } from "../services/feedback";
 import type * as routes from "./feedback.routes";
 
 export const post: RouteHandler<typeof routes.post, AppEnv> = async (c) => {
-  const row = await recordFeedback(getDb(c.env.DB), c.get("principal").tenantId, c.req.valid("json"));
+  const row = await recordFeedback(c.env, getDb(c.env.DB), c.get("principal").tenantId, c.req.valid("json"));
   return c.json(
     {
       feedback_id: row.id,
@@ -19,6 +19,6 @@ export const post: RouteHandler<typeof routes.post, AppEnv> = async (c) => {
 };
 
 export const stats: RouteHandler<typeof routes.stats, AppEnv> = async (c) => {
-  const body = await feedbackStats(getDb(c.env.DB), c.get("principal").tenantId, c.req.valid("query"));
+  const body = await feedbackStats(c.env, getDb(c.env.DB), c.get("principal").tenantId, c.req.valid("query"));
   return c.json({ ...body, correlation_id: c.get("correlationId") }, 200);
 };

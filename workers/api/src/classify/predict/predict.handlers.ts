@@ -1,10 +1,19 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { PredictArticle } from "@edge-ml/core/schemas";
 import type { AppEnv } from "../../env";
-import { getDb } from "../../lib/db";
+import type { Context } from "hono";
 import { productionClassifier } from "../services/classifier-model";
+import { schedulePredictionFlush } from "../services/prediction-writes";
 import { classify, storePredictions, type Prediction, type TextInput } from "../services/predictions";
 import type * as routes from "./predict.routes";
+
+/** The predictions just queued are written within PREDICTION_BATCH_MS, under this request's waitUntil. */
+const flushSoon = (c: Context<AppEnv>) =>
+  schedulePredictionFlush(
+    c.env,
+    (p) => c.executionCtx.waitUntil(p),
+    (e) => c.get("logger").error("Predictions not stored", { error: String(e) }),
+  );
 
 const ms = (start: number) => Math.round((performance.now() - start) * 1000) / 1000;
 
@@ -18,9 +27,8 @@ export const predict: RouteHandler<typeof routes.predict, AppEnv> = async (c) =>
     ...(body.short_description ? { short_description: body.short_description } : {}),
   };
   const prediction = classify(classifier, input);
-  await storePredictions(getDb(c.env.DB), tenantId, classifier.version, [
-    { input, prediction, requestId: body.request_id },
-  ]);
+  storePredictions(tenantId, classifier.version, [{ input, prediction, requestId: body.request_id }]);
+  flushSoon(c);
   c.set("usage", { predictions: 1 });
   return c.json(
     {
@@ -68,7 +76,8 @@ export const batch: RouteHandler<typeof routes.batch, AppEnv> = async (c) => {
       confidence: prediction.confidence,
     };
   });
-  await storePredictions(getDb(c.env.DB), tenantId, classifier.version, stored);
+  storePredictions(tenantId, classifier.version, stored);
+  flushSoon(c);
   c.set("usage", { predictions: stored.length });
   return c.json(
     {

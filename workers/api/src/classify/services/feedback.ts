@@ -6,6 +6,7 @@ import type { z } from "@hono/zod-openapi";
 import type { FeedbackRequest, FeedbackStatsQuery } from "@edge-ml/core/schemas";
 import type { Db } from "../../lib/db";
 import { labelSetOf, requireLabel } from "./labels";
+import { flushPredictions } from "./prediction-writes";
 import { predictionOf } from "./predictions";
 
 /**
@@ -14,8 +15,13 @@ import { predictionOf } from "./predictions";
  * predicted one); a rejection says it was wrong without saying what is right. The true category
  * is stored beside the predicted one, so stats and training rows need no join.
  */
-export async function recordFeedback(db: Db, tenantId: string, body: z.infer<typeof FeedbackRequest>) {
-  const prediction = await predictionOf(db, tenantId, body.prediction_id);
+export async function recordFeedback(
+  env: Pick<ApiEnv, "DB">,
+  db: Db,
+  tenantId: string,
+  body: z.infer<typeof FeedbackRequest>,
+) {
+  const prediction = await predictionOf(env, db, tenantId, body.prediction_id);
   let correct: string | null;
   if (body.feedback_type === "correction") {
     if (body.correct_category === undefined) {
@@ -69,8 +75,18 @@ function bound(value: string | undefined, end: boolean, field: string): number |
   return dateOnly && end ? ms + DAY_MS - 1 : ms;
 }
 
-/** GET /api/v1/feedback/stats: the period defaults to the last 30 days ending now. */
-export async function feedbackStats(db: Db, tenantId: string, q: z.infer<typeof FeedbackStatsQuery>, now = Date.now()) {
+/**
+ * GET /api/v1/feedback/stats: the period defaults to the last 30 days ending now. This
+ * isolate's pending predictions are written first, so the counts include what it served.
+ */
+export async function feedbackStats(
+  env: Pick<ApiEnv, "DB">,
+  db: Db,
+  tenantId: string,
+  q: z.infer<typeof FeedbackStatsQuery>,
+  now = Date.now(),
+) {
+  await flushPredictions(env);
   const endMs = bound(q.end_date, true, "end_date") ?? now;
   const startMs = bound(q.start_date, false, "start_date") ?? endMs - DEFAULT_STATS_DAYS * DAY_MS;
   if (startMs > endMs) throw errors.validation("start_date must not be after end_date", "start_date");

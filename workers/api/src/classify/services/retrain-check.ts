@@ -5,6 +5,7 @@ import { getDb } from "../../lib/db";
 import type { Logger } from "../../lib/logger";
 import { settingsOf } from "../../access/services/tenants";
 import { emitSafely } from "./emit";
+import { flushPredictions } from "./prediction-writes";
 import { startRetraining } from "./retrain-loop";
 
 const WEEK_MS = 7 * 86_400_000;
@@ -26,6 +27,7 @@ export async function retrainCheck(
   now = Date.now(),
 ) {
   const db = getDb(env.DB);
+  await flushPredictions(env);
   const since = new Date(now - WEEK_MS).toISOString();
   const [[preds], byType, [production], [tenant]] = await Promise.all([
     db
