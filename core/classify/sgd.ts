@@ -128,6 +128,10 @@ export class SoftmaxSgd {
       this.scale *= 1 - lr * l2 * (end - start);
       if (this.scale < 1e-6) this.foldScale();
       const step = lr / this.scale;
+      // The bias is a feature of value 1 in every row (the others share a unit norm): at the
+      // weights' per-row step it moves by up to lr x batch per batch and oscillates, so it takes
+      // the batch mean (as sklearn's SGD damps the intercept on sparse data).
+      const biasStep = lr / (end - start);
       for (let b = start; b < end; b++) {
         const x = rowOf(data, order[b]!);
         const base = (b - start) * k;
@@ -135,7 +139,7 @@ export class SoftmaxSgd {
         const m = active[list]!;
         for (let a = 0; a < m; a++) {
           const c = active[list + 1 + a]!;
-          this.bias[c]! -= lr * residual[base + c]!;
+          this.bias[c]! -= biasStep * residual[base + c]!;
         }
         for (let t = 0; t < x.length; t++) {
           const row = x.index[t]! * k;

@@ -77,7 +77,12 @@ export async function trainClassifier(rows: readonly LabelledText[], opts: Train
     );
   const seed = opts.seed ?? DEFAULTS.seed;
   const features: FeatureConfig = { ...DEFAULT_FEATURES, ...opts.features };
-  const k = labels.length;
+  // The head is fitted over the categories the rows hold (in label-set order); a label without
+  // rows gets no weights and a logit of ABSENT_LOGIT (probability 0): it could not be learned,
+  // and leaving it out saves its share of every epoch (13 of the 41 defaults on the news sample).
+  const trained = labels.filter((l) => present.has(l));
+  const trainedAt = new Map(trained.map((l, i) => [l, i]));
+  const k = trained.length;
   const share = opts.validation_share ?? DEFAULTS.validation_share;
   const split = splitStratified(
     kept.map((r, i) => ({ ...r, i })),
@@ -101,7 +106,7 @@ export async function trainClassifier(rows: readonly LabelledText[], opts: Train
   const featurizer = new Featurizer(features, idf);
   const everyRow = Int32Array.from(kept, (_, i) => i);
   const data = packRows(vectors(featurizer, everyRow), kept.length);
-  const y = Int32Array.from(kept, (r) => at.get(r.category)!);
+  const y = Int32Array.from(kept, (r) => trainedAt.get(r.category)!);
   const cap = opts.class_weight_cap ?? DEFAULTS.class_weight_cap;
   const power = opts.class_weight_power ?? DEFAULTS.class_weight_power;
   const fit = await searchAndFit(
@@ -109,19 +114,18 @@ export async function trainClassifier(rows: readonly LabelledText[], opts: Train
       data,
       featureRows: featurizer.rows,
       y,
-      labels,
+      labels: trained,
       trainIdx,
       valIdx,
       weightsOf: (s) => classWeights(y, s, k, cap, power),
     },
-    { ...opts, seed, refit: (opts.refit ?? true) && !validatedOnTraining, average: opts.average ?? false },
+    { ...opts, seed, refit: (opts.refit ?? true) && !validatedOnTraining, average: opts.average },
   );
   const model: ClassifierModel = {
     labels,
     features,
     temperature: fit.temperature,
-    bias: fit.bias,
-    weights: fit.weights,
+    ...expand(fit, trained, labels, featurizer.rows),
     ...(idf ? { idf } : {}),
   };
   const yVal = Int32Array.from(valIdx, (i) => y[i]!);
@@ -158,6 +162,27 @@ export async function trainClassifier(rows: readonly LabelledText[], opts: Train
       seconds: (performance.now() - started) / 1000,
     },
   };
+}
+
+/** The logit of a label without training rows: exp(ABSENT_LOGIT - any real logit) is 0. */
+export const ABSENT_LOGIT = -1e4;
+
+/** The fitted head (over `trained`) laid out over the whole label set. */
+function expand(
+  fit: { bias: Float32Array; weights: Float32Array },
+  trained: readonly string[],
+  labels: readonly string[],
+  rows: number,
+): { bias: Float32Array; weights: Float32Array } {
+  if (trained.length === labels.length) return fit;
+  const k = labels.length;
+  const kt = trained.length;
+  const column = trained.map((l) => labels.indexOf(l));
+  const bias = new Float32Array(k).fill(ABSENT_LOGIT);
+  const weights = new Float32Array(rows * k);
+  for (let j = 0; j < kt; j++) bias[column[j]!] = fit.bias[j]!;
+  for (let r = 0; r < rows; r++) for (let j = 0; j < kt; j++) weights[r * k + column[j]!] = fit.weights[r * kt + j]!;
+  return { bias, weights };
 }
 
 /**

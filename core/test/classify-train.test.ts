@@ -27,7 +27,7 @@ describe("trainClassifier (core/classify/train.ts)", () => {
     const test = plantedTexts({ ...world, seed: 2 });
     const epochs: number[] = [];
     const { model, metrics, tuning } = await trainClassifier(train, {
-      labels: classes,
+      labels: [...classes, "NO ROWS"],
       features: SMALL,
       onEpoch: (e) => void epochs.push(e.epoch),
     });
@@ -37,7 +37,11 @@ describe("trainClassifier (core/classify/train.ts)", () => {
     expect(metrics.validation_size).toBe(36);
     const chosen = tuning.chosen as { epochs: number };
     expect(epochs).toEqual(Array.from({ length: chosen.epochs }, (_, i) => i + 1));
-    expect(model.labels).toEqual(classes);
+    // A label without rows stays in the model's label set, with probability 0.
+    expect(model.labels).toEqual([...classes, "NO ROWS"]);
+    const p = predictText(model, test[0]!);
+    expect(p.probabilities.find((x) => x.category === "NO ROWS")!.probability).toBe(0);
+    expect(p.probabilities.reduce((sum, x) => sum + x.probability, 0)).toBeCloseTo(1, 9);
   });
 
   it("honours the given epochs, batch size and learning rate (nothing searched for them)", async () => {
