@@ -10,7 +10,7 @@ import { SoftmaxSgd, type FeatureRows, type SgdParams } from "./sgd";
  * chosen epoch count, and a temperature fitted on the chosen trial's validation logits.
  */
 export const SEARCH_SPACE = { learning_rate: [1.5], l2: [1e-7, 1e-6] } as const;
-export const SEARCH_DEFAULTS = { batch_size: 16, max_epochs: 30, patience: 3 };
+export const SEARCH_DEFAULTS = { batch_size: 16, max_epochs: 20, patience: 3 };
 
 export type Trial = {
   learning_rate: number;
