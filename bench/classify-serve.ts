@@ -108,3 +108,5 @@ try {
 } finally {
   await stack.stop();
 }
+// The keep-alive pool would hold the process open.
+process.exit(0);

@@ -121,7 +121,9 @@ if (!externalTrainer) {
   trainer = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "trainer/src/server.ts"], {
     env: { ...process.env, TRAINER_PORT: String(trainerPort), TRAINER_SHARED_SECRET: trainerSecret },
     stdio: "inherit",
-    detached: true,
+    // In npm start's own process group: a signal to the group (Ctrl+C, the e2e stack's stop)
+    // reaches the trainer directly. Detached, it outlived npm start whenever start.ts was
+    // killed before its handler ran (seen under the e2e stack: ppid 1, still on its port).
   });
 }
 const workerEnv = {
@@ -152,33 +154,25 @@ try {
   runtime = dev ? serveWithWrangler(input) : await serveWithMiniflare(input);
 } catch (e) {
   console.error(`[edge-ml] the runtime did not start: ${(e as Error).stack ?? e}`);
-  trainer?.pid && process.kill(-trainer.pid, "SIGTERM");
+  trainer?.kill("SIGTERM");
   process.exit(1);
 }
 let exitCode: number | null = null;
-/**
- * SIGTERM to the trainer's process group, then SIGKILL after 3 s whatever it did: a trainer busy
- * in a long synchronous step handles SIGTERM only when it yields, and was seen outliving
- * `npm start` (ppid 1, still holding its port, so the next start on that port met a trainer
- * with another shared secret).
- */
+/** SIGTERM to the trainer (tsx relays it to the trainer process), then SIGKILL after 3 s if it is still there. */
 const trainerStopped = (): Promise<void> => {
-  const pid = trainer?.pid;
-  if (!pid) return Promise.resolve();
-  const signal = (s: NodeJS.Signals) => {
-    try {
-      process.kill(-pid, s);
-    } catch {
-      // already gone
-    }
-  };
-  signal("SIGTERM");
-  return new Promise((resolve) =>
-    setTimeout(() => {
-      signal("SIGKILL");
+  const child = trainer;
+  if (!child?.pid || child.exitCode !== null) return Promise.resolve();
+  child.kill("SIGTERM");
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
       resolve();
-    }, 3000),
-  );
+    }, 3000);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 };
 const stop = (signal: NodeJS.Signals): Promise<unknown> => {
   process.exitCode = signal === "SIGINT" ? 130 : 143;
