@@ -15,8 +15,8 @@
  *      scaling; training time; predict CPU time per headline beside JSON.parse of the same
  *      text; artifact size and decode time.
  *   4. The HTTP half (p50/p99 of /api/v1/predict at 200 req/s beside the trivial route,
- *      /predict/batch headlines per second) is run by bench/lib/classify-http.ts when that
- *      module exists (`runClassifyHttp()`); this file says so when it does not.
+ *      /predict/batch headlines per second) needs a whole `npm start` stack: it is
+ *      bench/classify-serve.ts (`npm run bench:classify-serve`).
  * Run: npm run bench:classify (about a minute on the 2-core development machine).
  */
 import {
@@ -148,10 +148,7 @@ console.log(
     `decode ${f2(decodeMs)} ms${sink < 0 ? "" : ""}`,
 );
 
-// 4. The HTTP half.
-const http = await import("./lib/classify-http.ts" as string).catch(() => null);
-if (http && typeof http.runClassifyHttp === "function") await http.runClassifyHttp();
-else
-  console.log(
-    "HTTP half not run: bench/lib/classify-http.ts (runClassifyHttp: /api/v1/predict p50/p99 at 200 req/s, /predict/batch headlines/s) is not in this checkout",
-  );
+// 4. The HTTP half is a separate run on a whole npm start stack.
+console.log(
+  "HTTP half (p50/p99 of /api/v1/predict at 200 req/s beside the trivial route, /predict/batch headlines/s): npm run bench:classify-serve",
+);
