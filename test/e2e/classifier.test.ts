@@ -29,6 +29,9 @@ async function api<T>(
     method: init.method ?? "GET",
     headers: { authorization: `Bearer ${stack.credentials.admin_api_key}`, "content-type": "application/json" },
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  }).catch((e: unknown) => {
+    // The stack went away: say what it printed last.
+    throw new Error(`${path}: ${String(e)}\n${stack.output().slice(-6000)}`);
   });
   return { status: res.status, body: (await res.json()) as T };
 }

@@ -1,5 +1,6 @@
 import { predictions } from "@edge-ml/core/db/schema";
 import { getDb } from "../../lib/db";
+import { flushWindow } from "../../lib/flush-window";
 
 /**
  * Predictions are written per isolate in batches, once per PREDICTION_BATCH_MS, not one D1
@@ -18,7 +19,7 @@ const ROWS_PER_STATEMENT = 9;
 export type PredictionRowInput = typeof predictions.$inferInsert;
 
 let pending: PredictionRowInput[] = [];
-let scheduled = false;
+const writeWindow = flushWindow(PREDICTION_BATCH_MS);
 
 export function queuePredictions(rows: PredictionRowInput[]): void {
   for (const r of rows) pending.push(r);
@@ -29,14 +30,7 @@ export function schedulePredictionFlush(
   waitUntil: (p: Promise<unknown>) => void,
   onError: (e: unknown) => void,
 ): void {
-  if (scheduled) return;
-  scheduled = true;
-  waitUntil(
-    new Promise((r) => setTimeout(r, PREDICTION_BATCH_MS)).then(async () => {
-      scheduled = false;
-      await flushPredictions(env).catch(onError);
-    }),
-  );
+  writeWindow(() => flushPredictions(env), waitUntil, onError);
 }
 
 /** Writes this isolate's pending predictions now, in one D1 batch. */
