@@ -11,7 +11,8 @@
  *    the port itself (scripts/lib/serve-miniflare.ts); `npm run dev` (--dev) runs them under
  *    `wrangler dev --local` instead, which reloads on edit (scripts/lib/serve-wrangler.ts);
  * 5. waits for /health, loads the sample data (data/) on the first run, prints the URLs;
- * 6. on the first run, trains the first recommender on the sample data through the api,
+ * 6. on the first run, trains the first recommender on the sample data and the first classifier
+ *    on the labelled news sample (data/news) through the api,
  *    printing its progress, and deploys it.
  *
  * Environment: PORT (default 8787), EDGE_ML_HOME (default .edge-ml), WRANGLER_LOG (warn),
@@ -27,6 +28,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
+import { trainFirstClassifier } from "./lib/first-classifier";
 import { trainFirstModel } from "./lib/first-training";
 import { applyMigrations, createTenant, tenantExists, type TenantCredentials } from "./lib/bootstrap";
 import { credentialsFile, homeDir, stateDir } from "./lib/paths";
@@ -119,9 +121,9 @@ if (!externalTrainer) {
   trainer = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "trainer/src/server.ts"], {
     env: { ...process.env, TRAINER_PORT: String(trainerPort), TRAINER_SHARED_SECRET: trainerSecret },
     stdio: "inherit",
-    // In npm start's own process group, not its own: Ctrl+C (the terminal signals the whole
-    // foreground group) and a supervisor's group kill stop it too. This process's signal
-    // handlers are not enough: tsx, which runs this file, may SIGKILL it before they run.
+    // In npm start's own process group: a signal to the group (Ctrl+C, the e2e stack's stop)
+    // reaches the trainer directly. Detached, it outlived npm start whenever start.ts was
+    // killed before its handler ran (seen under the e2e stack: ppid 1, still on its port).
   });
 }
 const workerEnv = {
@@ -156,22 +158,35 @@ try {
   process.exit(1);
 }
 let exitCode: number | null = null;
-const stop = (signal: NodeJS.Signals) => {
-  void runtime.stop();
-  trainer?.kill("SIGTERM");
+/** SIGTERM to the trainer (tsx relays it to the trainer process), then SIGKILL after 3 s if it is still there. */
+const trainerStopped = (): Promise<void> => {
+  const child = trainer;
+  if (!child?.pid || child.exitCode !== null) return Promise.resolve();
+  child.kill("SIGTERM");
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      resolve();
+    }, 3000);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+};
+const stop = (signal: NodeJS.Signals): Promise<unknown> => {
   process.exitCode = signal === "SIGINT" ? 130 : 143;
+  return Promise.all([runtime.stop(), trainerStopped()]);
 };
 process.on("SIGINT", () => {
-  stop("SIGINT");
-  void runtime.exited.then(() => process.exit(130));
+  void Promise.all([stop("SIGINT"), runtime.exited]).then(() => process.exit(130));
 });
 process.on("SIGTERM", () => {
-  stop("SIGTERM");
-  void runtime.exited.then(() => process.exit(143));
+  void Promise.all([stop("SIGTERM"), runtime.exited]).then(() => process.exit(143));
 });
-void runtime.exited.then((code) => {
+void runtime.exited.then(async (code) => {
   exitCode = code;
-  stop("SIGTERM");
+  await stop("SIGTERM");
   process.exit(code);
 });
 trainer?.on("exit", (code, signal) => {
@@ -186,7 +201,7 @@ try {
   });
 } catch (e) {
   console.error(`[edge-ml] ${(e as Error).message}`);
-  stop("SIGTERM");
+  await stop("SIGTERM");
   process.exit(1);
 }
 
@@ -244,8 +259,11 @@ Try:
 Stop with Ctrl+C.
 `);
 
-// The first model, after the banner so the platform is usable meanwhile (EDGE_ML_TRAIN=0 skips).
+// The first models, after the banner so the platform is usable meanwhile (EDGE_ML_TRAIN=0 skips):
+// the recommender and the classifier, one job of each kind (the trainer runs them in turn).
 if (sampleEvents > 0 && process.env.EDGE_ML_TRAIN !== "0") {
-  const summary = await trainFirstModel(base, creds.admin_api_key, creds.tenant_id, sampleEvents, step);
-  step(summary);
+  await Promise.all([
+    trainFirstModel(base, creds.admin_api_key, creds.tenant_id, sampleEvents, step).then(step),
+    trainFirstClassifier(base, creds.admin_api_key, step).then(step),
+  ]);
 }

@@ -30,7 +30,8 @@ export async function isolateHeaps(inspectorPort: number, all = false, timeoutMs
   // One at a time: the inspector proxy serves one debugger per target, and this is a sample.
   for (const t of targets) {
     // Once more on a fresh connection: a first session to an isolate has gone unanswered.
-    const ask = () => call<{ usedSize: number; totalSize: number }>(t.webSocketDebuggerUrl!, "Runtime.getHeapUsage", timeoutMs);
+    const ask = () =>
+      call<{ usedSize: number; totalSize: number }>(t.webSocketDebuggerUrl!, "Runtime.getHeapUsage", timeoutMs);
     const usage = await ask().catch(ask);
     out.push({ id: t.id, title: t.title ?? t.id, usedBytes: usage.usedSize, totalBytes: usage.totalSize });
   }
@@ -80,8 +81,11 @@ const mib = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MiB`;
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const [flag, value] = process.argv.slice(2);
-  const port = flag === "--stack" ? await workerdInspectorPort(Number(value)) : Number(flag ?? process.env.INSPECTOR_PORT);
+  const port =
+    flag === "--stack" ? await workerdInspectorPort(Number(value)) : Number(flag ?? process.env.INSPECTOR_PORT);
   for (const h of await isolateHeaps(port)) {
-    console.log(`${h.title}\tused ${mib(h.usedBytes)}\ttotal ${mib(h.totalBytes)}\t(${h.usedBytes} / ${h.totalBytes} bytes)`);
+    console.log(
+      `${h.title}\tused ${mib(h.usedBytes)}\ttotal ${mib(h.totalBytes)}\t(${h.usedBytes} / ${h.totalBytes} bytes)`,
+    );
   }
 }

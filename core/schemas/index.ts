@@ -15,3 +15,5 @@ export * from "./model-versions";
 export * from "./webhooks";
 export * from "./experiments";
 export * from "./shadow";
+export * from "./classify";
+export * from "./classify-model";

@@ -8,16 +8,27 @@ import { z } from "@hono/zod-openapi";
  */
 export const MODEL_TYPES = ["matrix_factorization", "two_tower", "gnn", "item_to_item", "auto"] as const;
 export type ModelType = (typeof MODEL_TYPES)[number];
+/**
+ * Every model type a training job can have: the recommender's (the platform trigger's enum) and
+ * `classifier`, which only POST /api/v1/model/train creates (docs/decisions.md "Text classification").
+ */
+export const JOB_MODEL_TYPES = [...MODEL_TYPES, "classifier"] as const;
+export type JobModelType = (typeof JOB_MODEL_TYPES)[number];
 /** Model types the trainer can run today; the others are accepted names whose jobs fail at once. */
-export const SUPPORTED_MODEL_TYPES: readonly ModelType[] = ["matrix_factorization", "item_to_item", "auto"];
+export const SUPPORTED_MODEL_TYPES: readonly JobModelType[] = [
+  "matrix_factorization",
+  "item_to_item",
+  "auto",
+  "classifier",
+];
 
 export const MODEL_KINDS = ["recommender", "classifier"] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 export const ModelKindSchema = z.enum(MODEL_KINDS, { error: `kind must be one of ${MODEL_KINDS.join(", ")}` });
 
-/** Every model type of `training_jobs` trains a recommender. */
-export function kindOfModelType(_type: ModelType): ModelKind {
-  return "recommender";
+/** `classifier` jobs train a classifier; every other model type a recommender. */
+export function kindOfModelType(type: JobModelType): ModelKind {
+  return type === "classifier" ? "classifier" : "recommender";
 }
 
 export const JOB_STATUSES = ["queued", "running", "completed", "failed", "cancelled"] as const;

@@ -59,6 +59,15 @@ export const TenantSettings = z
           "Beyond the contract. Browser origins allowed to call the API with this tenant's credentials (CORS); " +
           "empty (the default): CORS is off and browsers on other origins cannot read responses. See docs/decisions.md.",
       }),
+    classifier_auto_retrain: z
+      .boolean({ error: "classifier_auto_retrain must be a boolean" })
+      .default(false)
+      .openapi({
+        description:
+          "Beyond the contract. The gated retraining loop: when POST /api/v1/model/retrain-check recommends retraining, " +
+          "train a classifier with feedback, evaluate it against production on the held-out split and deploy it only " +
+          'if it is better by the threshold (docs/decisions.md "Text classification"). Off by default.',
+      }),
   })
   .openapi("TenantSettings");
 export type TenantSettings = z.infer<typeof TenantSettings>;
@@ -81,6 +90,7 @@ export const UpdateTenantSettingsRequest = z
     default_model: TenantSettings.shape.default_model.removeDefault().optional(),
     embedding_dimension: TenantSettings.shape.embedding_dimension.removeDefault().optional(),
     cors_allowed_origins: TenantSettings.shape.cors_allowed_origins.removeDefault().optional(),
+    classifier_auto_retrain: TenantSettings.shape.classifier_auto_retrain.removeDefault().optional(),
   })
   .strict()
   .openapi("UpdateTenantSettingsRequest", { example: { consumed_interaction_types: ["purchase", "dislike", "view"] } });

@@ -7,6 +7,7 @@ import {
   DEFAULT_DATA_RANGE_DAYS,
   JOB_STATUSES,
   JobStatusSchema,
+  JOB_MODEL_TYPES,
   MAX_DATA_RANGE_DAYS,
   MODEL_TYPES,
 } from "./model-types";
@@ -157,7 +158,7 @@ export const TrainingJobStatus = z
         "running: extrapolated from progress (or started_at + the estimate before the first epoch); finished: finished_at; queued: null",
     }),
     correlation_id: z.string(),
-    model_type: z.enum(MODEL_TYPES),
+    model_type: z.enum(JOB_MODEL_TYPES),
     hyperparameters: z.record(z.string(), z.number()),
     data_range: z.object({ start_date: z.string(), end_date: z.string() }),
     history: z

@@ -23,6 +23,8 @@ export type JobSpec = {
   /** Holds `{name}`, replaced by each artifact's name. */
   artifacts: { url: string };
   heartbeat_seconds: number;
+  /** A classifier job's label set (core/classify): the categories its head predicts, in order. */
+  labels?: string[];
 };
 
 /** Callback types of section 3; any of them is a heartbeat. */
@@ -49,12 +51,15 @@ export const ARTIFACTS = {
   itemFactors: "item_factors.f32",
   gram: "gram.f64",
   neighbours: "neighbours.bin",
+  /** The text classifier's weights (core/classify/artifact.ts). */
+  classifier: "classifier.bin",
 } as const;
 
 /** What each model family needs at the edge: a completion without them fails the job. */
 export const REQUIRED_ARTIFACTS: Readonly<Record<string, readonly string[]>> = {
   matrix_factorization: [ARTIFACTS.manifest, ARTIFACTS.itemFactors, ARTIFACTS.gram],
   item_to_item: [ARTIFACTS.manifest, ARTIFACTS.neighbours],
+  classifier: [ARTIFACTS.manifest, ARTIFACTS.classifier],
 };
 
 /** Artifact names a trainer may upload (section 2). */

@@ -24,6 +24,7 @@ export type TrainingJobRaw = {
   metrics: string;
   history: string;
   error: string | null;
+  inputs: string | null;
   warnings: string;
   callback_secret: string;
   last_seq: number;
@@ -52,6 +53,7 @@ export function jobFromRow(r: TrainingJobRaw): TrainingJob {
     metrics: JSON.parse(r.metrics) as TrainingJob["metrics"],
     history: JSON.parse(r.history) as TrainingJob["history"],
     error: r.error,
+    inputs: r.inputs === null ? null : (JSON.parse(r.inputs) as TrainingJob["inputs"]),
     warnings: JSON.parse(r.warnings) as TrainingJob["warnings"],
     callbackSecret: r.callback_secret,
     lastSeq: r.last_seq,

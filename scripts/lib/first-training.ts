@@ -1,3 +1,5 @@
+import { apiClient, sleep } from "./api-client";
+
 /**
  * `npm start`'s first run: trains the first recommender on the sample data through the api
  * (POST /internal/ml/training/trigger), prints its progress as the trainer reports it
@@ -24,22 +26,7 @@ export async function trainFirstModel(
   say: (line: string) => void,
   timeoutMs = 300_000,
 ): Promise<string> {
-  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-  const headers = { authorization: `Bearer ${apiKey}`, "content-type": "application/json" };
-  // The bootstrap key has the plan's rate limits (the model routes allow a few calls a
-  // minute): a 429 waits as told and tries again.
-  const call = async (path: string, init: RequestInit = {}): Promise<Response> => {
-    for (;;) {
-      const res = await fetch(`${base}${path}`, { ...init, headers });
-      if (res.status !== 429) return res;
-      await res.body?.cancel();
-      await sleep(1000 * Math.min(30, Number(res.headers.get("retry-after")) || 2));
-    }
-  };
-  const get = async <T>(path: string): Promise<{ status: number; body: T }> => {
-    const res = await call(path);
-    return { status: res.status, body: (await res.json()) as T };
-  };
+  const { call, get } = apiClient(base, apiKey);
   const deadline = Date.now() + timeoutMs;
   try {
     // The sample events reach the training data through the ingest queue: wait for all of them.

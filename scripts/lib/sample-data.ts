@@ -126,3 +126,15 @@ export function sampleInteractions(items: SampleItem[], users = 300, perUser = 2
   }
   return events;
 }
+
+/**
+ * The labelled news sample (data/news, HuffPost News Category v3, CC BY 4.0; see data/README.md):
+ * JSON lines of `{ headline, short_description, category, ... }`, uploaded as it is to
+ * POST /api/v1/model/training-data (the route ignores the other fields and reports rows whose
+ * category is not in the label set, such as U.S. NEWS).
+ */
+export const NEWS_SAMPLE = "data/news/huffpost-news-category-v3-first10000.jsonl";
+
+export function newsSample(file = path.resolve(NEWS_SAMPLE)): string {
+  return readFileSync(file, "utf8");
+}

@@ -48,11 +48,22 @@ export async function startStack(
   child.stderr!.on("data", keep);
   const printed = () => (startup ?? "") + output;
 
+  const groupAlive = (pid: number) => {
+    try {
+      process.kill(-pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
   const stop = async () => {
-    if (child.exitCode === null && child.pid) {
-      const exited = new Promise((r) => child.once("exit", r));
+    if (child.pid && groupAlive(child.pid)) {
       process.kill(-child.pid, "SIGTERM");
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      // Wait for the whole group, not npm alone: npm exits at once on SIGTERM, and a SIGKILL
+      // then would kill start.ts before it stops the trainer (its own group), which outlived
+      // the stack on its port.
+      const deadline = Date.now() + 10_000;
+      while (groupAlive(child.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       try {
         process.kill(-child.pid, "SIGKILL");
       } catch {

@@ -6,7 +6,8 @@ import type { Trial } from "@edge-ml/core/ml/tuning";
 import { ITEM_TO_ITEM_MAX_ITEMS } from "@edge-ml/core/ml/tuning-item-to-item";
 import { ARTIFACTS, type JobSpec } from "@edge-ml/core/training/contract";
 import { alsCandidate, itemToItemCandidate, type Candidate, type Family } from "./families";
-import { readRows } from "./read-data";
+import { readLabelledRows, readRows } from "./read-data";
+import { fitClassifierJob } from "./classifier";
 import { Reporter } from "./reporter";
 import { SUPPORTED_MODEL_TYPES } from "@edge-ml/core/schemas/model-types";
 
@@ -68,6 +69,48 @@ function combine(candidates: Candidate[], winner: Candidate): Candidate["tuning"
   };
 }
 
+/** A classifier job (trainer/src/classifier.ts): read the labelled files, train, upload, complete. */
+async function runClassifier(spec: JobSpec, reporter: Reporter, say: (line: string) => void, checkStopped: () => void) {
+  const t0 = performance.now();
+  const rows = await readLabelledRows(spec.data.files);
+  say(
+    `${rows.length} labelled rows in ${spec.data.files.length} files (read in ${((performance.now() - t0) / 1000).toFixed(2)} s)`,
+  );
+  await reporter.send("started", { total_epochs: spec.hyperparameters.epochs ?? spec.total_epochs ?? 0 });
+  await reporter.send("progress", { progress: 0.05 });
+  const result = await fitClassifierJob(rows, spec.labels, spec.hyperparameters, {
+    checkStopped,
+    onTrial: (t, done, planned) => {
+      void reporter.send("progress", { progress: round(0.05 + (0.55 * done) / planned) });
+      say(
+        `classifier trial ${done}/${planned}: lr=${t.learning_rate} l2=${t.l2} epochs=${t.epochs}: validation accuracy ${t.val_accuracy.toFixed(4)} macro-F1 ${t.val_f1_score.toFixed(4)}`,
+      );
+    },
+    onEpoch: (epoch, of, loss, accuracy) => {
+      void reporter.send("progress", {
+        progress: round(0.6 + (0.3 * epoch) / of),
+        epoch,
+        total_epochs: of,
+        metrics: { current_loss: round(loss), current_accuracy: round(accuracy) },
+      });
+    },
+  });
+  checkStopped();
+  const m = result.metrics;
+  say(
+    `holdout accuracy ${m.accuracy} macro-F1 ${m.f1_score} (${m.holdout_size} rows), ECE ${m.ece_uncalibrated} -> ${m.ece} at T=${m.temperature}`,
+  );
+  for (const a of result.artifacts) await upload(spec, a.name, a.bytes);
+  await upload(spec, ARTIFACTS.manifest, new TextEncoder().encode(JSON.stringify(result.manifest)));
+  await reporter.send("progress", { progress: 0.95 });
+  const status = await reporter.send("completed", {
+    metrics: result.metrics,
+    tuning: result.tuning,
+    artifacts: [ARTIFACTS.manifest, ...result.artifacts.map((a) => a.name)],
+  });
+  say(status === 200 ? "completed" : `completion answered ${status}`);
+}
+
 /**
  * Runs one job to its end and reports it: `completed` with the metrics, or `failed` with a
  * sentence. Never throws. matrix_factorization (implicit ALS), item_to_item (EASE or item-kNN)
@@ -85,6 +128,10 @@ export async function runJob(spec: JobSpec, log: (line: string) => void = consol
       throw new Error(
         `model_type ${spec.model_type} is not supported yet (only ${SUPPORTED_MODEL_TYPES.join(", ")} are)`,
       );
+    }
+    if (spec.model_type === "classifier") {
+      await runClassifier(spec, reporter, say, checkStopped);
+      return;
     }
     const hp = spec.hyperparameters;
     const seed = hp.seed ?? resolveAlsParams().seed;

@@ -1,6 +1,7 @@
 import { parquetMetadata, parquetRead, type ColumnData, type DecodedArray } from "hyparquet";
 import type { TrainingTriple } from "@edge-ml/core/ml/interactions";
 import type { JobSpecFile } from "@edge-ml/core/training/contract";
+import { decodeLabelledParquet, type StoredLabelledRow } from "@edge-ml/core/classify";
 
 /** One entry of the job spec's `data.files` (docs/trainer-contract.md section 1). */
 export type DataFile = JobSpecFile;
@@ -74,18 +75,18 @@ function joined(chunks: ColumnData[], n: number, name: string): ArrayLike<unknow
 }
 
 /**
- * The training rows of `files`, in the order of the files and of the rows within each: what
- * reading them one after another gives, with up to CONCURRENT_DOWNLOADS files in flight. The
- * first failed download fails the whole read (with its sentence) and cancels the others.
+ * Every file's parsed rows, in the order of the files and of the rows within each: what reading
+ * them one after another gives, with up to CONCURRENT_DOWNLOADS files in flight. The first
+ * failed download fails the whole read (with its sentence) and cancels the others.
  */
-export async function readRows(files: readonly DataFile[]): Promise<TrainingTriple[]> {
-  const parts: TrainingTriple[][] = new Array(files.length);
+async function readFiles<T>(files: readonly DataFile[], parse: (file: ArrayBuffer) => Promise<T[]>): Promise<T[]> {
+  const parts: T[][] = new Array(files.length);
   const abort = new AbortController();
   let next = 0;
   const lane = async () => {
     while (next < files.length && !abort.signal.aborted) {
       const i = next++;
-      parts[i] = await triplesOf(await download(files[i]!.url, abort.signal));
+      parts[i] = await parse(await download(files[i]!.url, abort.signal));
     }
   };
   try {
@@ -94,8 +95,18 @@ export async function readRows(files: readonly DataFile[]): Promise<TrainingTrip
     abort.abort();
     throw e;
   }
-  const rows: TrainingTriple[] = [];
+  const rows: T[] = [];
   // One by one: spreading a large part into push() overflows the stack.
   for (const part of parts) for (const row of part) rows.push(row);
   return rows;
+}
+
+/** The event rows of a recommender job's files. */
+export function readRows(files: readonly DataFile[]): Promise<TrainingTriple[]> {
+  return readFiles(files, triplesOf);
+}
+
+/** The labelled rows of a classifier job's files (core/classify/rows.ts wrote them). */
+export function readLabelledRows(files: readonly DataFile[]): Promise<StoredLabelledRow[]> {
+  return readFiles(files, (file) => decodeLabelledParquet(file));
 }

@@ -128,7 +128,8 @@ describe("the trainer's HTTP server (trainer/src/server.ts)", () => {
       job_id: job.job_id,
       seq: 1,
       type: "failed",
-      error: "model_type two_tower is not supported yet (only matrix_factorization, item_to_item, auto are)",
+      error:
+        "model_type two_tower is not supported yet (only matrix_factorization, item_to_item, auto, classifier are)",
     });
     const header = failed!.headers[SIGNATURE_HEADER.toLowerCase()] as string;
     expect(await verifyPayload(CALLBACK_SECRET, failed!.text, header)).toMatchObject({ ok: true });

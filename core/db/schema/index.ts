@@ -10,3 +10,4 @@ export * from "./ingest";
 export * from "./training";
 export * from "./webhooks";
 export * from "./experiments";
+export * from "./classify";

@@ -1,8 +1,12 @@
 /** The D1 schema of training jobs and the model versions they register. */
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
-import { JOB_STATUSES, MODEL_TYPES } from "../../schemas/model-types";
+import { JOB_MODEL_TYPES, JOB_STATUSES } from "../../schemas/model-types";
 import { tenants } from "./access";
+
+/** One labelled Parquet file of a classifier job: `name` is its path segment in the signed data URL. */
+export type JobInputFile = { name: string; key: string; row_count: number; size_bytes: number };
+export type JobInputs = { files: JobInputFile[]; labels: string[]; include_feedback: boolean };
 
 /**
  * Training jobs (platform-api.md trigger, classifier-api.md status). `callback_secret` signs
@@ -16,7 +20,7 @@ export const trainingJobs = sqliteTable(
     tenantId: text("tenant_id")
       .notNull()
       .references(() => tenants.id, { onDelete: "cascade" }),
-    modelType: text("model_type", { enum: MODEL_TYPES }).notNull(),
+    modelType: text("model_type", { enum: JOB_MODEL_TYPES }).notNull(),
     status: text("status", { enum: JOB_STATUSES }).notNull().default("queued"),
     hyperparameters: text("hyperparameters", { mode: "json" }).$type<Record<string, number>>().notNull(),
     dataRange: text("data_range", { mode: "json" }).$type<{ start_date: string; end_date: string }>().notNull(),
@@ -33,6 +37,12 @@ export const trainingJobs = sqliteTable(
       .notNull()
       .default(sql`'[]'`),
     error: text("error"),
+    /**
+     * A classifier job's inputs, fixed at trigger time: the labelled Parquet files the dispatcher
+     * serves (R2 keys under the tenant's prefix) and the label set. Null for recommender jobs,
+     * which read their data range from the catalogue.
+     */
+    inputs: text("inputs", { mode: "json" }).$type<JobInputs>(),
     /** Sentences about what the request gave and the job will not use (learning_rate with ALS). */
     warnings: text("warnings", { mode: "json" })
       .$type<string[]>()

@@ -24,6 +24,13 @@ import { tenantRouter } from "./access/tenant/tenant.index";
 import { trainingDataRouter } from "./ingest/training-data/training-data.index";
 import { trainingRouter } from "./training/jobs/jobs.index";
 import { modelVersionsRouter } from "./training/model-versions/model-versions.index";
+import { evaluationsRouter } from "./classify/evaluations/evaluations.index";
+import { feedbackRouter } from "./classify/feedback/feedback.index";
+import { labelsRouter } from "./classify/labels/labels.index";
+import { modelTrainRouter } from "./classify/model-train/model-train.index";
+import { predictRouter } from "./classify/predict/predict.index";
+import { retrainCheckRouter } from "./classify/retrain-check/retrain-check.index";
+import { labelledDataRouter } from "./classify/training-data/training-data.index";
 import { webhooksRouter } from "./webhooks/webhooks/webhooks.index";
 import { usageRouter } from "./metering/usage/usage.index";
 import { usersRouter } from "./access/users/users.index";
@@ -49,6 +56,13 @@ const routers = [
   trainingDataRouter,
   trainingRouter,
   modelVersionsRouter,
+  predictRouter,
+  feedbackRouter,
+  labelsRouter,
+  labelledDataRouter,
+  modelTrainRouter,
+  evaluationsRouter,
+  retrainCheckRouter,
   webhooksRouter,
   usageRouter,
   abuseRouter,

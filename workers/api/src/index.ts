@@ -1,4 +1,5 @@
 import { createApp } from "./app";
+import { forwardToDispatcher } from "./classify/services/trainer-forward";
 import { consumeRefresh } from "./serving/services/refresh-lists";
 
 export { ExperimentObject } from "./experiments/objects/experiment-object";
@@ -17,7 +18,7 @@ export default {
   fetch(request, env, ctx) {
     // Before the app's middleware: the trainer authenticates with signatures, not API keys,
     // and uploads artifacts larger than the api's body limit (docs/trainer-contract.md).
-    if (new URL(request.url).pathname.startsWith("/trainer/")) return env.TRAINER_DISPATCH.fetch(request);
+    if (new URL(request.url).pathname.startsWith("/trainer/")) return forwardToDispatcher(request, env, ctx);
     return app.fetch(request, env, ctx);
   },
 

@@ -31,7 +31,22 @@ const day = (iso: string) => iso.slice(0, 10);
  * later: right after a compaction the file could still list parts that are deleted.
  */
 export async function filesInRange(env: DispatchEnv, job: Job): Promise<CatalogueFile[]> {
+  if (job.inputs) return labelledFiles(job);
   return catalogueFiles(partitionsOf(job.tenantId, await catalogOf(env, job.tenantId).parts()), job.dataRange);
+}
+
+/** The path segment that stands for a date in a classifier job's data URLs (routes.ts serves by name). */
+export const LABELLED_SEGMENT = "labelled";
+
+/** A classifier job's files were fixed when it was created (the job's `inputs`): the same list, no catalogue. */
+function labelledFiles(job: Job): CatalogueFile[] {
+  return (job.inputs?.files ?? []).map((f) => ({
+    key: f.key,
+    date: LABELLED_SEGMENT,
+    name: f.name,
+    row_count: f.row_count,
+    size_bytes: f.size_bytes,
+  }));
 }
 
 /**
@@ -82,6 +97,7 @@ export async function jobSpec(
     callback: { url: `${base}${paths.callbacks}`, secret },
     artifacts: { url: `${base}${paths.artifacts}{name}?exp=${exp}&sig=${artifactSig}` },
     heartbeat_seconds: Number(env.HEARTBEAT_SECONDS),
+    ...(job.inputs ? { labels: job.inputs.labels } : {}),
   };
 }
 
@@ -105,13 +121,15 @@ export async function dispatchJob(msg: Message<unknown>, env: DispatchEnv): Prom
     msg.ack();
     return;
   }
-  await compactJobDays(env, job);
+  if (!job.inputs) await compactJobDays(env, job);
   const files = await filesInRange(env, job);
   if (files.length === 0) {
     await fail(
       env,
       job,
-      `no training data between ${job.dataRange.start_date} and ${job.dataRange.end_date}: ingest interactions for that range first`,
+      job.inputs
+        ? "no labelled data: upload labelled examples first"
+        : `no training data between ${job.dataRange.start_date} and ${job.dataRange.end_date}: ingest interactions for that range first`,
     );
     msg.ack();
     return;

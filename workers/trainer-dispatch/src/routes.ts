@@ -12,6 +12,7 @@ import {
 } from "@edge-ml/core/training/contract";
 import { loadJob, nowIso, type TrainingJob as Job } from "@edge-ml/core/training/jobs";
 import { ACTIVE_SQL, isFinished } from "@edge-ml/core/training/states";
+import { LABELLED_SEGMENT } from "./dispatch";
 import { deleteArtifacts, log } from "./jobs";
 import { verifyUrl } from "./signing";
 import { emitSafely } from "./webhooks";
@@ -60,6 +61,16 @@ async function serveData(env: DispatchEnv, jobId: string, date: string, file: st
   const check = await verifyUrl(await jobSecret(env, job), "GET", url.pathname, url);
   if (!check.ok) return error(403, check.reason);
   if (isFinished(job.status)) return error(403, `the job is ${job.status}`);
+  if (job.inputs) {
+    // A classifier job: only the labelled files listed when it was created, by name.
+    const listed = date === LABELLED_SEGMENT ? job.inputs.files.find((f) => f.name === file) : undefined;
+    const labelled =
+      listed && listed.key.startsWith(`tenants/${job.tenantId}/`) ? await env.DATA.get(listed.key) : null;
+    if (!labelled) return error(404, "no such file for this job");
+    return new Response(labelled.body, {
+      headers: { "content-type": "application/vnd.apache.parquet", "content-length": String(labelled.size) },
+    });
+  }
   const inRange = DATE.test(date) && dayInRange(date, job.dataRange);
   if (!inRange || !PART_FILE.test(file)) return error(404, "no such file for this job");
   // The tenant comes from the job, never from the request: another tenant's file has no URL here.
@@ -199,24 +210,46 @@ async function completed(env: DispatchEnv, job: Job, seq: number, body: Callback
   const tuning =
     body.tuning && typeof body.tuning === "object" && !Array.isArray(body.tuning) ? JSON.stringify(body.tuning) : null;
   const now = nowIso();
+  const kind = job.modelType === "classifier" ? "classifier" : "recommender";
   // One transaction: the job completes and its version appears together, or neither.
-  const [update] = await env.DB.batch([
+  const [update, , firstDeploy] = await env.DB.batch([
     env.DB.prepare(
       `UPDATE training_jobs SET status = 'completed', progress = 1, current_epoch = max(current_epoch, total_epochs), metrics = ?, model_version = ?, last_seq = ?, heartbeat_at = ?, finished_at = ?, updated_at = ?, error = NULL ${GUARD}`,
     ).bind(metrics, version, seq, now, now, now, job.id, seq),
     env.DB.prepare(
       `INSERT INTO model_versions (tenant_id, kind, version, model_type, status, is_production, metrics, training_job_id, artifact_prefix, created_at, tuning)
-       SELECT tenant_id, 'recommender', model_version, ?, 'pending', 0, metrics, id, ?, ?, ?
+       SELECT tenant_id, ?, model_version, ?, 'pending', 0, metrics, id, ?, ?, ?
          FROM training_jobs WHERE id = ? AND status = 'completed' AND model_version = ? AND last_seq = ?`,
-    ).bind(modelType, prefix, now, tuning, job.id, version, seq),
+    ).bind(kind, modelType, prefix, now, tuning, job.id, version, seq),
+    // A tenant's first classifier serves at once (predict has nothing to answer with before);
+    // later ones wait for a deploy or the gated loop. The partial unique index makes it one at most.
+    env.DB.prepare(
+      `UPDATE model_versions SET is_production = 1, status = 'active', deployed_at = ?
+        WHERE tenant_id = ? AND kind = 'classifier' AND version = ? AND ? = 'classifier'
+          AND NOT EXISTS (SELECT 1 FROM model_versions WHERE tenant_id = ? AND kind = 'classifier' AND is_production = 1)
+        RETURNING version`,
+    ).bind(now, job.tenantId, version, kind, job.tenantId),
   ]);
   if (!update || update.meta.changes === 0) return conflict(env, job.id, seq);
   log("INFO", "Training job completed", { job_id: job.id, tenant_id: job.tenantId, version });
   await emitSafely(env, job.tenantId, "training.completed", {
     training_job_id: job.id,
     version,
+    kind,
     metrics: JSON.parse(metrics) as Record<string, number>,
   });
+  if ((firstDeploy?.results.length ?? 0) > 0) {
+    log("INFO", "First classifier deployed", { job_id: job.id, tenant_id: job.tenantId, version });
+    await emitSafely(env, job.tenantId, "model.deployed", {
+      version,
+      kind,
+      model_type: modelType,
+      previous_version: null,
+      training_job_id: job.id,
+      metrics: JSON.parse(metrics) as Record<string, number>,
+      rollback: false,
+    });
+  }
   return Response.json({ ok: true, seq, version });
 }
 

@@ -13,7 +13,8 @@ import { webhookSecret } from "./secrets";
  * core/auth/signatures.ts), retries with backoff through the queue and records every
  * attempt's outcome on the row.
  */
-type TrainingEvent = Extract<WebhookEvent, `training.${string}`>;
+/** The job events, and `model.deployed` for a tenant's first classifier (deployed on registration). */
+type TrainingEvent = Extract<WebhookEvent, `training.${string}` | "model.deployed">;
 
 /** Emits without letting a webhook problem fail the state change that caused it. */
 export async function emitSafely(

@@ -8,7 +8,7 @@ import { MAX_BULK_BYTES } from "@edge-ml/core/schemas";
  * Enforced on Content-Length and, for chunked bodies, while streaming.
  */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
-const BULK_PATHS = /^\/(api\/v1\/items|internal\/data\/(items|interactions))\/?$/;
+const BULK_PATHS = /^\/(api\/v1\/items|api\/v1\/model\/training-data|internal\/data\/(items|interactions))\/?$/;
 
 function limit(maxSize: number): MiddlewareHandler {
   return bodyLimit({

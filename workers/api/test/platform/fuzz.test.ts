@@ -1,5 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { headlines, registerClassifier } from "../classify/classify-helpers";
 import { seedTenant } from "../helpers";
 import { pick, variantsOf, type Doc, type Variant } from "./fuzz-variants";
 
@@ -68,6 +69,10 @@ describe("fuzz: malformed requests to every operation of /openapi.json", () => {
       const variants = pick(variantsOf(doc, method, path, op), SEED + index, PER_OPERATION);
       expect(variants.length, name).toBeGreaterThanOrEqual(20);
       const t = await seedTenant(`fuzz-${index}`, "active", "enterprise");
+      // The classification routes answer 503 without a deployed classifier (a documented state,
+      // not a failure): their tenants get one, so fuzzed inputs reach a real model.
+      if (path.startsWith("/api/v1/predict"))
+        await registerClassifier(t.tenantId, "cls-fuzz", headlines(5, index), true);
       await inBatches(variants, CONCURRENCY, async (v) => {
         const { status, text } = await send(v, t.adminKey);
         sent++;
@@ -79,6 +84,7 @@ describe("fuzz: malformed requests to every operation of /openapi.json", () => {
       });
     });
     expect(sent).toBeGreaterThanOrEqual(operations.length * 20);
-    expect(failures).toEqual([]);
+    // As JSON: a variant may hold a lone surrogate, which the test runner's channel cannot carry raw.
+    expect(JSON.stringify(failures)).toBe("[]");
   }, 120_000);
 });

@@ -1,3 +1,4 @@
+import { flushWindow } from "../../lib/flush-window";
 import type { UsageDelta } from "../objects/usage-meter";
 
 /**
@@ -13,7 +14,7 @@ export const USAGE_BATCH_MS = 250;
 
 type Batch = Map<string, Required<Omit<UsageDelta, "day">> & { day: string }>;
 let batch: Batch = new Map();
-let scheduled = false;
+const usageWindow = flushWindow(USAGE_BATCH_MS);
 
 /** Adds one request's usage to this isolate's batch. */
 export function addUsage(tenantId: string, delta: UsageDelta): void {
@@ -47,14 +48,7 @@ export function scheduleUsageFlush(
   waitUntil: (p: Promise<unknown>) => void,
   onError: (e: unknown) => void,
 ): void {
-  if (scheduled) return;
-  scheduled = true;
-  waitUntil(
-    new Promise((r) => setTimeout(r, USAGE_BATCH_MS)).then(async () => {
-      scheduled = false;
-      await flushUsage(env).catch(onError);
-    }),
-  );
+  usageWindow(() => flushUsage(env), waitUntil, onError);
 }
 
 /** Sends this isolate's batch now (all tenants, or one), one meter call per tenant and day. */

@@ -12,6 +12,7 @@ import {
 } from "../services/model-versions";
 import { publishItemFactors } from "../../serving/services/publish-model";
 import { forgetProductionVersion } from "../../serving/services/trained-model";
+import { forgetProductionClassifier } from "../../classify/services/classifier-model";
 import type * as routes from "./model-versions.routes";
 
 export const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {
@@ -73,6 +74,7 @@ export const deploy: RouteHandler<typeof routes.deploy, AppEnv> = async (c) => {
   const tenantId = c.get("principal").tenantId;
   const result = await deployVersion(getDb(c.env.DB), tenantId, version, body.kind, prepare(c.env, tenantId));
   forgetProductionVersion(tenantId);
+  forgetProductionClassifier(tenantId);
   return c.json(await answer(c, result, false), 200);
 };
 
@@ -81,5 +83,6 @@ export const rollback: RouteHandler<typeof routes.rollback, AppEnv> = async (c) 
   const tenantId = c.get("principal").tenantId;
   const result = await rollbackVersion(getDb(c.env.DB), tenantId, body.kind ?? "recommender", prepare(c.env, tenantId));
   forgetProductionVersion(tenantId);
+  forgetProductionClassifier(tenantId);
   return c.json(await answer(c, result, true), 200);
 };

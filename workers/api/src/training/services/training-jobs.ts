@@ -1,17 +1,18 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { keyringFrom, randomToken, sealedFor, sealSecret } from "@edge-ml/core/auth";
-import { trainingJobs } from "@edge-ml/core/db/schema";
+import { trainingJobs, type JobInputs } from "@edge-ml/core/db/schema";
 import { ApiError, errors } from "@edge-ml/core/errors";
 import {
   defaultDataRange,
   estimateDurationMinutes,
   hyperparameterWarnings,
   kindOfModelType,
-  MODEL_TYPES,
+  JOB_MODEL_TYPES,
   resolveHyperparameters,
   SUPPORTED_MODEL_TYPES,
   totalEpochsOf,
   utcDay,
+  type JobModelType,
   type ModelKind,
   type ModelType,
   type TrainingJobMessage,
@@ -39,9 +40,9 @@ export type TriggerResult = {
   warnings: string[];
 };
 
-type TrainingEnv = Pick<ApiEnv, "DB" | "DATA" | "TRAINING_QUEUE" | "WEBHOOK_QUEUE" | "SECRETS_KEY">;
+export type TrainingEnv = Pick<ApiEnv, "DB" | "DATA" | "TRAINING_QUEUE" | "WEBHOOK_QUEUE" | "SECRETS_KEY">;
 
-const modelTypesOfKind = (kind: ModelKind) => MODEL_TYPES.filter((t) => kindOfModelType(t) === kind);
+const modelTypesOfKind = (kind: ModelKind) => JOB_MODEL_TYPES.filter((t) => kindOfModelType(t) === kind);
 
 /**
  * Creates the job. Well-formed requests that cannot train (a model type not implemented
@@ -95,31 +96,7 @@ export async function triggerTraining(
     callbackSecret: await newCallbackSecret(env, id),
     estimatedDurationMinutes: estimateDurationMinutes(rows, hyperparameters),
   };
-  // Twice at most: a job that finishes between a refused insert and the lookup frees the slot.
-  for (let attempt = 0; attempt < 2; attempt++) {
-    if (await insertIfIdle(env.DB, job, now.toISOString())) break;
-    const running = await activeJobOf(db, tenantId, kindOfModelType(modelType));
-    if (running) {
-      throw new ApiError(
-        "conflict",
-        `A training job of this kind is already ${running.status} for this tenant (${running.id}); wait for it or cancel it`,
-        { job_id: running.id, status: running.status },
-      );
-    }
-    if (attempt === 1) throw new ApiError("unavailable", "Could not create the training job; retry");
-  }
-
-  try {
-    await env.TRAINING_QUEUE.send({ job_id: job.id, tenant_id: tenantId } satisfies TrainingJobMessage, {
-      contentType: "json",
-    });
-  } catch (err) {
-    await failJob(env.DB, job.id, "the job could not be queued; trigger it again");
-    logger.error("Training job not queued", { job_id: job.id, error: String(err) });
-    throw new ApiError("unavailable", "The training queue is unavailable; the job was not started", {
-      job_id: job.id,
-    });
-  }
+  await insertAndQueue(env, job, now, logger);
   return {
     job_id: job.id,
     status: "queued",
@@ -129,17 +106,52 @@ export async function triggerTraining(
   };
 }
 
+type NewJob = Parameters<typeof insertIfIdle>[1];
+
+/**
+ * Records a queued job (one of its kind per tenant: 409 with the running job's id) and puts
+ * it on TRAINING_QUEUE; a job that cannot be queued is failed, and the caller told 503.
+ */
+export async function insertAndQueue(env: TrainingEnv, job: NewJob, now: Date, logger: Logger): Promise<void> {
+  const db = getDb(env.DB);
+  // Twice at most: a job that finishes between a refused insert and the lookup frees the slot.
+  for (let attempt = 0; attempt < 2; attempt++) {
+    if (await insertIfIdle(env.DB, job, now.toISOString())) break;
+    const running = await activeJobOf(db, job.tenantId, kindOfModelType(job.modelType));
+    if (running) {
+      throw new ApiError(
+        "conflict",
+        `A ${kindOfModelType(job.modelType)} training job is already ${running.status} for this tenant (${running.id}); wait for it or cancel it`,
+        { job_id: running.id, status: running.status },
+      );
+    }
+    if (attempt === 1) throw new ApiError("unavailable", "Could not create the training job; retry");
+  }
+  try {
+    await env.TRAINING_QUEUE.send({ job_id: job.id, tenant_id: job.tenantId } satisfies TrainingJobMessage, {
+      contentType: "json",
+    });
+  } catch (err) {
+    await failJob(env.DB, job.id, "the job could not be queued; trigger it again");
+    logger.error("Training job not queued", { job_id: job.id, error: String(err) });
+    throw new ApiError("unavailable", "The training queue is unavailable; the job was not started", {
+      job_id: job.id,
+    });
+  }
+}
+
 /**
  * One statement, so two concurrent triggers cannot both pass the check: D1 runs each
  * statement atomically, and the insert happens only when no queued or running job of the
  * same kind exists for the tenant. Returns whether the row was inserted.
  */
-async function insertIfIdle(
+export async function insertIfIdle(
   d1: D1Database,
   job: {
     id: string;
     tenantId: string;
-    modelType: ModelType;
+    modelType: JobModelType;
+    inputs?: JobInputs | null;
     hyperparameters: Record<string, number>;
     dataRange: DataRange;
     totalEpochs: number;
@@ -154,8 +166,8 @@ async function insertIfIdle(
   const result = await d1
     .prepare(
       `INSERT INTO training_jobs (id, tenant_id, model_type, status, hyperparameters, data_range, total_epochs,
-         callback_secret, estimated_duration_minutes, created_by, created_at, updated_at, warnings)
-       SELECT ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?
+         callback_secret, estimated_duration_minutes, created_by, created_at, updated_at, warnings, inputs)
+       SELECT ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
        WHERE NOT EXISTS (
          SELECT 1 FROM training_jobs WHERE tenant_id = ? AND ${ACTIVE_SQL}
            AND model_type IN (${types.map(() => "?").join(", ")}))`,
@@ -173,6 +185,7 @@ async function insertIfIdle(
       now,
       now,
       JSON.stringify(job.warnings),
+      job.inputs ? JSON.stringify(job.inputs) : null,
       job.tenantId,
       ...types,
     )
@@ -196,12 +209,13 @@ async function activeJobOf(db: Db, tenantId: string, kind: ModelKind) {
 }
 
 /** Records a job that cannot run as failed (no queue message) and tells subscribers, as any failure. */
-async function failAtOnce(
+export async function failAtOnce(
   env: TrainingEnv,
   db: Db,
   base: {
     tenantId: string;
-    modelType: ModelType;
+    modelType: JobModelType;
+    inputs?: JobInputs | null;
     hyperparameters: Record<string, number>;
     dataRange: DataRange;
     totalEpochs: number;
@@ -275,6 +289,6 @@ export async function cancelJob(db: Db, tenantId: string, id: string): Promise<T
  * A job's callback secret, sealed for its row (core/auth/sealed-secrets.ts): only the
  * dispatcher opens it, to sign the job spec and verify callbacks. Throws without SECRETS_KEY.
  */
-async function newCallbackSecret(env: TrainingEnv, jobId: string): Promise<string> {
+export async function newCallbackSecret(env: TrainingEnv, jobId: string): Promise<string> {
   return sealSecret(await keyringFrom(env.SECRETS_KEY), randomToken(32), sealedFor.job(jobId));
 }
