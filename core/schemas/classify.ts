@@ -30,6 +30,15 @@ export const PredictRequest = z
     headline: Headline,
     short_description: ShortDescription.optional(),
     request_id: z.string().max(128, "request_id must be at most 128 characters").optional(),
+    user_id: z
+      .string()
+      .min(1, "user_id must not be empty")
+      .max(256, "user_id must be at most 256 characters")
+      .optional()
+      .openapi({
+        description:
+          "Beyond the contract: who the text is classified for. With a running experiment on the `predict` surface, the user's variant's `classifier_version` classifies (named in `experiment` and the X-Experiment-* headers)",
+      }),
   })
   .openapi("PredictRequest");
 
@@ -45,6 +54,10 @@ export const PredictResponse = z
     processing_time_ms: z.number(),
     correlation_id: z.string(),
     request_id: z.string().nullable(),
+    experiment: z
+      .object({ experiment_id: z.string(), variant: z.string() })
+      .optional()
+      .openapi({ description: "Beyond the contract: the running experiment and variant that classified, if any" }),
   })
   .openapi("PredictResponse");
 

@@ -2,7 +2,9 @@ import { z } from "@hono/zod-openapi";
 import { IsoDateTime, UserId } from "./common";
 
 export const EXPERIMENT_STATUSES = ["running", "paused", "completed"] as const;
-export const EXPERIMENT_SURFACES = ["search", "recommend"] as const;
+export const EXPERIMENT_SURFACES = ["search", "recommend", "predict"] as const;
+/** Where an experiment applies when its body names no surfaces: the ranking surfaces. */
+export const DEFAULT_SURFACES = ["search", "recommend"] as const;
 export const EXPERIMENT_METRICS = ["ctr", "cvr", "revenue"] as const;
 /** Keys of a results metric object beside the variant names: a variant may not take them. */
 export const RESERVED_VARIANT_NAMES = [
@@ -39,7 +41,7 @@ export const VariantConfig = z
     }),
     classifier_version: VersionName.optional().openapi({
       description:
-        "A classifier version of this tenant; validated, applied by /api/v1/predict once the classifier serves versions",
+        "A classifier version of this tenant: /api/v1/predict classifies with it for the variant's users (surface `predict`)",
     }),
   })
   .strict()
@@ -79,10 +81,10 @@ export const CreateExperimentRequest = z
     surfaces: z
       .array(z.enum(EXPERIMENT_SURFACES))
       .min(1)
-      .default([...EXPERIMENT_SURFACES])
+      .default([...DEFAULT_SURFACES])
       .openapi({
         description:
-          "Beyond the contract. Where the variant applies: search (/search), recommend (/recommend/{user_id}, /api/v1/recommendations)",
+          "Beyond the contract. Where the variant applies: search (/search), recommend (/recommend/{user_id}, /api/v1/recommendations), predict (/api/v1/predict with a `user_id`: the variant's `classifier_version` classifies). Default: search and recommend",
       }),
     namespace: z
       .string()

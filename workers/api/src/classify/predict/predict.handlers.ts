@@ -2,7 +2,8 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { PredictArticle } from "@edge-ml/core/schemas";
 import type { AppEnv } from "../../env";
 import type { Context } from "hono";
-import { productionClassifier } from "../services/classifier-model";
+import { requestVariant } from "../../experiments/services/apply";
+import { classifierVersion, productionClassifier } from "../services/classifier-model";
 import { schedulePredictionFlush } from "../services/prediction-writes";
 import { classify, storePredictions, type Prediction, type TextInput } from "../services/predictions";
 import type * as routes from "./predict.routes";
@@ -21,7 +22,12 @@ export const predict: RouteHandler<typeof routes.predict, AppEnv> = async (c) =>
   const start = performance.now();
   const body = c.req.valid("json");
   const tenantId = c.get("principal").tenantId;
-  const classifier = await productionClassifier(c.env, tenantId);
+  // A running experiment on `predict` classifies the user's variant with its own version.
+  const served = await requestVariant(c, "predict", body.user_id);
+  const version = served?.config.classifier_version;
+  const classifier = version
+    ? await classifierVersion(c.env, tenantId, version)
+    : await productionClassifier(c.env, tenantId);
   const input: TextInput = {
     headline: body.headline,
     ...(body.short_description ? { short_description: body.short_description } : {}),
@@ -37,6 +43,7 @@ export const predict: RouteHandler<typeof routes.predict, AppEnv> = async (c) =>
       processing_time_ms: ms(start),
       correlation_id: c.get("correlationId"),
       request_id: body.request_id ?? null,
+      ...(served ? { experiment: { experiment_id: served.experimentId, variant: served.variant } } : {}),
     },
     200,
   );

@@ -64,6 +64,39 @@ export async function productionClassifier(
   return loadVersion(env.DATA, tenantId, row.version, row.prefix);
 }
 
+const named = new TtlCache<string, VersionRow>(1_000, 5_000, {
+  maxBytes: 512 * 1024,
+  sizeOf: (k, v) => stringBytes(k) + (v ? stringBytes(v.version) + stringBytes(v.prefix) : 0) + 128,
+});
+
+/**
+ * A named classifier version of the tenant (an experiment variant's `classifier_version`);
+ * 503 SERVICE_UNAVAILABLE when it is gone (experiment creation checked that it existed).
+ */
+export async function classifierVersion(
+  env: Pick<ApiEnv, "DB" | "DATA">,
+  tenantId: string,
+  version: string,
+): Promise<LoadedClassifier> {
+  const key = `${tenantId}:${version}`;
+  let row = named.get(key);
+  if (row === undefined) {
+    row = await env.DB.prepare(
+      `SELECT version, artifact_prefix AS prefix FROM model_versions
+       WHERE tenant_id = ?1 AND kind = 'classifier' AND version = ?2`,
+    )
+      .bind(tenantId, version)
+      .first<{ version: string; prefix: string }>();
+    named.set(key, row);
+  }
+  if (!row) {
+    throw new ApiError("unavailable", `Classifier version ${version}, named by a running experiment, does not exist`, {
+      reason: "experiment_classifier_missing",
+    });
+  }
+  return loadVersion(env.DATA, tenantId, row.version, row.prefix);
+}
+
 /** A version's model from its artifact, once per isolate. */
 export async function loadVersion(
   bucket: R2Bucket,

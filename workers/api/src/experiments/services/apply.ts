@@ -16,13 +16,29 @@ export async function experimentContext(
   userId: string | undefined,
 ): Promise<{ ctx: ServingContext; served: ServedVariant | undefined }> {
   const tenantId = c.get("principal").tenantId;
-  const logger = c.get("logger");
-  const served = await servingVariant(c.env, tenantId, surface, userId, (p) =>
-    c.executionCtx.waitUntil(p.catch((e) => logger.warn("Experiment exposure not recorded", { error: String(e) }))),
-  );
+  const served = await requestVariant(c, surface, userId);
   if (!served) return { ctx: servingContext(c.env, tenantId), served };
-  c.header("X-Experiment-Id", served.experimentId);
-  c.header("X-Experiment-Variant", served.variant);
   const weights = served.config.ranking_weights as Weights | undefined;
   return { ctx: servingContext(c.env, tenantId, weights, served.config.model_version), served };
 }
+
+/**
+ * The running experiment's variant for this request's user on `surface` (exposure recorded
+ * off the response), named in `X-Experiment-Id` / `X-Experiment-Variant`; undefined without one.
+ */
+export async function requestVariant(
+  c: Context<AppEnv>,
+  surface: Surface,
+  userId: string | undefined,
+): Promise<ServedVariant | undefined> {
+  const logger = c.get("logger");
+  const served = await servingVariant(c.env, c.get("principal").tenantId, surface, userId, (p) =>
+    c.executionCtx.waitUntil(p.catch((e) => logger.warn("Experiment exposure not recorded", { error: String(e) }))),
+  );
+  if (served) {
+    c.header("X-Experiment-Id", served.experimentId);
+    c.header("X-Experiment-Variant", served.variant);
+  }
+  return served;
+}
+

@@ -1,8 +1,9 @@
 import { hashedVariant, inNamespace, movedBySplitChange, type Assignable } from "@edge-ml/core/experiments/assignment";
 import type { ExperimentRow, VariantConfigRow } from "@edge-ml/core/db/schema";
+import type { EXPERIMENT_SURFACES } from "@edge-ml/core/schemas";
 import { liveExperiments } from "./active-experiments";
 
-export type Surface = "search" | "recommend";
+export type Surface = (typeof EXPERIMENT_SURFACES)[number];
 
 /** The split as weights in variant order (the order of the bucket ranges). */
 export function splitWeights(
