@@ -260,10 +260,10 @@ Stop with Ctrl+C.
 `);
 
 // The first models, after the banner so the platform is usable meanwhile (EDGE_ML_TRAIN=0 skips):
-// the recommender and the classifier, one job of each kind (the trainer runs them in turn).
+// the recommender, then the classifier. In turn, not at once: both are CPU-bound in the one
+// trainer process, and side by side on a small machine each slowed the other's heartbeats past
+// a short HEARTBEAT_SECONDS (the e2e stack's 1 s: the dispatcher then failed the job).
 if (sampleEvents > 0 && process.env.EDGE_ML_TRAIN !== "0") {
-  await Promise.all([
-    trainFirstModel(base, creds.admin_api_key, creds.tenant_id, sampleEvents, step).then(step),
-    trainFirstClassifier(base, creds.admin_api_key, step).then(step),
-  ]);
+  step(await trainFirstModel(base, creds.admin_api_key, creds.tenant_id, sampleEvents, step));
+  step(await trainFirstClassifier(base, creds.admin_api_key, step));
 }

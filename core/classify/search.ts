@@ -98,7 +98,7 @@ export async function searchAndFit(input: SearchInput, opts: SearchOptions): Pro
     let best: Scored | undefined;
     const curve: number[] = [];
     for (let epoch = 1; epoch <= maxEpochs; epoch++) {
-      sgd.epoch();
+      await sgd.epoch();
       const logits = sgd.logits(valIdx);
       const m = classificationMetrics(truth, argmaxLabels(logits, k, labels), labels);
       curve.push(m.accuracy);
@@ -136,7 +136,7 @@ export async function searchAndFit(input: SearchInput, opts: SearchOptions): Pro
     average: opts.average ?? true,
   });
   for (let epoch = 1; epoch <= chosen.epochs; epoch++) {
-    const loss = sgd.epoch();
+    const loss = await sgd.epoch();
     // The refit holds nothing out: the held-out accuracy at this epoch is the chosen trial's.
     await opts.onEpoch?.({ epoch, total_epochs: chosen.epochs, loss, val_accuracy: chosen.curve[epoch - 1] ?? 0 });
     await turn();

@@ -5,6 +5,9 @@ import { logitsInto } from "./model";
 /** Every text's sparse features, featurised once and shared by every trial and epoch. */
 export type FeatureRows = { offsets: Int32Array; index: Int32Array; value: Float32Array; rows: number };
 
+/** The longest stretch of training between two turns of the event loop. */
+const YIELD_MS = 50;
+
 export function packRows(vectors: Iterable<SparseVector>, count: number): FeatureRows {
   const offsets = new Int32Array(count + 1);
   let index = new Int32Array(count * 512);
@@ -86,8 +89,13 @@ export class SoftmaxSgd {
     this.order = Int32Array.from(subset);
   }
 
-  /** One pass over the subset in a fresh seeded order; returns the mean weighted training loss. */
-  epoch(): number {
+  /**
+   * One pass over the subset in a fresh seeded order; returns the mean weighted training loss.
+   * It gives the event loop a turn at least every YIELD_MS: an epoch of the news sample is
+   * 0.5 s of CPU (seconds on a loaded machine), and the trainer's other jobs must go on
+   * sending their heartbeats meanwhile (the dispatcher fails a job whose heartbeats stop).
+   */
+  async epoch(): Promise<number> {
     const { order, rng, k, data, z, residual, active } = this;
     for (let i = order.length - 1; i > 0; i--) {
       const j = rng.int(i + 1);
@@ -99,7 +107,12 @@ export class SoftmaxSgd {
     const lr = stepOf(this.params.learning_rate, ++this.epochs);
     let loss = 0;
     let weightSum = 0;
+    let turnAt = Date.now() + YIELD_MS;
     for (let start = 0; start < order.length; start += batch_size) {
+      if (Date.now() >= turnAt) {
+        await new Promise<void>((resolve) => setTimeout(resolve, 0));
+        turnAt = Date.now() + YIELD_MS;
+      }
       const end = Math.min(order.length, start + batch_size);
       // Forward passes with the batch's starting weights.
       for (let b = start; b < end; b++) {
