@@ -18,6 +18,7 @@
  * Environment: PORT (default 8787), EDGE_ML_HOME (default .edge-ml), WRANGLER_LOG (warn),
  * WRANGLER_VARS ("NAME:value,..." overrides of the api's [vars]), EDGE_ML_BOOTSTRAP_PLAN (pro),
  * EDGE_ML_SAMPLE_DATA ("0" skips the sample data), EDGE_ML_TRAIN ("0" skips the first training),
+ * EDGE_ML_TRAIN_CLASSIFIER ("0" skips the first classifier only),
  * TRAINER_PORT (default PORT + 3), EDGE_ML_LOCAL_TRACES ("1" turns on the local trace collector),
  * EDGE_ML_INSPECTOR ("1" opens the inspector on INSPECTOR_PORT under npm start; npm run dev always
  * does), EDGE_ML_CRONS ("0": no cron triggers under npm start). TRAINER_URL (with TRAINER_SHARED_SECRET) uses a trainer
@@ -265,5 +266,5 @@ Stop with Ctrl+C.
 // a short HEARTBEAT_SECONDS (the e2e stack's 1 s: the dispatcher then failed the job).
 if (sampleEvents > 0 && process.env.EDGE_ML_TRAIN !== "0") {
   step(await trainFirstModel(base, creds.admin_api_key, creds.tenant_id, sampleEvents, step));
-  step(await trainFirstClassifier(base, creds.admin_api_key, step));
+  if (process.env.EDGE_ML_TRAIN_CLASSIFIER !== "0") step(await trainFirstClassifier(base, creds.admin_api_key, step));
 }
