@@ -28,9 +28,9 @@ export async function writeEventParts(env: IngestEnv, tenantId: string, applied:
   const catalog = catalogObject(env.CATALOG as unknown as DurableObjectNamespace, tenantId);
   const ids = batches.map((b) => b.batch_id);
   const open = new Set(await catalog.uncovered(ids));
-  const todo = batches.filter((b) => open.has(b.batch_id));
-  if (todo.length > 0 && !(await listPart(env, catalog, tenantId, todo)) && todo.length > 1) {
-    for (const b of todo) await listPart(env, catalog, tenantId, [b]);
+  const unlisted = batches.filter((b) => open.has(b.batch_id));
+  if (unlisted.length > 0 && !(await listPart(env, catalog, tenantId, unlisted)) && unlisted.length > 1) {
+    for (const b of unlisted) await listPart(env, catalog, tenantId, [b]);
   }
   await markPartsDone(env, ids);
 }
