@@ -11,6 +11,10 @@ async function variantsOf(token: string, id: string, ids: string[]): Promise<str
   return out;
 }
 
+// Hundreds of sequential assignment requests per test: seconds on a quiet machine, more than
+// vitest's default 5 s when CI's two cores are shared.
+const MANY_REQUESTS_MS = 30_000;
+
 describe("experiments: assignment", () => {
   it("is deterministic and splits by the configured weights", async () => {
     const t = await seedTenant("assign-split");
@@ -26,7 +30,7 @@ describe("experiments: assignment", () => {
       ranking_weights: first[0] === "control" ? [0.4, 0.3, 0.2, 0.1] : [0.3, 0.4, 0.2, 0.1],
     });
     expect(one.headers.get("X-Experiment-Variant")).toBe(`${id}:${first[0]}`);
-  });
+  }, MANY_REQUESTS_MS);
 
   it("keeps assigned users' variants across a split change and an object restart; new users follow the new split", async () => {
     const t = await seedTenant("assign-sticky");
@@ -45,7 +49,7 @@ describe("experiments: assignment", () => {
     expect(late.filter((v) => v === "control").length / 100).toBeLessThan(0.2);
     // About 40% of the early users (the control half less the new 10%) would be treatment by the new hash but stay control.
     expect(before.filter((v) => v === "control").length).toBeGreaterThan(35);
-  });
+  }, MANY_REQUESTS_MS);
 
   it("never gives two experiments of one namespace the same user, and refuses overlap", async () => {
     const t = await seedTenant("assign-ns");
