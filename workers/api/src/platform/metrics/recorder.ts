@@ -90,10 +90,14 @@ export function metricsObject(env: ApiEnv) {
   return env.METRICS.get(env.METRICS.idFromName("global"));
 }
 
-/** Sends this isolate's batch now; on failure its counts stay for the next batch. */
-export async function flushMetrics(env: ApiEnv): Promise<void> {
+/**
+ * Sends this isolate's batch now; on failure its counts stay for the next batch. `fromRequest`:
+ * sent by a request still in flight (the scrape), which does not count itself as active.
+ */
+export async function flushMetrics(env: ApiEnv, fromRequest = false): Promise<void> {
   const drained = acc.drain();
-  const batch: Batch = { isolate: isolate(), active: { [API_SERVICE]: inFlight }, ...drained };
+  const active = Math.max(0, inFlight - (fromRequest ? 1 : 0));
+  const batch: Batch = { isolate: isolate(), active: { [API_SERVICE]: active }, ...drained };
   try {
     await metricsObject(env).record(batch);
   } catch (e) {
