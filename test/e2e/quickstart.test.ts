@@ -257,6 +257,12 @@ describe("npm start on a fresh machine", () => {
       /^http_requests_total\{service="backend-api",endpoint="\/search",method="GET",status_code="200"\} [1-9]/m,
     );
     expect(text).toMatch(/^db_queries_total\{service="backend-api",query_type="select",table="[a-z_]+"\} [1-9]/m);
+    // The tenant's serving series from this file's searches and recommendations.
+    const tenant = stack.credentials.tenant_id;
+    expect(text).toMatch(new RegExp(`^ml_recommendations_per_request_count\\{tenant_id="${tenant}"\\} [1-9]`, "m"));
+    expect(text).toMatch(
+      new RegExp(`^ml_ann_search_duration_seconds_count\\{tenant_id="${tenant}",index_size="[a-z0-9_]+"\\} [1-9]`, "m"),
+    );
     const check = spawnSync("promtool", ["check", "metrics"], { input: text, encoding: "utf8" });
     if (check.error) throw new Error(`promtool is required (apt-get install prometheus): ${check.error.message}`);
     expect(`${check.stdout}${check.stderr}`).toBe("");

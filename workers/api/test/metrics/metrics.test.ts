@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { MAX_TENANTS, OTHER_TENANT } from "@edge-ml/core/metrics/families";
 import { call, seedTenant, type ErrorBody } from "../helpers";
+import { registerVersion } from "../training/model-helpers";
 
 const TOKEN = env.METRICS_TOKEN;
 
@@ -107,5 +108,63 @@ describe("GET /metrics", () => {
     const other = series.find((h) => h.labels[0] === OTHER_TENANT)!;
     expect(other.count).toBe(25);
     expect(series.reduce((n, h) => n + h.count, 0)).toBe(tenants.length);
+  });
+});
+
+describe("GET /metrics: the ml_* series", () => {
+  it("reads model quality, training duration and per-epoch loss from D1, and counts serving per tenant", async () => {
+    const t = await seedTenant("metrics-ml");
+    const now = Date.now();
+    await env.DB.prepare(
+      `INSERT INTO training_jobs (id, tenant_id, model_type, status, hyperparameters, data_range, total_epochs,
+         history, callback_secret, estimated_duration_minutes, model_version, created_at, updated_at, started_at, finished_at)
+       VALUES (?, ?, 'matrix_factorization', 'completed', '{}', '{"start_date":"2026-01-01","end_date":"2026-01-02"}', 2,
+         ?, 'x', 1, 'v-metrics', ?, ?, ?, ?)`,
+    )
+      .bind(
+        crypto.randomUUID(),
+        t.tenantId,
+        JSON.stringify([
+          { epoch: 1, loss: 0.5 },
+          { epoch: 2, loss: 0.25 },
+        ]),
+        new Date(now - 60_000).toISOString(),
+        new Date(now).toISOString(),
+        new Date(now - 42_000).toISOString(),
+        new Date(now).toISOString(),
+      )
+      .run();
+    // A deployed version (its artifacts too: the recommendation below loads it).
+    await registerVersion(t.tenantId, "v-metrics");
+    await env.DB.prepare(
+      "UPDATE model_versions SET status = 'active', is_production = 1, metrics = ? WHERE tenant_id = ? AND version = 'v-metrics'",
+    )
+      .bind(JSON.stringify({ ndcg_at_10: 0.42, note: "not a number" }), t.tenantId)
+      .run();
+    expect((await call("/search?q=yoga+strap&k=5", { token: t.adminKey })).status).toBe(200);
+    expect((await call("/recommend/metrics-user?k=5", { token: t.adminKey })).status).toBe(200);
+
+    const text = await scrape();
+    const tenant = t.tenantId;
+    expect(
+      value(text, "ml_recommendation_quality", {
+        tenant_id: tenant,
+        model_version: "v-metrics",
+        metric_name: "ndcg_at_10",
+      }),
+    ).toBe(0.42);
+    expect(text).not.toContain('metric_name="note"');
+    expect(
+      value(text, "ml_training_duration_seconds", { tenant_id: tenant, model_type: "matrix_factorization" }),
+    ).toBeCloseTo(42, 3);
+    expect(value(text, "ml_training_loss", { tenant_id: tenant, model_version: "v-metrics", epoch: "1" })).toBe(0.5);
+    expect(value(text, "ml_training_loss", { tenant_id: tenant, model_version: "v-metrics", epoch: "2" })).toBe(0.25);
+    expect(value(text, "ml_recommendations_per_request_count", { tenant_id: tenant })).toBe(1);
+    // The search's nearest-neighbour query on the tenant's text index, by index size bucket.
+    const ann = text
+      .split("\n")
+      .filter((l) => l.startsWith(`ml_ann_search_duration_seconds_count{tenant_id="${tenant}",`));
+    expect(ann.length).toBeGreaterThan(0);
+    expect(ann[0]).toMatch(/index_size="(unknown|lt_1k)"\} [1-9]/);
   });
 });

@@ -62,7 +62,9 @@ export class MetricsObject extends DurableObject<ApiEnv> {
         const family = FAMILIES.get(name);
         if (!family) continue;
         const labels = JSON.stringify(this.tenants.bound(family, raw, admit));
-        if (!this.exists("counters", name, labels) && !this.roomFor()) {
+        const known =
+          sql.exec("SELECT 1 FROM counters WHERE family = ? AND labels = ?", name, labels).toArray().length > 0;
+        if (!known && !this.roomFor()) {
           dropped += delta;
           continue;
         }
@@ -150,18 +152,10 @@ export class MetricsObject extends DurableObject<ApiEnv> {
     return { counters, histograms, active };
   }
 
-  private exists(table: "counters", family: string, labels: string): boolean {
-    return sql1(this.ctx.storage.sql, `SELECT 1 AS x FROM ${table} WHERE family = ? AND labels = ?`, family, labels);
-  }
-
   /** Whether one more series may be kept (and counts it). */
   private roomFor(): boolean {
     if (this.series >= MAX_SERIES) return false;
     this.series++;
     return true;
   }
-}
-
-function sql1(sql: SqlStorage, query: string, ...params: unknown[]): boolean {
-  return sql.exec(query, ...params).toArray().length > 0;
 }
