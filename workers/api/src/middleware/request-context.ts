@@ -15,12 +15,18 @@ import {
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
-/** One wrapped env per isolate's env object: the D1 binding timed for /metrics (lib/db.ts). */
+/**
+ * The env with its D1 binding timed for /metrics (lib/db.ts), one per env object. A proxy, not
+ * a copy: a spread would read every binding on each new env object.
+ */
 const instrumented = new WeakMap<ApiEnv, ApiEnv>();
 function instrument(env: ApiEnv): ApiEnv {
   let out = instrumented.get(env);
   if (!out) {
-    out = env.DB ? { ...env, DB: timedD1(env.DB) } : env;
+    let db: D1Database | undefined;
+    out = new Proxy(env, {
+      get: (target, key) => (key === "DB" ? (db ??= timedD1(target.DB)) : Reflect.get(target, key)),
+    });
     instrumented.set(env, out);
   }
   return out;
