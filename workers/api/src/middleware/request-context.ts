@@ -53,39 +53,34 @@ export function requestContext() {
     c.set("logger", logger);
     requestStarted();
 
-    let status = 500;
-    try {
-      await next();
-      status = c.res.status;
-    } finally {
-      const seconds = (performance.now() - started) / 1000;
-      const endpoint = endpointOf(c);
-      requestFinished({
-        endpoint: endpoint.template ?? "unmatched",
-        method: c.req.method,
-        status,
-        seconds,
-        ...(status >= 400 ? { errorType: codeFor(kindForStatus(status), contractOf(c.req.path)).code } : {}),
-      });
-      const principal = c.get("principal");
-      const served = c.get("usage")?.recommendationsServed;
-      if (principal && served !== undefined) recordRecommendations(principal.tenantId, served);
-      if (c.env.METRICS) {
-        scheduleMetricsFlush(
-          c.env,
-          (p) => c.executionCtx.waitUntil(p),
-          (e) => logger.warn("Metrics batch failed", { error: String(e) }),
-        );
-      }
+    // Hono's compose turns a handler's throw into onError's response: next() does not throw.
+    await next();
+    const status = c.res.status;
+    const where = endpointOf(c);
+    const principal = c.get("principal");
+    requestFinished({
+      endpoint: where.template ?? "unmatched",
+      method: c.req.method,
+      status,
+      seconds: (performance.now() - started) / 1000,
+      ...(status >= 400 ? { errorType: codeFor(kindForStatus(status), contractOf(c.req.path)).code } : {}),
+    });
+    const served = c.get("usage")?.recommendationsServed;
+    if (principal && served !== undefined) recordRecommendations(principal.tenantId, served);
+    if (c.env.METRICS) {
+      scheduleMetricsFlush(
+        c.env,
+        (p) => c.executionCtx.waitUntil(p),
+        (e) => logger.warn("Metrics batch failed", { error: String(e) }),
+      );
     }
 
     c.res.headers.set("X-Correlation-ID", correlationId);
     c.res.headers.set("X-Request-ID", requestId);
-    const principal = c.get("principal");
     const context = {
       tenant_id: principal?.tenantId,
       user_id: userOf(c) ?? undefined,
-      endpoint: endpoint(c),
+      endpoint: where.path,
       duration_ms: Math.round((performance.now() - started) * 100) / 100,
       status_code: status,
       method: c.req.method,
@@ -113,7 +108,6 @@ function endpointOf(c: Ctx): { template?: string; path: string } {
     return { path: c.req.path };
   }
 }
-const endpoint = (c: Ctx) => endpointOf(c).path;
 
 /**
  * The user a request is about: a logged-in user's own id for a JWT; else the `user_id` the
