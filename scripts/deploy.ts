@@ -23,7 +23,7 @@ import {
   ensureQueues,
   ensureVectorIndexes,
 } from "./lib/deploy-resources";
-import { declaredSecrets, resolveSecrets, type SecretValues } from "./lib/deploy-secrets";
+import { declaredSecrets, resolveSecrets, SHOWN_TO, type SecretValues } from "./lib/deploy-secrets";
 import { cf, DeployRefusal, step } from "./lib/deploy-wrangler";
 import { WORKERS } from "./lib/workers";
 
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
       // Right after it is stored: a later failure must not lose the only copy shown.
       for (const name of Object.keys(secrets.perWorker.get(w.raw.name) ?? {})) {
         const value = secrets.shown[name];
-        if (value) step(`give the trainer host this ${name} (shown once, not stored anywhere): ${value}`);
+        if (value) step(`give ${SHOWN_TO[name]} this ${name} (shown once, not stored anywhere): ${value}`);
       }
     }
   } finally {

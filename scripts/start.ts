@@ -5,7 +5,8 @@
  *    in D1 (SECRETS_KEY) in EDGE_ML_HOME beside the database it opens (created once);
  * 2. D1 migrations applied to the local database;
  * 3. on first run, a tenant with an admin user and an admin API key, printed once and
- *    saved to .edge-ml/credentials.json so a restart reuses them;
+ *    saved to .edge-ml/credentials.json so a restart reuses them, with the operator's token for
+ *    GET /metrics (`metrics_token`, the api's METRICS_TOKEN);
  * 4. the trainer (trainer/, a Node process on TRAINER_PORT) and the api, ingest and
  *    trainer-dispatch workers in one workerd, run by Miniflare's API with workerd serving
  *    the port itself (scripts/lib/serve-miniflare.ts); `npm run dev` (--dev) runs them under
@@ -31,7 +32,13 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { trainFirstClassifier } from "./lib/first-classifier";
 import { trainFirstModel } from "./lib/first-training";
-import { applyMigrations, createTenant, tenantExists, type TenantCredentials } from "./lib/bootstrap";
+import {
+  applyMigrations,
+  createTenant,
+  ensureMetricsToken,
+  tenantExists,
+  type TenantCredentials,
+} from "./lib/bootstrap";
 import { credentialsFile, homeDir, stateDir } from "./lib/paths";
 import { sampleInteractions, sampleItems } from "./lib/sample-data";
 import { WRANGLER_ENV } from "./lib/run";
@@ -109,6 +116,7 @@ const secretsKey = ensureSecretsKey();
 step("applying D1 migrations to the local database");
 await applyMigrations(target);
 const { creds, fresh } = await ensureTenant(target);
+const metricsToken = ensureMetricsToken(credentialsFile());
 
 // The trainer: a local process unless TRAINER_URL names one elsewhere. The dispatch worker
 // reads TRAINER_URL, PUBLIC_URL and TRAINER_SHARED_SECRET from this environment
@@ -145,7 +153,7 @@ const input = {
   persistTo: stateDir(),
   env: workerEnv,
   // WRANGLER_VARS="NAME:value,NAME2:value" overrides [vars] (used by the benchmarks).
-  apiVars: { SECRETS_KEY: secretsKey, ...parseVars(process.env.WRANGLER_VARS ?? "") },
+  apiVars: { SECRETS_KEY: secretsKey, METRICS_TOKEN: metricsToken, ...parseVars(process.env.WRANGLER_VARS ?? "") },
   configs: writeLocalConfigs(),
   buildDir: path.join(homeDir(), "build"),
   log: step,
@@ -249,6 +257,7 @@ console.log(`
   API reference  ${base}/docs
   OpenAPI        ${base}/openapi.json
   Health         ${base}/health
+  Metrics        ${base}/metrics (Prometheus; Bearer metrics_token from ${credentialsFile()})
 
 Local tenant "${creds.tenant_name}" (${creds.tenant_id})${fresh ? " - created now, shown once; also saved in " + credentialsFile() : " - from " + credentialsFile()}
   admin login    ${creds.admin_email} / ${fresh ? creds.admin_password : "(see the credentials file)"}

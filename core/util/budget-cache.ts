@@ -59,6 +59,11 @@ export class BudgetCache<K, V> {
     while (this.entries.size > this.maxEntries || this.held > this.budget.maxBytes) this.evictOldest();
   }
 
+  /** Whether `key` is held (expired or not), without touching its recency: for counting sets. */
+  has(key: K): boolean {
+    return this.entries.has(key);
+  }
+
   delete(key: K): void {
     const hit = this.entries.get(key);
     if (!hit) return;

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { generateApiKey, hashPassword, randomToken, sha256Hex } from "@edge-ml/core/auth";
@@ -26,7 +26,23 @@ export type TenantCredentials = {
   admin_api_key: string;
   admin_api_key_id: string;
   created_at: string;
+  /** The operator's bearer token for GET /metrics (METRICS_TOKEN); added to older files on start. */
+  metrics_token?: string;
 };
+
+/**
+ * The local METRICS_TOKEN: the one in the credentials file, else METRICS_TOKEN from the
+ * environment, else a new random one; saved in the file (mode 0600) so a restart and a
+ * Prometheus scrape config keep working. The tenant's credentials in the file are untouched.
+ */
+export function ensureMetricsToken(file: string): string {
+  const creds = JSON.parse(readFileSync(file, "utf8")) as TenantCredentials;
+  const token = process.env.METRICS_TOKEN || creds.metrics_token || randomToken(32);
+  if (creds.metrics_token !== token) {
+    writeFileSync(file, JSON.stringify({ ...creds, metrics_token: token }, null, 2) + "\n", { mode: 0o600 });
+  }
+  return token;
+}
 
 export type D1Target = { remote: true } | { remote: false; persistTo: string };
 

@@ -20,8 +20,14 @@ export type SecretSpec = { name: string; provided: boolean; workers: string[] };
 
 const EXAMPLE = ".dev.vars.example";
 
-/** Secrets a process outside Cloudflare needs too: printed once when generated. */
-const SHARED_OUTSIDE = new Set(["TRAINER_SHARED_SECRET"]);
+/**
+ * Secrets someone outside Cloudflare needs too, and who: printed once when generated.
+ * METRICS_TOKEN is the bearer token Prometheus scrapes GET /metrics with.
+ */
+export const SHOWN_TO: Record<string, string> = {
+  TRAINER_SHARED_SECRET: "the trainer host",
+  METRICS_TOKEN: "your Prometheus scrape config (Authorization: Bearer, for GET /metrics)",
+};
 
 export function exampleSecrets(file = EXAMPLE): { name: string; provided: boolean }[] {
   if (!existsSync(file)) return [];
@@ -112,7 +118,7 @@ export async function resolveSecrets(
       if (!value) throw new DeployRefusal(`${spec.name} must be provided: set ${spec.name}=... in the environment.`);
     } else {
       value = randomBytes(32).toString("base64url");
-      if (SHARED_OUTSIDE.has(spec.name)) result.shown[spec.name] = value;
+      if (SHOWN_TO[spec.name]) result.shown[spec.name] = value;
     }
     for (const w of targets) result.perWorker.get(w)![spec.name] = value;
   }

@@ -22,6 +22,7 @@ export async function serveWithMiniflare(input: RuntimeInput): Promise<Runtime> 
       ...(process.env.EDGE_ML_INSPECTOR === "1" ? { inspectorPort: input.inspectorPort } : {}),
       ...(process.env.EDGE_ML_LOCAL_TRACES === "1" ? { unsafeObservability: true } : {}),
       log: new Log(logLevel(process.env.WRANGLER_LOG)),
+      handleStructuredLogs: relayWorkerLog,
       // The first worker is the api: the served port goes straight into it.
       workers: workers.map((w, i) => (i === 0 ? { ...w.options, ...directSocket(input.port) } : w.options)),
     }),
@@ -70,6 +71,31 @@ export async function serveWithMiniflare(input: RuntimeInput): Promise<Runtime> 
       gone(0);
     },
   };
+}
+
+/**
+ * workerd's log lines, as Miniflare hands them over (one per console call, without a worker
+ * prefix). The workers' own JSON lines (workers/shared/logger.ts: one per request, and per
+ * queue-message event) go to stdout bare and whole, whatever their level, so stdout is a
+ * stream of JSON lines a log shipper or `jq` can read; LOG_LEVEL filters them in the worker.
+ * Anything else (workerd's own messages, a stray console.log) keeps Miniflare's default
+ * routing: warnings and errors to stderr, the rest to stdout. WRANGLER_LOG sets Miniflare's
+ * own messages only; it never hides the request lines.
+ */
+export function relayWorkerLog({ level, message }: { level: string; message: string }): void {
+  if (isJsonLogLine(message)) process.stdout.write(message.endsWith("\n") ? message : `${message}\n`);
+  else if (level === "error" || level === "warn") process.stderr.write(`${message}\n`);
+  else process.stdout.write(`${message}\n`);
+}
+
+function isJsonLogLine(message: string): boolean {
+  if (!message.startsWith("{")) return false;
+  try {
+    const line = JSON.parse(message) as Record<string, unknown>;
+    return typeof line.level === "string" && typeof line.service === "string" && typeof line.message === "string";
+  } catch {
+    return false;
+  }
 }
 
 type ScheduledFetcher = { scheduled(o: { cron: string; scheduledTime: Date }): Promise<unknown> };

@@ -174,6 +174,9 @@ describe("npm run deploy", () => {
     // The configs' ENVIRONMENT is npm start's ("development"); a deployment runs as production.
     expect(deployOf("wrangler.toml")?.argv).toEqual(expect.arrayContaining(["ENVIRONMENT:production"]));
     expect(output).toMatch(/this TRAINER_SHARED_SECRET \(shown once.*\): [A-Za-z0-9_-]{43}/);
+    // The operator's token for GET /metrics: on the api only, shown once for Prometheus.
+    expect([...expectedSecrets().get("edge-ml-api")!]).toContain("METRICS_TOKEN");
+    expect(output).toMatch(/Prometheus .* this METRICS_TOKEN \(shown once.*\): [A-Za-z0-9_-]{43}/);
   });
 
   it("is idempotent: a second run creates nothing and keeps the secrets already set", async () => {

@@ -137,7 +137,12 @@ describe("kill -9 of workerd loses no accepted event", () => {
     sent.push(...reqs);
     answers.push(...res.map((r) => r.body));
 
-    stack = await startStack(PORT, ENV, { home });
+    // This restart at WRANGLER_LOG=info, on the existing home: wrangler's helper calls must still
+    // find the home's tenant (at that level `wrangler d1 execute --json` printed nothing, and
+    // npm start re-bootstrapped and died on users.email's unique constraint).
+    stack = await startStack(PORT, { ...ENV, WRANGLER_LOG: "info" }, { home });
+    expect(stack.credentials.tenant_id).toBe(tenant);
+    expect(stack.output()).not.toContain("bootstrapping a new one");
     console.log("after restart:", JSON.stringify({ ...counts(tenant), catalogue: await catalogRows(stack) }));
     await expectAll(stack, REQUESTS * ROWS);
   });

@@ -1,9 +1,11 @@
+import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStack, type Stack } from "../../scripts/lib/stack";
+import type { LogLine } from "../../workers/shared/logger";
 
 // node:sqlite through require: Vite does not know it as a builtin.
 const { DatabaseSync } = createRequire(import.meta.url)("node:sqlite") as typeof import("node:sqlite");
@@ -25,14 +27,42 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const api = (path: string, init: RequestInit & { token?: string } = {}) =>
+const api = (path: string, init: RequestInit & { token?: string; traceId?: string } = {}) =>
   fetch(`${stack.base}${path}`, {
     ...init,
     headers: {
       ...(init.body ? { "content-type": "application/json" } : {}),
       ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+      ...(init.traceId ? { traceparent: `00-${init.traceId}-00f067aa0ba902b7-01` } : {}),
     },
   });
+
+/** platform-api.md section 7's log line, with the context every request line has. */
+type RequestLine = LogLine<{
+  tenant_id?: string;
+  user_id?: string;
+  endpoint: string;
+  duration_ms: number;
+  status_code: number;
+}>;
+
+/** Every request log line npm start printed: whole lines, each one JSON object with nothing in front. */
+function requestLogLines(): RequestLine[] {
+  const lines = stack
+    .output()
+    .split("\n")
+    .filter((l) => /"message":"Request (processed|failed)"/.test(l));
+  return lines.map((l) => {
+    expect(l.startsWith("{"), `a bare JSON line: ${l.slice(0, 120)}`).toBe(true);
+    const line = JSON.parse(l) as RequestLine;
+    expect(Object.keys(line)).toEqual(["timestamp", "level", "service", "trace_id", "span_id", "message", "context"]);
+    expect(Date.parse(line.timestamp)).not.toBeNaN();
+    expect(["INFO", "WARN", "ERROR"]).toContain(line.level);
+    expect(line.context).toMatchObject({ endpoint: expect.any(String), status_code: expect.any(Number) });
+    expect(line.context.duration_ms).toEqual(expect.any(Number));
+    return line;
+  });
+}
 
 describe("npm start on a fresh machine", () => {
   it("prints the URLs and the bootstrapped admin key once", () => {
@@ -189,5 +219,53 @@ describe("npm start on a fresh machine", () => {
     const page = await api("/docs");
     expect(page.status).toBe(200);
     expect(await page.text()).toContain("edge-ml API reference");
+  });
+
+  it("prints one bare JSON log line per request on stdout, in the contract's format (section 7)", async () => {
+    const token = stack.credentials.admin_api_key;
+    const hex = () => crypto.randomUUID().replace(/-/g, "");
+    const calls = [
+      { path: "/health", endpoint: "/health", status: 200 },
+      { path: "/api/v1/tenant", token, endpoint: "/api/v1/tenant", status: 200, tenant: true },
+      { path: "/recommend/demo-user-3?k=3", token, endpoint: "/recommend/:user_id", status: 200, user: "demo-user-3" },
+      { path: "/api/v1/tenant", endpoint: "/api/v1/tenant", status: 401 },
+    ].map((c) => ({ ...c, traceId: hex() }));
+    for (const c of calls) expect((await api(c.path, { token: c.token, traceId: c.traceId })).status).toBe(c.status);
+    await new Promise((r) => setTimeout(r, 500));
+    // Every request line of the whole run parses, including this file's earlier requests.
+    const lines = requestLogLines();
+    expect(lines.length).toBeGreaterThan(calls.length);
+    for (const c of calls) {
+      const mine = lines.filter((l) => l.trace_id === c.traceId);
+      expect(mine, c.path).toHaveLength(1);
+      expect(mine[0]).toMatchObject({ level: "INFO", service: "backend-api", message: "Request processed" });
+      expect(mine[0]!.context).toMatchObject({ endpoint: c.endpoint, status_code: c.status });
+      if (c.tenant || c.user) expect(mine[0]!.context.tenant_id).toBe(stack.credentials.tenant_id);
+      if (c.user) expect(mine[0]!.context.user_id).toBe(c.user);
+    }
+  });
+
+  it("serves GET /metrics to the saved metrics_token only, and the scrape passes promtool check metrics", async () => {
+    const { metrics_token: metricsToken } = stack.credentials as { metrics_token?: string };
+    expect(metricsToken).toMatch(/^\S{32,}$/);
+    expect((await api("/metrics")).status).toBe(401);
+    expect((await api("/metrics", { token: stack.credentials.admin_api_key })).status).toBe(401);
+    const res = await api("/metrics", { token: metricsToken });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toMatch(
+      /^http_requests_total\{service="backend-api",endpoint="\/search",method="GET",status_code="200"\} [1-9]/m,
+    );
+    expect(text).toMatch(/^db_queries_total\{service="backend-api",query_type="select",table="[a-z_]+"\} [1-9]/m);
+    // The tenant's serving series from this file's searches and recommendations.
+    const tenant = stack.credentials.tenant_id;
+    expect(text).toMatch(new RegExp(`^ml_recommendations_per_request_count\\{tenant_id="${tenant}"\\} [1-9]`, "m"));
+    expect(text).toMatch(
+      new RegExp(`^ml_ann_search_duration_seconds_count\\{tenant_id="${tenant}",index_size="[a-z0-9_]+"\\} [1-9]`, "m"),
+    );
+    const check = spawnSync("promtool", ["check", "metrics"], { input: text, encoding: "utf8" });
+    if (check.error) throw new Error(`promtool is required (apt-get install prometheus): ${check.error.message}`);
+    expect(`${check.stdout}${check.stderr}`).toBe("");
+    expect(check.status).toBe(0);
   });
 });

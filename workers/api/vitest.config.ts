@@ -23,7 +23,13 @@ export default defineConfig(async () => {
         wrangler: { configPath: path.join(REPO, "wrangler.toml") },
         remoteBindings: false,
         miniflare: {
-          bindings: { TEST_MIGRATIONS: await migrations(), JWT_SECRET, SECRETS_KEY, TEST_SAMPLE_DATA: sampleData },
+          bindings: {
+            TEST_MIGRATIONS: await migrations(),
+            JWT_SECRET,
+            SECRETS_KEY,
+            METRICS_TOKEN: "test-metrics-token-0123456789abcdef",
+            TEST_SAMPLE_DATA: sampleData,
+          },
           workers: [
             ingestWorker(await bundleWorker("ingest", "workers")),
             dispatchWorker(await bundleWorker("trainer-dispatch", "workers")),

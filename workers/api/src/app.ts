@@ -19,6 +19,7 @@ import { embeddingsRouter } from "./serving/embeddings/embeddings.index";
 import { recommendationsRouter } from "./serving/recommendations/recommendations.index";
 import { searchRouter } from "./serving/search/search.index";
 import { healthRouter } from "./platform/health/health.index";
+import { metricsRouter } from "./platform/metrics/metrics.index";
 import { ingestRouter } from "./ingest/events/events.index";
 import { tenantRouter } from "./access/tenant/tenant.index";
 import { trainingDataRouter } from "./ingest/training-data/training-data.index";
@@ -43,6 +44,7 @@ import { challengersRouter } from "./experiments/challengers/challengers.index";
 /** Resource routers, in the order they appear in the reference. Add new ones here. */
 const routers = [
   healthRouter,
+  metricsRouter,
   authRouter,
   tenantRouter,
   usersRouter,

@@ -7,6 +7,7 @@ export { IntakeSweeper } from "./ingest/objects/intake-sweeper";
 export { AbuseDetector } from "./metering/objects/abuse-detector";
 export { RateLimiter } from "./metering/objects/rate-limiter";
 export { UsageMeter } from "./metering/objects/usage-meter";
+export { MetricsObject } from "./platform/metrics/metrics-object";
 
 /**
  * The api worker: the Hono app, the consumer of edge-ml-refresh (its only queue: users'

@@ -1,6 +1,7 @@
 import { pickInputs } from "@edge-ml/core/ingest/compaction";
 import { groupBy } from "@edge-ml/core/util/group-by";
 import { compactParts } from "../../shared/compact-parts";
+import { backgroundLogger } from "../../shared/logger";
 
 /** A day is compacted on the schedule once it has this many parts. */
 export const MIN_PARTS = 4;
@@ -30,14 +31,7 @@ export async function compactAll(env: IngestEnv): Promise<void> {
     try {
       await compactTenant(env, id);
     } catch (e) {
-      console.error(
-        JSON.stringify({
-          level: "ERROR",
-          service: "ingest",
-          message: "Compaction failed",
-          context: { tenant_id: id, error: String(e) },
-        }),
-      );
+      backgroundLogger("ingest").error("Compaction failed", { tenant_id: id, error: String(e) });
     }
   }
 }

@@ -4,6 +4,7 @@ import { groupBy } from "@edge-ml/core/util/group-by";
 import { applyInteractions, type AppliedEvents } from "./apply-interactions";
 import { applyItems } from "./apply-items";
 import { writeEventParts } from "./write-event-parts";
+import { backgroundLogger } from "../../shared/logger";
 
 /** Retry delay doubles per attempt from INGEST_RETRY_BASE_SECONDS, capped at 5 minutes. */
 export function retryDelaySeconds(env: IngestEnv, attempts: number): number {
@@ -96,14 +97,11 @@ async function attempt(msgs: Message<unknown>[], env: IngestEnv, step: () => Pro
     await step();
   } catch (e) {
     for (const msg of msgs) {
-      console.error(
-        JSON.stringify({
-          level: "ERROR",
-          service: "ingest",
-          message: "Ingest message failed; will retry",
-          context: { message_id: msg.id, attempts: msg.attempts, error: String(e) },
-        }),
-      );
+      backgroundLogger("ingest").error("Ingest message failed; will retry", {
+        message_id: msg.id,
+        attempts: msg.attempts,
+        error: String(e),
+      });
       msg.retry({ delaySeconds: retryDelaySeconds(env, msg.attempts) });
     }
   }

@@ -1,4 +1,5 @@
 import { deadStatement } from "@edge-ml/core/ingest/intake";
+import { backgroundLogger } from "../../shared/logger";
 
 /**
  * The dead-letter queue's consumer: every message that exhausted its retries is stored in
@@ -22,14 +23,7 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Inge
   });
   await env.DB.batch([...statements, ...dead]);
   for (const m of batch.messages) {
-    console.warn(
-      JSON.stringify({
-        level: "WARN",
-        service: "ingest",
-        message: "Dead letter stored",
-        context: { message_id: m.id },
-      }),
-    );
+    backgroundLogger("ingest").warn("Dead letter stored", { message_id: m.id });
   }
   batch.ackAll();
 }

@@ -1,5 +1,6 @@
 import { refreshMessages } from "@edge-ml/core/recommend/refresh-message";
 import type { QueuedInteraction } from "@edge-ml/core/ingest/rows";
+import { backgroundLogger } from "../../shared/logger";
 
 /**
  * Once a message's events are in D1, asks the api to re-rank their users' stored
@@ -18,13 +19,10 @@ export async function requestRefresh(env: IngestEnv, tenantId: string, rows: Que
     // sendBatch takes at most 100 messages.
     for (let i = 0; i < messages.length; i += 100) await env.REFRESH_QUEUE.sendBatch(messages.slice(i, i + 100));
   } catch (e) {
-    console.warn(
-      JSON.stringify({
-        level: "WARN",
-        service: "ingest",
-        message: "Requesting a refresh of recommendation lists failed",
-        context: { tenant_id: tenantId, messages: messages.length, error: String(e) },
-      }),
-    );
+    backgroundLogger("ingest").warn("Requesting a refresh of recommendation lists failed", {
+      tenant_id: tenantId,
+      messages: messages.length,
+      error: String(e),
+    });
   }
 }

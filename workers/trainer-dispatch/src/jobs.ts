@@ -3,6 +3,8 @@
  * artifact clean-up and its log lines. `loadJob` is re-exported for the tests that read a job
  * as the dispatcher does.
  */
+import { backgroundLogger } from "../../shared/logger";
+
 export { loadJob } from "@edge-ml/core/training/jobs";
 
 /** Removes whatever a job that will never complete uploaded: no artifact outlives its failed job. */
@@ -15,9 +17,10 @@ export async function deleteArtifacts(bucket: R2Bucket, prefix: string): Promise
   } while (cursor);
 }
 
+/** A line in the platform's JSON log format (workers/shared/logger.ts), a trace of its own per line. */
 export function log(level: "INFO" | "WARN" | "ERROR", message: string, context: Record<string, unknown>): void {
-  const line = JSON.stringify({ level, service: "trainer-dispatch", message, context });
-  if (level === "ERROR") console.error(line);
-  else if (level === "WARN") console.warn(line);
-  else console.log(line);
+  const logger = backgroundLogger("trainer-dispatch");
+  if (level === "ERROR") logger.error(message, context);
+  else if (level === "WARN") logger.warn(message, context);
+  else logger.info(message, context);
 }

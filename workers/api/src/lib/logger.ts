@@ -1,54 +1,5 @@
-/**
- * Structured JSON logs in the format of platform-api.md section 7: one object per line,
- * with the trace and span ids of the request that wrote it.
- */
-export type LogLevel = "INFO" | "WARN" | "ERROR";
+/** The api worker's logs: the shared JSON logger (workers/shared/logger.ts), as `backend-api`. */
+export { backgroundLogger, createLogger, logLevelOf, type Logger, type LogLevel } from "../../../shared/logger";
 
-/** The api worker's `service` in every log line. */
+/** The api worker's `service` in every log line and metric. */
 export const API_SERVICE = "backend-api";
-
-export type Logger = {
-  info(message: string, context?: Record<string, unknown>): void;
-  warn(message: string, context?: Record<string, unknown>): void;
-  error(message: string, context?: Record<string, unknown>): void;
-};
-
-const RANK: Record<LogLevel, number> = { INFO: 0, WARN: 1, ERROR: 2 };
-
-/**
- * The least severe level written, from the LOG_LEVEL variable ("info", "warn", "error";
- * default and anything else: info). At "warn" the one-line-per-request INFO logs are off:
- * Workers Logs bills per line, and `wrangler dev` relays every line through two processes.
- */
-export function logLevelOf(value: string | undefined): LogLevel {
-  const upper = value?.toUpperCase();
-  return upper === "WARN" || upper === "ERROR" ? upper : "INFO";
-}
-
-export function createLogger(service: string, traceId: string, spanId: string, least: LogLevel = "INFO"): Logger {
-  const write = (level: LogLevel, message: string, context: Record<string, unknown> = {}) => {
-    if (RANK[level] < RANK[least]) return;
-    const line = JSON.stringify({
-      timestamp: new Date().toISOString(),
-      level,
-      service,
-      trace_id: traceId,
-      span_id: spanId,
-      message,
-      context,
-    });
-    if (level === "ERROR") console.error(line);
-    else if (level === "WARN") console.warn(line);
-    else console.log(line);
-  };
-  return {
-    info: (m, c) => write("INFO", m, c),
-    warn: (m, c) => write("WARN", m, c),
-    error: (m, c) => write("ERROR", m, c),
-  };
-}
-
-/** A logger for work outside a request (queue consumers, `waitUntil`): a trace of its own. */
-export function backgroundLogger(service: string, least: LogLevel = "INFO"): Logger {
-  return createLogger(service, crypto.randomUUID(), crypto.randomUUID(), least);
-}

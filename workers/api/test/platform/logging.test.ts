@@ -2,17 +2,8 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/app";
+import type { LogLine } from "../../../shared/logger";
 import { call, seedTenant } from "../helpers";
-
-type LogLine = {
-  timestamp: string;
-  level: string;
-  service: string;
-  trace_id: string;
-  span_id: string;
-  message: string;
-  context: Record<string, unknown>;
-};
 
 function requestLines(spy: { mock: { calls: unknown[][] } }): LogLine[] {
   return spy.mock.calls

@@ -120,7 +120,12 @@ async function modelAffinity(
   pairs: UserPairs,
 ): Promise<Affinity | undefined> {
   const index: VectorIndex = vectorIndexFor(ctx.env, ctx.tenantId, model.spec);
-  const source = { index, scope: `${model.spec.name}:${ctx.tenantId}`, dimensions: model.spec.dimensions };
+  const source = {
+    index,
+    scope: `${model.spec.name}:${ctx.tenantId}`,
+    tenantId: ctx.tenantId,
+    dimensions: model.spec.dimensions,
+  };
   const factors = await vectorsOf(source, pairs.items);
   const known = pairs.items.map((id, p) => ({ id, value: pairs.values[p]! })).filter((x) => factors.has(x.id));
   if (known.length === 0) return undefined; // nothing they touched was in the training data

@@ -2,6 +2,7 @@ import { DEFAULT_WEIGHTS, type Weights } from "@edge-ml/core/ranking/weights";
 import type { VectorIndex } from "@edge-ml/core/vector/types";
 import type { TextEncoder } from "../../../../shared/text/encoder";
 import { textSpace } from "../../../../shared/text-space";
+import { timedIndex } from "../../platform/metrics/timed-index";
 import type { CachedIndex } from "./item-vectors";
 import { productionRecommender, recommenderVersion, type TrainedRecommender } from "./trained-model";
 
@@ -28,14 +29,15 @@ export function servingContext(
   weights: Weights = DEFAULT_WEIGHTS,
   modelVersion?: string,
 ): ServingContext {
-  const { encoder, index } = textSpace(env, tenantId);
+  const { encoder, index: raw } = textSpace(env, tenantId);
+  const index = timedIndex(raw, tenantId);
   return {
     env,
     db: env.DB,
     tenantId,
     encoder,
     textIndex: index,
-    textVectors: { index, scope: `text:${tenantId}`, dimensions: encoder.dimensions },
+    textVectors: { index, scope: `text:${tenantId}`, tenantId, dimensions: encoder.dimensions },
     weights,
     ...(modelVersion !== undefined ? { modelVersion } : {}),
     nowMs: scoringClock(Date.now()),

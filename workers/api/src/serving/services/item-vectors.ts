@@ -1,6 +1,7 @@
 import { vectorIdFor } from "@edge-ml/core/vector/indexes";
 import type { Match, MetadataFilter, VectorIndex } from "@edge-ml/core/vector/types";
 import { slotBytes, TtlCache, typedArrayBytes } from "../../lib/ttl-cache";
+import { recordEmbeddingCache } from "../../platform/metrics/recorder";
 
 /**
  * Item vectors read for ranking are kept per isolate for a minute, within one memory budget
@@ -23,7 +24,7 @@ const cache = new TtlCache<string, Float32Array>(65_536, VECTOR_CACHE_TTL_MS, {
  * Names a tenant index for the cache: the index's own objects (tenant, index name and
  * version), so two tenants or two model versions never share an entry.
  */
-export type CachedIndex = { index: VectorIndex; scope: string; dimensions: number };
+export type CachedIndex = { index: VectorIndex; scope: string; tenantId: string; dimensions: number };
 
 /**
  * The stored vectors of `itemIds` (item ids, not vector ids); items without one are absent.
@@ -37,6 +38,7 @@ export async function vectorsOf(source: CachedIndex, itemIds: string[]): Promise
     if (hit) out.set(id, hit);
     else missing.push(id);
   }
+  recordEmbeddingCache(source.tenantId, out.size, missing.length);
   if (missing.length === 0) return out;
   const vectorIds = await Promise.all(missing.map((id) => vectorIdFor(id)));
   const itemOf = new Map(vectorIds.map((v, i) => [v, missing[i]!]));
