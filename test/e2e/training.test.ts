@@ -253,6 +253,12 @@ describe("training on the real stack", () => {
 describe("the GPU trainer on the real stack", () => {
   it("a two_tower model trains on PyTorch, deploys, and /recommend serves it from the user's history", async () => {
     expect(stack.output()).toMatch(/starting the GPU trainer \(trainer-gpu\/, PyTorch/);
+    // The sample data is in once the first model trained (this test may run alone: -t).
+    const deadline = Date.now() + 180_000;
+    while (!/first model (mf-\S+) trained on the sample data/.test(stack.output())) {
+      if (Date.now() > deadline) throw new Error(`no first model:\n${stack.output().slice(-3000)}`);
+      await sleep(250);
+    }
     const jobId = await trigger({ embedding_dim: 32, epochs: 5 }, "two_tower");
     const seen = await follow(jobId, finished, 180_000);
     const last = seen.at(-1)!;
@@ -278,5 +284,5 @@ describe("the GPU trainer on the real stack", () => {
       } else await sleep(250);
     }
     expect(served).toBe(version);
-  }, 240_000);
+  }, 420_000);
 });
