@@ -134,7 +134,8 @@ export async function runJob(spec: JobSpec, log: (line: string) => void = consol
     if (reporter.stopped) throw new Stopped(`the dispatcher ended the job: ${reporter.stopReason}`);
   };
   try {
-    if ((GPU_TRAINER_MODEL_TYPES as readonly string[]).includes(spec.model_type)) throw new Error(gpuOnly(spec.model_type));
+    if ((GPU_TRAINER_MODEL_TYPES as readonly string[]).includes(spec.model_type))
+      throw new Error(gpuOnly(spec.model_type));
     if (!(NODE_TRAINER_MODEL_TYPES as readonly string[]).includes(spec.model_type)) {
       throw new Error(
         `model_type ${spec.model_type} is not supported yet (only ${NODE_TRAINER_MODEL_TYPES.join(", ")} are)`,
