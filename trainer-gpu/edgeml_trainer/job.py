@@ -7,13 +7,7 @@ import urllib.error
 import urllib.request
 from urllib.parse import quote
 
-import numpy as np
-
-from . import artifacts
-from .interactions import evaluate, evaluate_popularity, from_rows, split_per_user
-from .read_data import read_rows
 from .reporter import Reporter
-from .seeding import device_of
 
 HOLD_OUT_FRACTION = 0.2
 K = 10
@@ -62,8 +56,13 @@ def r6(v: float) -> float:
 
 
 def run_job(spec: dict, log=print, device: str | None = None) -> None:
-    # Imported here so that the server answers (and refuses jobs with a reason) without torch.
+    # Imported here so that the server answers (and refuses jobs with a reason) without torch
+    # or numpy: only the standard library is imported before a job runs.
+    from . import artifacts
+    from .interactions import evaluate, evaluate_popularity, from_rows, split_per_user
     from .models import fit_model
+    from .read_data import read_rows
+    from .seeding import device_of
 
     job_id = spec["job_id"]
 

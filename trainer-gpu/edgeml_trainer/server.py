@@ -19,13 +19,14 @@ from .job import run_job, spec_problem
 from .signatures import SIGNATURE_HEADER, verify_payload
 
 MAX_SPEC_BYTES = 4 * 1024 * 1024
-TORCH_MISSING = ("PyTorch is not installed on the GPU trainer's host: install it "
+TORCH_MISSING = ("PyTorch is not installed on the GPU trainer's host: install it with numpy "
                  "(Debian/Ubuntu: apt-get install python3-torch python3-numpy; or run trainer-gpu/Dockerfile)")
 
 
 def torch_status() -> tuple[bool, str]:
     try:
-        import torch  # noqa: F401
+        import numpy  # noqa: F401
+        import torch
 
         return True, torch.__version__
     except ImportError:

@@ -26,7 +26,7 @@ describe("trainer-gpu (Python)", () => {
     const output = `${run.stdout}\n${run.stderr}`;
     expect(run.status, output).toBe(0);
     const ran = Number(/Ran (\d+) tests?/.exec(output)?.[1] ?? 0);
-    expect(ran, output).toBeGreaterThanOrEqual(11);
+    expect(ran, output).toBeGreaterThanOrEqual(13);
     expect(output).not.toMatch(/skipped/);
   }, 300_000);
 });

@@ -192,6 +192,22 @@ describe("the GPU trainer against the real dispatcher", () => {
     expect(await job(j.id)).toMatchObject({ status: "completed" });
   }, 120_000);
 
+  it("data that cannot be read: the trainer fails the job with the download's sentence, nothing registered", async () => {
+    const tenant = await createTenant();
+    await addWorld(tenant);
+    const j = await createJob(tenant, { modelType: "two_tower" });
+    const env = envFor("two_tower");
+    await deliver(TRAINING, [{ job_id: j.id, tenant_id: tenant }], env);
+    // Compacted away (or lost) after dispatch: the signed URL now answers 404.
+    await dispatchEnv.DATA.delete(`tenants/${tenant}/training_data/2026-11-20/part-0001.parquet`);
+    const seen = await pump(env, finished(j.id));
+    expect(seen.find((s) => s.method === "GET")).toMatchObject({ status: 404 });
+    const row = await job(j.id);
+    expect(row.status).toBe("failed");
+    expect(row.error).toMatch(/^could not read training data 2026-11-20\/part-0001\.parquet: HTTP 404 /);
+    expect(await versionsOf(tenant)).toEqual([]);
+  }, 120_000);
+
   it("a trainer killed mid-job (after its first upload): the job fails on the heartbeat limit, nothing deployed or left", async () => {
     const tenant = await createTenant();
     await addWorld(tenant);
