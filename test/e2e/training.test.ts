@@ -252,7 +252,9 @@ describe("training on the real stack", () => {
 // the tests above killed.
 describe("the GPU trainer on the real stack", () => {
   it("a two_tower model trains on PyTorch, deploys, and /recommend serves it from the user's history", async () => {
-    expect(stack.output()).toMatch(/starting the GPU trainer \(trainer-gpu\/, PyTorch/);
+    const started = /starting the GPU trainer \(trainer-gpu\/, PyTorch/.test(stack.output());
+    // Without PyTorch npm start says so and two_tower fails: CI must install python3-torch.
+    expect(started, /two_tower and gnn need the GPU trainer[^\n]*/.exec(stack.output())?.[0] ?? "").toBe(true);
     // The sample data is in once the first model trained (this test may run alone: -t).
     const deadline = Date.now() + 180_000;
     while (!/first model (mf-\S+) trained on the sample data/.test(stack.output())) {
