@@ -20,7 +20,8 @@
  * WRANGLER_VARS ("NAME:value,..." overrides of the api's [vars]), EDGE_ML_BOOTSTRAP_PLAN (pro),
  * EDGE_ML_SAMPLE_DATA ("0" skips the sample data), EDGE_ML_TRAIN ("0" skips the first training),
  * EDGE_ML_TRAIN_CLASSIFIER ("0" skips the first classifier only),
- * TRAINER_PORT (default PORT + 3), EDGE_ML_LOCAL_TRACES ("1" turns on the local trace collector),
+ * TRAINER_PORT (default PORT + 3), TRAINER_GPU_PORT (the GPU trainer's, PORT + 4; it runs when
+ * /usr/bin/python3 can import torch, scripts/lib/gpu-trainer.ts), EDGE_ML_LOCAL_TRACES ("1" turns on the local trace collector),
  * EDGE_ML_INSPECTOR ("1" opens the inspector on INSPECTOR_PORT under npm start; npm run dev always
  * does), EDGE_ML_CRONS ("0": no cron triggers under npm start). TRAINER_URL (with TRAINER_SHARED_SECRET) uses a trainer
  * running elsewhere instead of starting one. The trainer-dispatch worker's other [vars]
@@ -47,6 +48,7 @@ import { writeLocalConfigs } from "./lib/local-configs";
 import { parseVars, type Runtime } from "./lib/runtime";
 import { serveWithMiniflare } from "./lib/serve-miniflare";
 import { serveWithWrangler } from "./lib/serve-wrangler";
+import { startGpuTrainer } from "./lib/gpu-trainer";
 
 const port = Number(process.env.PORT ?? 8787);
 // `npm run dev` (--dev): wrangler dev, which reloads on edit. `npm start`: scripts/lib/serve-miniflare.ts.
@@ -135,8 +137,19 @@ if (!externalTrainer) {
     // killed before its handler ran (seen under the e2e stack: ppid 1, still on its port).
   });
 }
+// two_tower and gnn: the GPU trainer (scripts/lib/gpu-trainer.ts) unless TRAINER_URL_TWO_TOWER
+// and TRAINER_URL_GNN, or TRAINER_URL, name trainers elsewhere.
+const gpu =
+  externalTrainer || process.env.TRAINER_URL_TWO_TOWER || process.env.TRAINER_URL_GNN
+    ? { routes: {} }
+    : startGpuTrainer({
+        port: Number(process.env.TRAINER_GPU_PORT ?? port + 4),
+        sharedSecret: trainerSecret,
+        log: step,
+      });
 const workerEnv = {
   ...WRANGLER_ENV,
+  ...gpu.routes,
   TRAINER_URL: externalTrainer ?? `http://127.0.0.1:${trainerPort}`,
   TRAINER_SHARED_SECRET: trainerSecret,
   // The dispatcher reads it from here ([secrets] in its wrangler.toml); the api, whose
@@ -185,6 +198,7 @@ const trainerStopped = (): Promise<void> => {
 };
 const stop = (signal: NodeJS.Signals): Promise<unknown> => {
   process.exitCode = signal === "SIGINT" ? 130 : 143;
+  gpu.child?.kill("SIGTERM");
   return Promise.all([runtime.stop(), trainerStopped()]);
 };
 process.on("SIGINT", () => {

@@ -14,13 +14,15 @@ export type ModelType = (typeof MODEL_TYPES)[number];
  */
 export const JOB_MODEL_TYPES = [...MODEL_TYPES, "classifier"] as const;
 export type JobModelType = (typeof JOB_MODEL_TYPES)[number];
-/** Model types the trainer can run today; the others are accepted names whose jobs fail at once. */
-export const SUPPORTED_MODEL_TYPES: readonly JobModelType[] = [
+/** What the Node trainer (trainer/) runs. */
+export const NODE_TRAINER_MODEL_TYPES: readonly JobModelType[] = [
   "matrix_factorization",
   "item_to_item",
   "auto",
   "classifier",
 ];
+/** What the GPU trainer (trainer-gpu/, PyTorch) runs. */
+export const GPU_TRAINER_MODEL_TYPES: readonly JobModelType[] = ["two_tower", "gnn"];
 
 export const MODEL_KINDS = ["recommender", "classifier"] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];

@@ -53,6 +53,8 @@ export const ARTIFACTS = {
   neighbours: "neighbours.bin",
   /** The text classifier's weights (core/classify/artifact.ts). */
   classifier: "classifier.bin",
+  /** two_tower and gnn: the user tower the edge runs over a user's history (core/ml/user-tower.ts). */
+  userTower: "user_tower.f32",
 } as const;
 
 /** What each model family needs at the edge: a completion without them fails the job. */
@@ -60,6 +62,8 @@ export const REQUIRED_ARTIFACTS: Readonly<Record<string, readonly string[]>> = {
   matrix_factorization: [ARTIFACTS.manifest, ARTIFACTS.itemFactors, ARTIFACTS.gram],
   item_to_item: [ARTIFACTS.manifest, ARTIFACTS.neighbours],
   classifier: [ARTIFACTS.manifest, ARTIFACTS.classifier],
+  two_tower: [ARTIFACTS.manifest, ARTIFACTS.itemFactors, ARTIFACTS.userTower],
+  gnn: [ARTIFACTS.manifest, ARTIFACTS.itemFactors, ARTIFACTS.userTower],
 };
 
 /** Artifact names a trainer may upload (section 2). */

@@ -246,3 +246,45 @@ describe("training on the real stack", () => {
     expect(last.model_version).toBeNull();
   });
 });
+
+// The GPU trainer (trainer-gpu/, PyTorch on this CPU): npm start runs it when /usr/bin/python3
+// can import torch and routes two_tower and gnn to it. Independent of the Node trainer, which
+// the tests above killed.
+describe("the GPU trainer on the real stack", () => {
+  it("a two_tower model trains on PyTorch, deploys, and /recommend serves it from the user's history", async () => {
+    const started = /starting the GPU trainer \(trainer-gpu\/, PyTorch/.test(stack.output());
+    // Without PyTorch npm start says so and two_tower fails: CI must install python3-torch.
+    expect(started, /two_tower and gnn need the GPU trainer[^\n]*/.exec(stack.output())?.[0] ?? "").toBe(true);
+    // The sample data is in once the first model trained (this test may run alone: -t).
+    const deadline = Date.now() + 180_000;
+    while (!/first model (mf-\S+) trained on the sample data/.test(stack.output())) {
+      if (Date.now() > deadline) throw new Error(`no first model:\n${stack.output().slice(-3000)}`);
+      await sleep(250);
+    }
+    const jobId = await trigger({ embedding_dim: 32, epochs: 5 }, "two_tower");
+    const seen = await follow(jobId, finished, 180_000);
+    const last = seen.at(-1)!;
+    expect(last, JSON.stringify(last)).toMatchObject({ status: "completed", error: null, current_epoch: 5 });
+    expect(last.history.map((h) => h.epoch)).toEqual([1, 2, 3, 4, 5]);
+    expect(last.metrics.recall_at_10).toBeGreaterThan(2 * last.metrics.popularity_recall_at_10!);
+    const version = last.model_version!;
+    expect(version).toMatch(/^tt-\d{8}-\d{6}-[0-9a-f]{4}$/);
+    const deploy = await api<{ version: string }>(`/api/v1/model/deploy/${version}`, { method: "POST", body: "{}" });
+    expect(deploy.status).toBe(200);
+    let served: string | null = "";
+    for (let i = 0; i < 40 && served !== version; i++) {
+      const res = await fetch(`${stack.base}/recommend/demo-user-2?k=10`, {
+        headers: { authorization: `Bearer ${stack.credentials.admin_api_key}` },
+      });
+      served = res.headers.get("x-model-version");
+      const recs = (await res.json()) as { product_id: string }[];
+      if (served === version) {
+        expect(recs).toHaveLength(10);
+        // demo-user-2 shops bags: their history's tower vector points at bags.
+        const category = new Map(sampleItems().map((i) => [i.item_id, i.category]));
+        expect(recs.filter((r) => category.get(r.product_id) === "gear-bags").length).toBeGreaterThanOrEqual(5);
+      } else await sleep(250);
+    }
+    expect(served).toBe(version);
+  }, 420_000);
+});

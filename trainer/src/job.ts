@@ -9,7 +9,7 @@ import { alsCandidate, itemToItemCandidate, type Candidate, type Family } from "
 import { readLabelledRows, readRows } from "./read-data";
 import { fitClassifierJob } from "./classifier";
 import { Reporter } from "./reporter";
-import { SUPPORTED_MODEL_TYPES } from "@edge-ml/core/schemas/model-types";
+import { GPU_TRAINER_MODEL_TYPES, NODE_TRAINER_MODEL_TYPES } from "@edge-ml/core/schemas/model-types";
 
 /** The job spec of docs/trainer-contract.md section 1 (core/training/contract.ts). */
 export type { JobSpec };
@@ -49,7 +49,17 @@ const describe = (p: Record<string, number | string>) =>
     .map(([k, v]) => `${k}=${v}`)
     .join(" ");
 
-/** Model types this trainer runs; two_tower and gnn are the GPU trainer's (not built yet). */
+/**
+ * two_tower and gnn are the GPU trainer's (trainer-gpu/): a job routed here ran into a
+ * deployment (or an `npm start` without PyTorch) that sends them to this trainer.
+ */
+export function gpuOnly(modelType: string): string {
+  const name = `TRAINER_URL_${modelType.toUpperCase()}`;
+  return (
+    `model_type ${modelType} is trained by the GPU trainer (trainer-gpu/), not this one: set ${name} to it; ` +
+    "npm start runs it when /usr/bin/python3 can import torch (apt-get install python3-torch python3-numpy)"
+  );
+}
 
 /** The families a job searches: `auto` tries item_to_item only where it is trained (catalogue size). */
 function familiesOf(modelType: string, nItems: number): Family[] {
@@ -114,7 +124,7 @@ async function runClassifier(spec: JobSpec, reporter: Reporter, say: (line: stri
 /**
  * Runs one job to its end and reports it: `completed` with the metrics, or `failed` with a
  * sentence. Never throws. matrix_factorization (implicit ALS), item_to_item (EASE or item-kNN)
- * and auto (both, the best on validation kept); two_tower and gnn fail with "not supported yet".
+ * and auto (both, the best on validation kept); two_tower and gnn fail with gpuOnly's sentence.
  */
 export async function runJob(spec: JobSpec, log: (line: string) => void = console.log): Promise<void> {
   const say = (line: string) => log(`[trainer] job ${spec.job_id.slice(0, 8)}: ${line}`);
@@ -124,9 +134,11 @@ export async function runJob(spec: JobSpec, log: (line: string) => void = consol
     if (reporter.stopped) throw new Stopped(`the dispatcher ended the job: ${reporter.stopReason}`);
   };
   try {
-    if (!(SUPPORTED_MODEL_TYPES as readonly string[]).includes(spec.model_type)) {
+    if ((GPU_TRAINER_MODEL_TYPES as readonly string[]).includes(spec.model_type))
+      throw new Error(gpuOnly(spec.model_type));
+    if (!(NODE_TRAINER_MODEL_TYPES as readonly string[]).includes(spec.model_type)) {
       throw new Error(
-        `model_type ${spec.model_type} is not supported yet (only ${SUPPORTED_MODEL_TYPES.join(", ")} are)`,
+        `model_type ${spec.model_type} is not supported yet (only ${NODE_TRAINER_MODEL_TYPES.join(", ")} are)`,
       );
     }
     if (spec.model_type === "classifier") {

@@ -128,8 +128,9 @@ describe("the trainer's HTTP server (trainer/src/server.ts)", () => {
       job_id: job.job_id,
       seq: 1,
       type: "failed",
-      error:
-        "model_type two_tower is not supported yet (only matrix_factorization, item_to_item, auto, classifier are)",
+      error: expect.stringMatching(
+        /^model_type two_tower is trained by the GPU trainer \(trainer-gpu\/\), not this one: set TRAINER_URL_TWO_TOWER .*apt-get install python3-torch/,
+      ),
     });
     const header = failed!.headers[SIGNATURE_HEADER.toLowerCase()] as string;
     expect(await verifyPayload(CALLBACK_SECRET, failed!.text, header)).toMatchObject({ ok: true });

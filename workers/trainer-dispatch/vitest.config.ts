@@ -43,6 +43,9 @@ export default defineConfig(async () => ({
     name: "dispatch",
     include: ["test/**/*.test.ts"],
     setupFiles: [APPLY_MIGRATIONS],
-    globalSetup: [path.join(REPO, "test/support/webhook-receiver.ts")],
+    globalSetup: [
+      path.join(REPO, "test/support/webhook-receiver.ts"),
+      path.join(REPO, "test/support/python-trainer.ts"),
+    ],
   },
 }));

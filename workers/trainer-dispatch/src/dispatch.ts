@@ -10,6 +10,7 @@ import { signUrl } from "./signing";
 import { scheduleWatchdog } from "./watchdog";
 import { emitSafely } from "./webhooks";
 import { jobSecret } from "./secrets";
+import { trainerFor } from "./trainer-url";
 
 /**
  * The training queue's job messages (TrainingJobMessage, from the api's trigger route):
@@ -134,6 +135,12 @@ export async function dispatchJob(msg: Message<unknown>, env: DispatchEnv): Prom
     msg.ack();
     return;
   }
+  const route = trainerFor(env, job.modelType);
+  if ("unconfigured" in route) {
+    await fail(env, job, route.unconfigured);
+    msg.ack();
+    return;
+  }
   const attempts = job.dispatchAttempts + 1;
   await env.DB.prepare(
     "UPDATE training_jobs SET dispatch_attempts = ?, updated_at = ? WHERE id = ? AND status = 'queued'",
@@ -141,7 +148,7 @@ export async function dispatchJob(msg: Message<unknown>, env: DispatchEnv): Prom
     .bind(attempts, nowIso(), job.id)
     .run();
 
-  const trainerUrl = env.TRAINER_URL.replace(/\/+$/, "");
+  const trainerUrl = route.url;
   const body = JSON.stringify(await jobSpec(env, job, files));
   let outcome: { kind: "accepted" } | { kind: "refused"; reason: string } | { kind: "unreachable"; error: string };
   try {

@@ -282,25 +282,30 @@ describe("POST /internal/ml/training/trigger: jobs", () => {
     expect(((await (await trigger(fresh, MF)).json()) as TriggerBody).status).toBe("failed");
   });
 
-  it.each(["two_tower", "gnn"])("%s: the job is created and fails at once with 'not supported yet'", async (type) => {
-    const t = await tenant(`train-${type}`);
-    await seedCatalog(t.tenantId, { "2026-01-10": 100 });
-    const send = vi.spyOn(env.TRAINING_QUEUE, "send");
-    const res = await trigger(t, {
-      model_type: type,
-      hyperparameters: { embedding_dim: 128, learning_rate: 0.001, epochs: 10 },
-      data_range: MF.data_range,
-    });
-    expect(res.status).toBe(202);
-    const body = (await res.json()) as TriggerBody;
-    expect(body).toMatchObject({ status: "failed", error: `model_type ${type} is not supported yet` });
-    expect(send).not.toHaveBeenCalled();
-    const row = (await jobRow(body.job_id))!;
-    expect(row).toMatchObject({ status: "failed", model_type: type, total_epochs: 10 });
-    expect(row.finished_at).toBeTruthy();
-    // It does not hold the tenant's training slot.
-    expect((await trigger(t, MF)).status).toBe(202);
-  });
+  it.each(["two_tower", "gnn"])(
+    "%s: the job is queued for its trainer (the dispatcher routes it by type)",
+    async (type) => {
+      const t = await tenant(`train-${type}`);
+      await seedCatalog(t.tenantId, { "2026-01-10": 100 });
+      const send = vi.spyOn(env.TRAINING_QUEUE, "send");
+      const res = await trigger(t, {
+        model_type: type,
+        hyperparameters: { embedding_dim: 128, learning_rate: 0.001, epochs: 10 },
+        data_range: MF.data_range,
+      });
+      expect(res.status).toBe(202);
+      const body = (await res.json()) as TriggerBody;
+      expect(body).toMatchObject({ status: "queued", error: null });
+      expect(send).toHaveBeenCalledWith({ job_id: body.job_id, tenant_id: t.tenantId }, { contentType: "json" });
+      const row = (await jobRow(body.job_id))!;
+      expect(row).toMatchObject({ status: "queued", model_type: type, total_epochs: 10 });
+      expect(JSON.parse(row.hyperparameters as string)).toEqual({
+        embedding_dim: 128,
+        learning_rate: 0.001,
+        epochs: 10,
+      });
+    },
+  );
 
   it("two concurrent triggers: exactly one 202 and one 409 naming the running job", async () => {
     const t = await tenant("train-race");

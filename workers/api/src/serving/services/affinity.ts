@@ -1,14 +1,16 @@
 import { foldInUser } from "@edge-ml/core/ml/fold-in";
+import { userTowerVector } from "@edge-ml/core/ml/user-tower";
 import { scoreFromItems } from "@edge-ml/core/ml/item-to-item";
 import { topK } from "@edge-ml/core/ml/metrics";
 import { clamp01, similaritySignal } from "@edge-ml/core/ranking/signals";
 import { cosine, profileVector, type HistoryEvent } from "@edge-ml/core/recommend/profile";
+import type { IndexSpec } from "@edge-ml/core/vector/indexes";
 import type { MetadataFilter, VectorIndex } from "@edge-ml/core/vector/types";
 import { vectorIndexFor } from "../../../../shared/vector/index-for";
 import { recentHistory } from "./catalog-reads";
 import type { ServingContext } from "./context";
 import { nearestItems, vectorsOf } from "./item-vectors";
-import type { FactorRecommender, ItemToItemRecommender, TrainedRecommender } from "./trained-model";
+import type { FactorRecommender, ItemToItemRecommender, TowerRecommender, TrainedRecommender } from "./trained-model";
 import { userPairs, type UserPairs } from "./user-pairs";
 
 /** What a user's vector says about items: the cf signal (0..1) and the embedding distance (null without embeddings: item_to_item). */
@@ -49,7 +51,9 @@ export async function userAffinity(
     const trained =
       model.kind === "item_to_item"
         ? itemToItemAffinity(model, history, pairs)
-        : await modelAffinity(ctx, model, history, pairs);
+        : model.kind === "tower"
+          ? await towerAffinity(ctx, model, history, pairs)
+          : await modelAffinity(ctx, model, history, pairs);
     if (trained) return trained;
   }
   return profileAffinity(ctx, history);
@@ -119,13 +123,7 @@ async function modelAffinity(
   history: HistoryEvent[],
   pairs: UserPairs,
 ): Promise<Affinity | undefined> {
-  const index: VectorIndex = vectorIndexFor(ctx.env, ctx.tenantId, model.spec);
-  const source = {
-    index,
-    scope: `${model.spec.name}:${ctx.tenantId}`,
-    tenantId: ctx.tenantId,
-    dimensions: model.spec.dimensions,
-  };
+  const { index, source } = versionVectors(ctx, model.spec);
   const factors = await vectorsOf(source, pairs.items);
   const known = pairs.items.map((id, p) => ({ id, value: pairs.values[p]! })).filter((x) => factors.has(x.id));
   if (known.length === 0) return undefined; // nothing they touched was in the training data
@@ -139,6 +137,49 @@ async function modelAffinity(
     known.map((x) => x.value),
   );
   if (!user.some((x) => x !== 0)) return undefined;
+  return vectorAffinity(index, source, user, history);
+}
+
+/**
+ * A two_tower or gnn version's affinity: the user tower (core/ml/user-tower.ts) over the
+ * vectors of everything the user liked (their whole history's positive pairs, as the GPU
+ * trainer pooled the training split), so a user unseen at training is served from their
+ * history without retraining; gnn's tower is the plain mean (its fold-in, docs/decisions.md).
+ */
+async function towerAffinity(
+  ctx: ServingContext,
+  model: TowerRecommender,
+  history: HistoryEvent[],
+  pairs: UserPairs,
+): Promise<Affinity | undefined> {
+  const { index, source } = versionVectors(ctx, model.spec);
+  const liked = pairs.items.filter((_, p) => pairs.values[p]! > 0);
+  const vectors = await vectorsOf(source, liked);
+  const user = userTowerVector(
+    model.tower,
+    liked.flatMap((id) => (vectors.has(id) ? [vectors.get(id)!] : [])),
+  );
+  if (!user || !user.some((x) => x !== 0)) return undefined; // nothing they liked was trained on
+  return vectorAffinity(index, source, user, history);
+}
+
+/** A version's index, and its vectors as a cached source. */
+function versionVectors(ctx: ServingContext, spec: IndexSpec) {
+  const index: VectorIndex = vectorIndexFor(ctx.env, ctx.tenantId, spec);
+  return {
+    index,
+    source: { index, scope: `${spec.name}:${ctx.tenantId}`, tenantId: ctx.tenantId, dimensions: spec.dimensions },
+  };
+}
+
+/** Nearest items and scores of a user vector in a version's index (dot product, as trained). */
+function vectorAffinity(
+  index: VectorIndex,
+  source: Parameters<typeof vectorsOf>[0],
+  user: Float32Array,
+  history: HistoryEvent[],
+): Affinity {
+  const k = user.length;
   let scale: Promise<number> | undefined;
   const topScore = () =>
     (scale ??= nearestItems(index, user, 1).then((m) => (m[0] && m[0].score > 0 ? m[0].score : 1)));

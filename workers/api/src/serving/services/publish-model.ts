@@ -1,7 +1,7 @@
 import { vectorIdFor } from "@edge-ml/core/vector/indexes";
 import { vectorIndexFor } from "../../../../shared/vector/index-for";
 import { ApiError } from "@edge-ml/core/errors";
-import { artifactKey, manifestSpec, MissingArtifactError, readManifest } from "./trained-model";
+import { artifactKey, manifestSpec, MissingArtifactError, readManifest, TOWER_MODEL_TYPES } from "./trained-model";
 import { ARTIFACTS } from "@edge-ml/core/training/contract";
 
 /** Rows per upsert (Vectorize's batch limit from a Worker). */
@@ -30,12 +30,14 @@ export async function publishItemFactors(
       throw refuse("its artifact neighbours.bin is missing");
     return 0;
   }
-  const [obj, gram] = await Promise.all([
+  // What serves a user beside the item factors: ALS's Gram matrix (fold-in), or the user tower.
+  const userSide = TOWER_MODEL_TYPES.includes(manifest.model_type) ? ARTIFACTS.userTower : ARTIFACTS.gram;
+  const [obj, side] = await Promise.all([
     env.DATA.get(artifactKey(prefix, ARTIFACTS.itemFactors)),
-    env.DATA.head(artifactKey(prefix, ARTIFACTS.gram)),
+    env.DATA.head(artifactKey(prefix, userSide)),
   ]);
   if (!obj) throw refuse("its artifact item_factors.f32 is missing");
-  if (!gram) throw refuse("its artifact gram.f64 is missing");
+  if (!side) throw refuse(`its artifact ${userSide} is missing`);
   const factors = new Float32Array(await obj.arrayBuffer());
   const k = manifest.factors;
   if (factors.length !== manifest.items.length * k) throw refuse("item_factors.f32 does not match model.json");

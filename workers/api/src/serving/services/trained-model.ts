@@ -1,6 +1,7 @@
 import { errors } from "@edge-ml/core/errors";
 import type { FoldInModel } from "@edge-ml/core/ml/fold-in";
 import { decodeItemToItem, type ItemToItemModel } from "@edge-ml/core/ml/item-to-item";
+import { decodeUserTower, type UserTower } from "@edge-ml/core/ml/user-tower";
 import { modelIndexSpec, type IndexSpec } from "@edge-ml/core/vector/indexes";
 import { shardMaxRows } from "@edge-ml/core/vector/shards";
 import { OBJECT_BYTES, slotBytes, stringBytes, stringsBytes, TtlCache, typedArrayBytes } from "../../lib/ttl-cache";
@@ -12,7 +13,21 @@ import { ARTIFACTS } from "@edge-ml/core/training/contract";
  * holding its item factors. Item factors themselves stay in the index: a catalogue's
  * factors can outgrow an isolate, the k x k Gram never does.
  */
-export type TrainedRecommender = FactorRecommender | ItemToItemRecommender;
+export type TrainedRecommender = FactorRecommender | ItemToItemRecommender | TowerRecommender;
+
+/** Model types served by a user tower over item vectors in the index (the GPU trainer's). */
+export const TOWER_MODEL_TYPES: readonly string[] = ["two_tower", "gnn"];
+
+/**
+ * A two_tower or gnn version: its item vectors in the index (as a factor model's) and the user
+ * tower (artifact user_tower.f32, d x d + d floats) the edge runs over a user's history.
+ */
+export type TowerRecommender = {
+  kind: "tower";
+  version: string;
+  spec: IndexSpec;
+  tower: UserTower;
+};
 
 export type FactorRecommender = {
   kind: "factors";
@@ -67,6 +82,8 @@ const loaded = new TtlCache<string, TrainedRecommender>(32, 24 * 3600_000, {
 
 function recommenderBytes(key: string, r: TrainedRecommender): number {
   if (r.kind === "factors") return slotBytes(key) + 4 * OBJECT_BYTES + typedArrayBytes(r.foldIn.gram);
+  if (r.kind === "tower")
+    return slotBytes(key) + 4 * OBJECT_BYTES + typedArrayBytes(r.tower.w) + typedArrayBytes(r.tower.b);
   // The ids, and a Map slot (~2 objects) per id for their positions.
   const ids = stringsBytes(r.items) + r.items.length * 2 * OBJECT_BYTES;
   return slotBytes(key) + 4 * OBJECT_BYTES + ids + typedArrayBytes(r.model.index) + typedArrayBytes(r.model.weight);
@@ -170,6 +187,12 @@ async function loadRecommender(bucket: R2Bucket, version: string, prefix: string
       position: new Map(manifest.items.map((id, i) => [id, i])),
       model,
     };
+  }
+  if (TOWER_MODEL_TYPES.includes(manifest.model_type)) {
+    const obj = await bucket.get(artifactKey(prefix, ARTIFACTS.userTower));
+    if (!obj) throw new MissingArtifactError(`its artifact user_tower.f32 is missing`);
+    const tower = decodeUserTower(await obj.arrayBuffer(), manifest.factors);
+    return { kind: "tower", version, spec: manifestSpec(version, manifest), tower };
   }
   const gramObj = await bucket.get(artifactKey(prefix, ARTIFACTS.gram));
   if (!gramObj) throw new MissingArtifactError(`its artifact gram.f64 is missing`);

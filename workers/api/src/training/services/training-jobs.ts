@@ -9,7 +9,6 @@ import {
   kindOfModelType,
   JOB_MODEL_TYPES,
   resolveHyperparameters,
-  SUPPORTED_MODEL_TYPES,
   totalEpochsOf,
   utcDay,
   type JobModelType,
@@ -74,9 +73,6 @@ export async function triggerTraining(
     warnings: hyperparameterWarnings(modelType, config.hyperparameters),
   };
 
-  if (!SUPPORTED_MODEL_TYPES.includes(modelType)) {
-    return failAtOnce(env, db, base, `model_type ${modelType} is not supported yet`, correlationId, logger);
-  }
   const rows = rowsInRange(await readCatalogJson(env.DATA, tenantId), dataRange);
   if (rows === 0) {
     return failAtOnce(
