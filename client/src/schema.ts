@@ -1610,6 +1610,92 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/items/{item_id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * An item of the tenant's catalogue, as ingested
+     * @description The item's fields as the latest accepted upload set them. Uploads are applied asynchronously: an item is found here once the ingest worker has written it (usually within seconds). Another tenant's item is 404, like one that does not exist.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          item_id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The item */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["StoredItem"];
+          };
+        };
+        /** @description Invalid request (VALIDATION_ERROR) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Missing, invalid, expired or revoked credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Authenticated but not allowed (FORBIDDEN) */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found, or not visible to this tenant (NOT_FOUND) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/search": {
     parameters: {
       query?: never;
@@ -1619,7 +1705,7 @@ export interface paths {
     };
     /**
      * Hybrid search over the tenant's catalogue
-     * @description Keyword matches (BM25 over title, description, category, tags) and meaning matches (the query's vector among the items' text vectors) are scored on relevance, then blended with the user's affinity (when `user_id` has a history), popularity and freshness with the weights [search, cf, popularity, freshness] = [0.4, 0.3, 0.2, 0.1]. Relevance gates the other signals, so a popular item that does not answer the query cannot outrank one that does. `k` is 1..100 (default 10); `q` is 1..256 characters. An unknown `user_id` is served unpersonalized.
+     * @description Keyword matches (BM25 over title, description, category, tags) and meaning matches (the query's vector among the items' text vectors) are scored on relevance, then blended with the user's affinity (when `user_id` has a history), popularity and freshness with the weights [search, cf, popularity, freshness] = [0.4, 0.3, 0.2, 0.1]. Relevance gates the other signals, so a popular item that does not answer the query cannot outrank one that does. `k` is 1..100 (default 10); `q` is 1..256 characters. An unknown `user_id` is served unpersonalized. `include=item` adds each result's `title` and `category`.
      */
     get: {
       parameters: {
@@ -1627,6 +1713,8 @@ export interface paths {
           q: string;
           user_id?: string;
           k?: number;
+          /** @description `item`: each result also carries its item's `title` and `category` */
+          include?: "item";
         };
         header?: never;
         path?: never;
@@ -1640,7 +1728,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            "application/json": components["schemas"]["RankedProducts"];
+            "application/json": components["schemas"]["ServedProducts"];
           };
         };
         /** @description Invalid request (VALIDATION_ERROR) */
@@ -1786,12 +1874,14 @@ export interface paths {
     };
     /**
      * Top-k recommendations for a user (search-recommend-api.md)
-     * @description One recommender serves every recommendation route: candidates from the user's vector (the weighted mean of their recent items' vectors until a trained model exists), the neighbours of the items they last showed interest in, and the tenant's most popular items (all a new user gets); items they bought or disliked are removed; affinity, popularity and freshness are blended with the weights [cf, popularity, freshness] = [0.3, 0.2, 0.1] rescaled to sum to 1. Results are cached until the user's next interaction lands or the model version changes: per isolate, and each user's unfiltered list is also ranked in the background when their events land and stored, so their next request from anywhere is served without ranking. `k` is 1..100 (default 10). An unknown user gets the cold-start list, not an error.
+     * @description One recommender serves every recommendation route: candidates from the user's vector (the weighted mean of their recent items' vectors until a trained model exists), the neighbours of the items they last showed interest in, and the tenant's most popular items (all a new user gets); items they bought or disliked are removed; affinity, popularity and freshness are blended with the weights [cf, popularity, freshness] = [0.3, 0.2, 0.1] rescaled to sum to 1. `include=item` adds each result's `title` and `category`. Results are cached until the user's next interaction lands or the model version changes: per isolate, and each user's unfiltered list is also ranked in the background when their events land and stored, so their next request from anywhere is served without ranking. `k` is 1..100 (default 10). An unknown user gets the cold-start list, not an error.
      */
     get: {
       parameters: {
         query?: {
           k?: number;
+          /** @description `item`: each result also carries its item's `title` and `category` */
+          include?: "item";
         };
         header?: never;
         path: {
@@ -1813,7 +1903,7 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            "application/json": components["schemas"]["RankedProducts"];
+            "application/json": components["schemas"]["ServedProducts"];
           };
         };
         /** @description Invalid request (VALIDATION_ERROR) */
@@ -1873,11 +1963,14 @@ export interface paths {
     put?: never;
     /**
      * Recommendations with filters (public REST API)
-     * @description One recommender serves every recommendation route: candidates from the user's vector (the weighted mean of their recent items' vectors until a trained model exists), the neighbours of the items they last showed interest in, and the tenant's most popular items (all a new user gets); items they bought or disliked are removed; affinity, popularity and freshness are blended with the weights [cf, popularity, freshness] = [0.3, 0.2, 0.1] rescaled to sum to 1. Results are cached until the user's next interaction lands or the model version changes: per isolate, and each user's unfiltered list is also ranked in the background when their events land and stored, so their next request from anywhere is served without ranking. `count` is 1..100 (default 10); `filters.categories` keeps those categories, `filters.min_score` drops lower scores (0..1), `filters.exclude_ids` (up to 500) are never returned. Filters that match nothing give an empty list.
+     * @description One recommender serves every recommendation route: candidates from the user's vector (the weighted mean of their recent items' vectors until a trained model exists), the neighbours of the items they last showed interest in, and the tenant's most popular items (all a new user gets); items they bought or disliked are removed; affinity, popularity and freshness are blended with the weights [cf, popularity, freshness] = [0.3, 0.2, 0.1] rescaled to sum to 1. `include=item` adds each result's `title` and `category`. Results are cached until the user's next interaction lands or the model version changes: per isolate, and each user's unfiltered list is also ranked in the background when their events land and stored, so their next request from anywhere is served without ranking. `count` is 1..100 (default 10); `filters.categories` keeps those categories, `filters.min_score` drops lower scores (0..1), `filters.exclude_ids` (up to 500) are never returned. Filters that match nothing give an empty list.
      */
     post: {
       parameters: {
-        query?: never;
+        query?: {
+          /** @description `item`: each result also carries its item's `title` and `category` */
+          include?: "item";
+        };
         header?: never;
         path?: never;
         cookie?: never;
@@ -1970,11 +2063,14 @@ export interface paths {
     put?: never;
     /**
      * Recommendations (ML engine contract)
-     * @description One recommender serves every recommendation route: candidates from the user's vector (the weighted mean of their recent items' vectors until a trained model exists), the neighbours of the items they last showed interest in, and the tenant's most popular items (all a new user gets); items they bought or disliked are removed; affinity, popularity and freshness are blended with the weights [cf, popularity, freshness] = [0.3, 0.2, 0.1] rescaled to sum to 1. Results are cached until the user's next interaction lands or the model version changes: per isolate, and each user's unfiltered list is also ranked in the background when their events land and stored, so their next request from anywhere is served without ranking. `tenant_id` must be the credential's tenant (403 otherwise). `embedding_distance` is the cosine distance between the user's and the item's vectors (null for a cold user). A `model_version` other than the serving one is refused with 400.
+     * @description One recommender serves every recommendation route: candidates from the user's vector (the weighted mean of their recent items' vectors until a trained model exists), the neighbours of the items they last showed interest in, and the tenant's most popular items (all a new user gets); items they bought or disliked are removed; affinity, popularity and freshness are blended with the weights [cf, popularity, freshness] = [0.3, 0.2, 0.1] rescaled to sum to 1. `include=item` adds each result's `title` and `category`. Results are cached until the user's next interaction lands or the model version changes: per isolate, and each user's unfiltered list is also ranked in the background when their events land and stored, so their next request from anywhere is served without ranking. `tenant_id` must be the credential's tenant (403 otherwise). `embedding_distance` is the cosine distance between the user's and the item's vectors (null for a cold user). A `model_version` other than the serving one is refused with 400.
      */
     post: {
       parameters: {
-        query?: never;
+        query?: {
+          /** @description `item`: each result also carries its item's `title` and `category` */
+          include?: "item";
+        };
         header?: never;
         path?: never;
         cookie?: never;
@@ -5721,6 +5817,423 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Redirects to the console */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Redirect to /app */
+        302: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/dashboard": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Redirects to the console */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Redirect to /app */
+        302: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/app/assets/{file}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The console's script and stylesheet, under content-hashed names (cached for a year, immutable) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          file: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The file */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "text/javascript": string;
+            "text/css": string;
+          };
+        };
+        /** @description Invalid request (VALIDATION_ERROR) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Not found, or not visible to this tenant (NOT_FOUND) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/app": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The tenant's console (log in with a dashboard user's email and password) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The console's HTML page */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "text/html": string;
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/app/{page}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A page of the console (the same HTML; the page's script shows the page named) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          page: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The console's HTML page */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "text/html": string;
+          };
+        };
+        /** @description Invalid request (VALIDATION_ERROR) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/console/session": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Console login: the access token in the body, the refresh token in an HttpOnly cookie
+     * @description The same login as POST /api/v1/auth/login (same limits, same answer to a wrong email or password), but the refresh token is set as `edgeml_refresh` (HttpOnly; Secure; SameSite=Strict; Path=/console/session). Browser-only: requires the same Origin and an `X-CSRF-Token` header equal to the `edgeml_csrf` cookie (set by the console's page); otherwise 403.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["LoginRequest"];
+        };
+      };
+      responses: {
+        /** @description Logged in; the refresh cookie is set */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["ConsoleSession"];
+          };
+        };
+        /** @description Invalid request (VALIDATION_ERROR) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Missing, invalid, expired or revoked credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Authenticated but not allowed (FORBIDDEN) */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Body too large (PAYLOAD_TOO_LARGE) */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Body is not JSON (UNSUPPORTED_MEDIA_TYPE) */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description A dependency is unavailable */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/console/session/refresh": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A new access token from the refresh cookie, which rotates
+     * @description The cookie's token is spent and a new one set; sending a spent one again revokes the login. Browser-only: requires the same Origin and an `X-CSRF-Token` header equal to the `edgeml_csrf` cookie (set by the console's page); otherwise 403.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description New access token; the rotated refresh cookie is set */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["ConsoleSession"];
+          };
+        };
+        /** @description Missing, invalid, expired or revoked credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Authenticated but not allowed (FORBIDDEN) */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/console/session/logout": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Console logout: revokes the login and clears the refresh cookie
+     * @description Browser-only: requires the same Origin and an `X-CSRF-Token` header equal to the `edgeml_csrf` cookie (set by the console's page); otherwise 403.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Logged out (also without a session) */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Authenticated but not allowed (FORBIDDEN) */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/openapi.json": {
     parameters: {
       query?: never;
@@ -6166,7 +6679,46 @@ export interface components {
       tenant_id: string;
       interactions: components["schemas"]["Interaction"][];
     };
-    RankedProducts: components["schemas"]["RankedProduct"][];
+    StoredItem: {
+      /** @example item_456 */
+      item_id: string;
+      /** @example Product Name */
+      title: string;
+      /** @description "" when the upload had none */
+      description: string;
+      /** @example electronics */
+      category: string | null;
+      /**
+       * @example [
+       *       "smartphone",
+       *       "5g"
+       *     ]
+       */
+      tags: string[];
+      /** @description {} when the upload had none */
+      metadata: {
+        [key: string]: unknown;
+      };
+      /**
+       * Format: date-time
+       * @description The upload's created_at, or when it was first ingested
+       * @example 2026-01-01T00:00:00Z
+       */
+      created_at: string;
+      /**
+       * Format: date-time
+       * @description When the latest upload of this item was applied
+       * @example 2026-01-01T00:00:00Z
+       */
+      updated_at: string;
+    };
+    ServedProducts: components["schemas"]["ServedProduct"][];
+    ServedProduct: components["schemas"]["RankedProduct"] & {
+      /** @description With `include=item`: the item's title */
+      title?: string;
+      /** @description With `include=item`: the item's category (null when it has none) */
+      category?: string | null;
+    };
     RankedProduct: {
       product_id: string;
       score: number;
@@ -6204,6 +6756,10 @@ export interface components {
       recommendations: {
         item_id: string;
         score: number;
+        /** @description With `include=item`: the item's title */
+        title?: string;
+        /** @description With `include=item`: the item's category (null when it has none) */
+        category?: string | null;
       }[];
       metadata: {
         model_version: string;
@@ -6251,6 +6807,10 @@ export interface components {
            */
           created_at: string;
         };
+        /** @description With `include=item`: the item's title */
+        title?: string;
+        /** @description With `include=item`: the item's category (null when it has none) */
+        category?: string | null;
       }[];
       model_version: string;
       latency_ms: number;
@@ -7274,6 +7834,7 @@ export interface components {
     } & {
       [key: string]: number;
     };
+    RankedProducts: components["schemas"]["RankedProduct"][];
     /**
      * @example {
      *       "query": "running shoes",
@@ -7346,6 +7907,13 @@ export interface components {
       model_version: string;
       /** @description The share of live requests the challenger is scored on, after the response */
       sample_rate: number;
+    };
+    ConsoleSession: {
+      access_token: string;
+      /** @enum {string} */
+      token_type: "Bearer";
+      expires_in: number;
+      user: components["schemas"]["User"];
     };
   };
   responses: never;
