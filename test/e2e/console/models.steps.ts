@@ -1,0 +1,70 @@
+import type { Page } from "playwright-core";
+import { expect, it } from "vitest";
+import type { ConsoleHarness } from "./harness";
+
+// npm start trains its first recommender and classifier after it is up, polling their status under the
+// same tenant-wide model limit the console uses: wait for both to finish first, so neither side's reads
+// starve the other and the trigger below is not refused with 409 (one job per kind at a time).
+async function firstModelsDone(h: ConsoleHarness): Promise<void> {
+  const deadline = Date.now() + 300_000;
+  const done = () =>
+    /first model .*(deployed|not trained|failed|cancelled|answered)/.test(h.stack.output()) &&
+    /first classifier .*(deployed|not trained|failed|cancelled|answered|still training)/.test(h.stack.output());
+  while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+  expect(done(), "npm start's first models finished").toBe(true);
+}
+
+const jobText = (page: Page, id: string) => page.getByTestId(id).textContent();
+
+export function register(h: () => ConsoleHarness): void {
+  it("models: trains a recommender from the UI, watches progress reach 100% with a loss curve, deploys a version", async () => {
+    await firstModelsDone(h());
+    const page = h().admin;
+    await h().open(page, "/app/models");
+    await page.getByLabel("Model").selectOption("recommender");
+    // Every ALS setting given: no search on a validation split, so the job is a few seconds of epochs.
+    await page.getByLabel("Factors (blank: tuned)").fill("16");
+    await page.getByLabel("Regularization (blank: tuned)").fill("50");
+    await page.getByLabel("Alpha (blank: tuned)").fill("2");
+    await page.getByLabel("Epochs (blank: the default)").fill("6");
+    await page.getByRole("button", { name: "Train recommender" }).click();
+
+    // The UI polls the job; wait until it says the job finished, then check what it shows.
+    const status = page.getByTestId("job-status");
+    await expect
+      .poll(async () => (await status.textContent()) ?? "", { timeout: 240_000, interval: 500 })
+      .toMatch(/^(completed|failed|cancelled)/);
+    expect(await status.textContent()).toMatch(/^completed: epoch 6 of 6, version \S+/);
+    expect(await jobText(page, "job-percent")).toBe("100%");
+    expect(await page.locator("#job-progress").evaluate((p) => (p as HTMLProgressElement).value)).toBe(1);
+
+    // The loss curve: a drawn canvas, and its data table with one row per epoch.
+    const job = page.getByTestId("training-job");
+    const canvas = job.locator("canvas").first();
+    const size = await canvas.evaluate((c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]);
+    expect(size[0]).toBeGreaterThan(0);
+    expect(size[1]).toBeGreaterThan(0);
+    expect(await job.getByRole("img").getAttribute("aria-label")).toMatch(/^Line chart of Loss per epoch, 6 points/);
+    await job.getByText("Show data").click();
+    await expect.poll(() => job.locator(".chart-data tbody tr").count()).toBe(6);
+    await h().screenshot(page, "models-training");
+
+    // Deploy the new version through the confirmation dialog; the table then marks it deployed.
+    const version = /version (\S+)/.exec((await status.textContent()) ?? "")![1]!;
+    await page.getByRole("button", { name: `Deploy recommender ${version}` }).click();
+    const dialog = page.getByRole("dialog", { name: `Deploy ${version}?` });
+    await dialog.getByRole("button", { name: "Deploy" }).click();
+    await expect.poll(() => dialog.count()).toBe(0);
+    const row = page.getByRole("row").filter({ hasText: version }).filter({ hasText: "matrix_factorization" });
+    await expect.poll(() => row.first().textContent(), { timeout: 60_000 }).toContain("deployed");
+    await expect
+      .poll(() =>
+        page
+          .getByRole("status")
+          .filter({ hasText: `${version} is now` })
+          .count(),
+      )
+      .toBe(1);
+    await h().screenshot(page, "models-deployed");
+  }, 480_000);
+}

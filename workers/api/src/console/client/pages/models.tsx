@@ -1,0 +1,111 @@
+import { useState } from "hono/jsx/dom";
+import { unwrap } from "../api";
+import { Button, ConfirmDialog, ErrorBanner, Loading, useLoad } from "../components";
+import type { ConsoleContext, ConsolePage } from "../context";
+import { JobProgress } from "./models/job-progress";
+import { patiently } from "./models/patiently";
+import { TrainForm } from "./models/train-form";
+import { VersionsTable, type Version } from "./models/versions-table";
+import "./models/models.css";
+
+type Kind = Version["kind"];
+type Pending = { action: "deploy"; version: Version } | { action: "rollback"; kind: Kind };
+
+// The job being watched lives in the address (?job=…), so a reload or a shared link keeps watching it.
+const jobInAddress = () => new URLSearchParams(location.search).get("job") ?? undefined;
+
+/**
+ * Models: train (admins), watch a job's progress and loss curve, and the registry of both kinds with deploy
+ * and rollback behind a confirmation. Viewers and developers see the same data without the controls (the
+ * routes that change models need the admin permission).
+ */
+function Models({ ctx }: { ctx: ConsoleContext }) {
+  const isAdmin = ctx.canWrite && ctx.user.role === "admin";
+  const [jobId, setJobId] = useState<string | undefined>(jobInAddress());
+  const [pending, setPending] = useState<Pending | undefined>(undefined);
+  const [message, setMessage] = useState<string | undefined>(undefined);
+  const [error, setError] = useState<unknown>(undefined);
+  const versions = useLoad(() =>
+    unwrap(patiently(() => ctx.api.GET("/api/v1/model/versions", { params: { query: { limit: 50 } } }))).then(
+      (l) => l.versions,
+    ),
+  );
+
+  const watch = (id: string) => {
+    history.replaceState(null, "", `/app/models?job=${encodeURIComponent(id)}`);
+    setJobId(id);
+  };
+  const confirm = async (p: Pending) => {
+    setPending(undefined);
+    setError(undefined);
+    try {
+      const done =
+        p.action === "deploy"
+          ? await unwrap(
+              patiently(() =>
+                ctx.api.POST("/api/v1/model/deploy/{version}", {
+                  params: { path: { version: p.version.version } },
+                  body: { kind: p.version.kind },
+                }),
+              ),
+            )
+          : await unwrap(patiently(() => ctx.api.POST("/api/v1/model/rollback", { body: { kind: p.kind } })));
+      setMessage(done.message);
+      versions.reload();
+    } catch (err) {
+      setError(err);
+    }
+  };
+
+  const byKind = (kind: Kind) => (versions.data ?? []).filter((v) => v.kind === kind);
+  return (
+    <section aria-labelledby="page-title">
+      <h1 id="page-title">Models</h1>
+      {!isAdmin && <p class="note">Training, deploying and rolling back need the admin role.</p>}
+      <div class="models-top">
+        {isAdmin && <TrainForm ctx={ctx} onStarted={watch} />}
+        {jobId && <JobProgress ctx={ctx} jobId={jobId} onFinished={() => versions.reload()} />}
+      </div>
+      {message && (
+        <p class="notice" role="status">
+          {message}
+        </p>
+      )}
+      <ErrorBanner error={error ?? versions.error} />
+      {versions.loading && !versions.data && <Loading what="model versions" />}
+      {versions.data &&
+        (["recommender", "classifier"] as const).map((kind) => (
+          <section class="versions" aria-labelledby={`versions-${kind}`}>
+            <h2 id={`versions-${kind}`}>{kind === "recommender" ? "Recommender versions" : "Classifier versions"}</h2>
+            <VersionsTable
+              kind={kind}
+              versions={byKind(kind)}
+              canDeploy={isAdmin}
+              onDeploy={(version) => setPending({ action: "deploy", version })}
+            />
+            {isAdmin && byKind(kind).some((v) => v.status === "archived") && (
+              <Button variant="danger" onClick={() => setPending({ action: "rollback", kind })}>
+                {`Roll back the ${kind}`}
+              </Button>
+            )}
+          </section>
+        ))}
+      {pending && (
+        <ConfirmDialog
+          title={pending.action === "deploy" ? `Deploy ${pending.version.version}?` : `Roll back the ${pending.kind}?`}
+          confirmLabel={pending.action === "deploy" ? "Deploy" : "Roll back"}
+          onConfirm={() => void confirm(pending)}
+          onCancel={() => setPending(undefined)}
+        >
+          <p>
+            {pending.action === "deploy"
+              ? `Production ${pending.version.kind} traffic switches to ${pending.version.version} at once; the current version is archived.`
+              : `Production switches back to the version deployed before the current ${pending.kind}.`}
+          </p>
+        </ConfirmDialog>
+      )}
+    </section>
+  );
+}
+
+export const page: ConsolePage = { path: "/app/models", title: "Models", Component: ({ ctx }) => <Models ctx={ctx} /> };
