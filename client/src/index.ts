@@ -2,6 +2,7 @@ import createClient, { type Client, type Middleware } from "openapi-fetch";
 import type { components, paths } from "./schema";
 
 export type { components, operations, paths } from "./schema";
+export { waitingOutRateLimits } from "./rate-limited";
 
 /** The contract's error envelope (platform-api.md section 9), as the document declares it. */
 export type ErrorEnvelope = components["schemas"]["Error"];
@@ -19,8 +20,8 @@ export type EdgeMlClientOptions = {
    * memory and refreshes it, so a fixed string would go stale. `undefined` sends none.
    */
   getToken?: () => string | undefined | Promise<string | undefined>;
-  /** Another fetch (a test's, or one with a dispatcher); the global one by default. */
-  fetch?: typeof globalThis.fetch;
+  /** Another fetch (a test's, or `waitingOutRateLimits()`); the global one, looked up per call, by default. */
+  fetch?: (request: Request) => Promise<Response>;
   /** Headers sent on every request (a correlation id, a client address in tests). */
   headers?: Record<string, string>;
 };
@@ -78,12 +79,13 @@ export class EdgeMlError extends Error {
 }
 
 /** The data of a 2xx answer, or throws EdgeMlError: `const tenant = await unwrap(client.GET("/api/v1/tenant"))`. */
-export async function unwrap<T>(
-  call: Promise<{ data?: T; error?: unknown; response: Response }>,
-): Promise<NonNullable<T>> {
+export async function unwrap<R extends { data?: unknown; error?: unknown; response: Response }>(
+  call: Promise<R>,
+): Promise<NonNullable<R["data"]>> {
+  // Typed from openapi-fetch's answer as a whole: inferring the data type alone widened tuples to arrays.
   const { data, error, response } = await call;
   if (!response.ok) throw new EdgeMlError(response.status, error);
-  return data as NonNullable<T>;
+  return data as NonNullable<R["data"]>;
 }
 
 function isEnvelope(body: unknown): body is ErrorEnvelope {

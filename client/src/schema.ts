@@ -6446,9 +6446,9 @@ export interface components {
        * @default matrix_factorization
        * @enum {string}
        */
-      default_model: "matrix_factorization" | "two_tower" | "gnn";
+      default_model?: "matrix_factorization" | "two_tower" | "gnn";
       /** @default 128 */
-      embedding_dimension: number;
+      embedding_dimension?: number;
       /**
        * @description Beyond the contract. Interaction types after which an item is never recommended to that user again, however old the event: purchase and dislike by default; add view for content that should not repeat; [] for repeat purchases.
        * @default [
@@ -6456,19 +6456,19 @@ export interface components {
        *       "dislike"
        *     ]
        */
-      consumed_interaction_types: (
+      consumed_interaction_types?: (
         "view" | "click" | "purchase" | "like" | "dislike" | "add_to_cart" | "remove_from_cart"
       )[];
       /**
        * @description Beyond the contract. Browser origins allowed to call the API with this tenant's credentials (CORS); empty (the default): CORS is off and browsers on other origins cannot read responses. See docs/decisions.md.
        * @default []
        */
-      cors_allowed_origins: string[];
+      cors_allowed_origins?: string[];
       /**
        * @description Beyond the contract. The gated retraining loop: when POST /api/v1/model/retrain-check recommends retraining, train a classifier with feedback, evaluate it against production on the held-out split and deploy it only if it is better by the threshold (docs/decisions.md "Text classification"). Off by default.
        * @default false
        */
-      classifier_auto_retrain: boolean;
+      classifier_auto_retrain?: boolean;
     };
     /**
      * @example {
@@ -6521,7 +6521,7 @@ export interface components {
        * @default developer
        * @enum {string}
        */
-      role: "admin" | "developer" | "viewer";
+      role?: "admin" | "developer" | "viewer";
     };
     AcceptInvitationRequest: {
       token: string;
@@ -6569,17 +6569,17 @@ export interface components {
        *       "write"
        *     ]
        */
-      permissions: ("read" | "write" | "admin")[];
+      permissions?: ("read" | "write" | "admin")[];
       /**
        * @description `live` keys start with sk_live_, `test` keys with sk_test_.
        * @default live
        * @enum {string}
        */
-      environment: "live" | "test";
+      environment?: "live" | "test";
       /** @default 1000 */
-      rate_limit_search: number;
+      rate_limit_search?: number;
       /** @default 500 */
-      rate_limit_recommend: number;
+      rate_limit_recommend?: number;
       /**
        * @example [
        *       "192.168.1.0/24",
@@ -6777,7 +6777,7 @@ export interface components {
       /** @example user_123 */
       user_id: string;
       /** @default 10 */
-      count: number;
+      count?: number;
       filters?: components["schemas"]["RecommendationFilters"];
       context?: components["schemas"]["RecommendationContext"];
     };
@@ -6824,7 +6824,7 @@ export interface components {
       context?: components["schemas"]["RecommendationContext"];
       filters?: components["schemas"]["RecommendationFilters"];
       /** @default 10 */
-      count: number;
+      count?: number;
       model_version?: string;
     };
     ItemEmbedding: {
@@ -6937,7 +6937,7 @@ export interface components {
          *       "alpha": 2
          *     }
          */
-        hyperparameters: {
+        hyperparameters?: {
           [key: string]: number;
         };
         data_range?: components["schemas"]["DataRange"];
@@ -7186,7 +7186,7 @@ export interface components {
        * @default recommender
        * @enum {string}
        */
-      kind: "recommender" | "classifier";
+      kind?: "recommender" | "classifier";
     };
     PredictResponse: {
       prediction_id: string;
@@ -7321,9 +7321,9 @@ export interface components {
     };
     TrainClassifierRequest: {
       /** @default true */
-      include_feedback: boolean;
+      include_feedback?: boolean;
       /** @default {} */
-      config: {
+      config?: {
         epochs?: number;
         batch_size?: number;
         learning_rate?: number;
@@ -7345,7 +7345,7 @@ export interface components {
        * @default holdout
        * @enum {string}
        */
-      test_data_source: "holdout" | "feedback" | "both";
+      test_data_source?: "holdout" | "feedback" | "both";
       /** @description true with holdout: the same as both */
       include_feedback_data?: boolean;
     };
@@ -7660,7 +7660,7 @@ export interface components {
        *       "revenue"
        *     ]
        */
-      metrics: ("ctr" | "cvr" | "revenue")[];
+      metrics?: ("ctr" | "cvr" | "revenue")[];
       /** @description Beyond the contract. Default: `control` if a variant has that name, else the first */
       control?: string;
       /**
@@ -7670,17 +7670,17 @@ export interface components {
        *       "recommend"
        *     ]
        */
-      surfaces: ("search" | "recommend" | "predict")[];
+      surfaces?: ("search" | "recommend" | "predict")[];
       /**
        * @description Beyond the contract. Experiments of one namespace get disjoint user ranges, so they never share a user; experiments on a shared surface must share a namespace
        * @default default
        */
-      namespace: string;
+      namespace?: string;
       /**
        * @description Beyond the contract. The share of the namespace's users this experiment takes
        * @default 1
        */
-      coverage: number;
+      coverage?: number;
     };
     VariantConfig: {
       /**
@@ -7848,7 +7848,7 @@ export interface components {
       /** @example user_123 */
       user_id?: string;
       /** @default 10 */
-      k: number;
+      k?: number;
       /** @example v2.0.0 */
       model_version: string;
     };
@@ -7863,7 +7863,7 @@ export interface components {
       /** @example user_123 */
       user_id: string;
       /** @default 10 */
-      k: number;
+      k?: number;
       /** @example v2.0.0 */
       model_version: string;
     };

@@ -20,7 +20,10 @@ const HEADER =
  * a readable diff of the contract, not only of generated types.
  */
 export async function clientFiles(document: unknown): Promise<Record<(typeof GENERATED)[number], string>> {
-  const types = HEADER + astToString(await openapiTS(document as OpenAPI3, { silent: true }));
+  // defaultNonNullable off: a field with a default is optional to send (the api fills it in);
+  // on, openapi-typescript would make callers send every defaulted request field.
+  const types =
+    HEADER + astToString(await openapiTS(document as OpenAPI3, { silent: true, defaultNonNullable: false }));
   return {
     "openapi.json": await formatted(JSON.stringify(document, null, 2), "openapi.json"),
     "src/schema.ts": await formatted(types, "src/schema.ts"),
