@@ -4044,7 +4044,69 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /**
+     * List the tenant's evaluations, newest first (beyond the contract)
+     * @description Each as GET /api/v1/model/evaluate/{evaluation_id} answers it; the first is the latest, whose `metrics.confusion_matrix` the console shows. `limit` 1..100 (default 10) and `offset` page.
+     */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          offset?: number | null;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description One page */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["EvaluationList"];
+          };
+        };
+        /** @description Invalid request (VALIDATION_ERROR) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Missing, invalid, expired or revoked credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Authenticated but not allowed (FORBIDDEN) */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
     put?: never;
     /**
      * Evaluate a classifier version (classifier-api.md; admin)
@@ -4888,7 +4950,70 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    get?: never;
+    /**
+     * List the tenant's experiments, newest first (admin; beyond the contract)
+     * @description `status` filters by running, paused or completed; `limit` 1..100 (default 20) and `offset` page.
+     */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          offset?: number | null;
+          status?: "running" | "paused" | "completed";
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description One page */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["ExperimentList"];
+          };
+        };
+        /** @description Invalid request (VALIDATION_ERROR) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Missing, invalid, expired or revoked credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Authenticated but not allowed (FORBIDDEN) */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
     put?: never;
     /**
      * Create an experiment (admin); it starts running
@@ -7349,6 +7474,13 @@ export interface components {
       /** @description true with holdout: the same as both */
       include_feedback_data?: boolean;
     };
+    EvaluationList: {
+      evaluations: components["schemas"]["EvaluationResult"][];
+      total: number;
+      limit: number;
+      offset: number;
+      correlation_id: string;
+    };
     EvaluationResult: {
       evaluation_id: string;
       version: string;
@@ -7696,6 +7828,12 @@ export interface components {
       model_version?: string;
       /** @description A classifier version of this tenant: /api/v1/predict classifies with it for the variant's users (surface `predict`) */
       classifier_version?: string;
+    };
+    ExperimentList: {
+      experiments: components["schemas"]["Experiment"][];
+      total: number;
+      limit: number;
+      offset: number;
     };
     Experiment: {
       experiment_id: string;
