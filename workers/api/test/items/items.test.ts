@@ -101,13 +101,13 @@ describe("GET /api/v1/items/{item_id}", () => {
 });
 
 /** Each result's title and category are the catalogue's for its id. */
-function expectTitled(results: { title?: string; category?: string | null }[], ids: string[]) {
+function expectTitled<R extends { title?: string; category?: string | null }>(results: R[], idOf: (r: R) => string) {
   expect(results.length).toBeGreaterThan(0);
-  results.forEach((r, i) => {
-    const item = byId.get(ids[i]!)!;
+  for (const r of results) {
+    const item = byId.get(idOf(r))!;
     expect(r.title).toBe(item.title);
     expect(r.category).toBe(item.category ?? null);
-  });
+  }
 }
 
 /** The default shape: the contract's fields only (title and category come with include=item alone). */
@@ -116,50 +116,34 @@ function expectOnlyKeys(results: object[], allowed: string[]) {
   for (const r of results) expect(Object.keys(r).filter((k) => !allowed.includes(k))).toEqual([]);
 }
 
-describe("include=item", () => {
-  it("GET /search: adds title and category to each result; absent by default", async () => {
-    const plain = await get<Served>(t.adminKey, "/search?q=duffle%20bag&k=5");
-    const titled = await get<Served>(t.adminKey, "/search?q=duffle%20bag&k=5&include=item");
-    expect(titled.status).toBe(200);
-    expect(titled.body.map((r) => r.product_id)).toEqual(plain.body.map((r) => r.product_id));
-    expectTitled(
-      titled.body,
-      titled.body.map((r) => r.product_id),
-    );
-    expectOnlyKeys(plain.body, ["product_id", "score", "reason"]);
-  });
+const withInclude = (path: string) => `${path}${path.includes("?") ? "&" : "?"}include=item`;
 
-  it("GET /recommend/{user_id}: adds title and category; absent by default", async () => {
-    const plain = await get<Served>(t.adminKey, "/recommend/cold-user?k=3");
-    const titled = await get<Served>(t.adminKey, "/recommend/cold-user?k=3&include=item");
-    expect(titled.status).toBe(200);
-    expect(titled.body.map((r) => r.product_id)).toEqual(plain.body.map((r) => r.product_id));
-    expectTitled(
-      titled.body,
-      titled.body.map((r) => r.product_id),
-    );
-    expectOnlyKeys(plain.body, ["product_id", "score", "reason"]);
-  });
+describe("include=item", () => {
+  it.each(["/search?q=duffle%20bag&k=5", "/recommend/cold-user?k=3"])(
+    "GET %s: adds title and category to each result, in the same order; absent by default",
+    async (path) => {
+      const plain = await get<Served>(t.adminKey, path);
+      const titled = await get<Served>(t.adminKey, withInclude(path));
+      expect(titled.status).toBe(200);
+      expect(titled.body.map((r) => r.product_id)).toEqual(plain.body.map((r) => r.product_id));
+      expectTitled(titled.body, (r) => r.product_id);
+      expectOnlyKeys(plain.body, ["product_id", "score", "reason"]);
+    },
+  );
 
   it("POST /api/v1/recommendations and /internal/ml/recommendations: adds title and category; absent by default", async () => {
     const body = { user_id: "cold-user", count: 3 };
     const plain = await post<Public>(t.adminKey, "/api/v1/recommendations", body);
-    const titled = await post<Public>(t.adminKey, "/api/v1/recommendations?include=item", body);
+    const titled = await post<Public>(t.adminKey, withInclude("/api/v1/recommendations"), body);
     expect(titled.status).toBe(200);
-    expectTitled(
-      titled.body.recommendations,
-      titled.body.recommendations.map((r) => r.item_id),
-    );
+    expectTitled(titled.body.recommendations, (r) => r.item_id);
     expectOnlyKeys(plain.body.recommendations, ["item_id", "score"]);
 
     const internal = { ...body, tenant_id: t.tenantId };
     const iPlain = await post<Internal>(t.adminKey, "/internal/ml/recommendations", internal);
-    const iTitled = await post<Internal>(t.adminKey, "/internal/ml/recommendations?include=item", internal);
+    const iTitled = await post<Internal>(t.adminKey, withInclude("/internal/ml/recommendations"), internal);
     expect(iTitled.status).toBe(200);
-    expectTitled(
-      iTitled.body.recommendations,
-      iTitled.body.recommendations.map((r) => r.item_id),
-    );
+    expectTitled(iTitled.body.recommendations, (r) => r.item_id);
     expectOnlyKeys(iPlain.body.recommendations, ["item_id", "score", "embedding_distance", "metadata"]);
   });
 
