@@ -16,6 +16,7 @@ export function shellHtml(assets: { script: string; style: string }, path: strin
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>edge-ml console</title>
+    <link rel="icon" href="data:," />
     <link rel="stylesheet" href="/app/assets/${assets.style}" />
     <script type="module" src="/app/assets/${assets.script}"></script>
   </head>

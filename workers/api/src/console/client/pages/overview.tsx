@@ -1,4 +1,4 @@
-import { unwrap } from "../api";
+import { retryRateLimited, unwrap } from "../api";
 import { BarChart, LineChart } from "../charts";
 import { DataTable, ErrorBanner, Loading, useLoad } from "../components";
 import type { ConsoleContext, ConsolePage } from "../context";
@@ -22,7 +22,7 @@ function period(): { start_date: string; end_date: string } {
 function Overview({ ctx }: { ctx: ConsoleContext }) {
   const usage = useLoad(() => unwrap(ctx.api.GET("/api/v1/usage", { params: { query: period() } })));
   const models = useLoad(() =>
-    unwrap(ctx.api.GET("/api/v1/model/versions", { params: { query: { limit: 100 } } })).then((l) =>
+    unwrap(retryRateLimited(() => ctx.api.GET("/api/v1/model/versions", { params: { query: { limit: 100 } } }))).then((l) =>
       l.versions.filter((v) => v.is_production),
     ),
   );

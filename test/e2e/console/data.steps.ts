@@ -1,0 +1,24 @@
+import { expect, it } from "vitest";
+import { sampleItems } from "../../../scripts/lib/sample-data";
+import type { ConsoleHarness } from "./harness";
+
+/** The data page: an item's embedding state, the training-data partitions, dead letters and abuse flags. */
+export function register(h: () => ConsoleHarness): void {
+  it("shows an item's embedding state, the training-data partitions, dead letters and abuse flags", async () => {
+    const { admin, open } = h();
+    await open(admin, "/app/data");
+    const partitions = admin.getByRole("table", { name: /Training-data partitions/ });
+    await partitions.waitFor();
+    expect(await partitions.locator("tbody tr").count()).toBeGreaterThan(0);
+    await admin.getByText(/^Dead letters|none: every ingest message was processed/).first().waitFor();
+    await admin.getByText(/^Abuse flags|none raised/).first().waitFor();
+
+    const item = sampleItems()[0]!.item_id;
+    await admin.getByLabel("Item id").fill(item);
+    await admin.getByRole("button", { name: "Look up" }).click();
+    await expect.poll(() => admin.getByTestId("item-state").textContent()).toMatch(new RegExp(`^${item}: embedded \\(\\d+ dimensions`));
+    await admin.getByLabel("Item id").fill("no-such-item-in-the-catalogue");
+    await admin.getByRole("button", { name: "Look up" }).click();
+    await expect.poll(() => admin.getByTestId("item-state").textContent()).toContain("no embedding");
+  });
+}
