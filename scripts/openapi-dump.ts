@@ -3,7 +3,8 @@
  * OpenAPI document as the bundled api worker serves it in workerd (scripts/lib/openapi-document.ts):
  * `npm run client:generate` writes them. `--check` (part of `npm run check`) generates them into
  * a temporary folder and fails when the committed ones differ: an API change without a
- * regenerated client. `--client-dir <dir>` compares against another copy (the scripts tests).
+ * regenerated client. `--client-dir <dir>` checks another copy and `--document <file>` stands a
+ * saved document in for the served one (the scripts tests: a drift without a second workerd).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,7 +15,9 @@ import { servedOpenApiDocument } from "./lib/openapi-document";
 const argv = process.argv.slice(2);
 const dirFlag = argv.indexOf("--client-dir");
 const clientDir = dirFlag >= 0 ? path.resolve(argv[dirFlag + 1]!) : CLIENT_DIR;
-const files = await clientFiles(await servedOpenApiDocument());
+const docFlag = argv.indexOf("--document");
+const document = docFlag >= 0 ? JSON.parse(readFileSync(argv[docFlag + 1]!, "utf8")) : await servedOpenApiDocument();
+const files = await clientFiles(document);
 const shown = (f: string) => path.relative(process.cwd(), path.join(clientDir, f));
 
 if (argv.includes("--check")) {
