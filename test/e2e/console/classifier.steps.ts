@@ -1,9 +1,11 @@
 import { unwrap } from "@edge-ml/client";
 import { expect, it } from "vitest";
+import { firstModelsDone } from "./first-models";
 import type { ConsoleHarness } from "./harness";
 
 export function register(h: () => ConsoleHarness): void {
   it("classifier: feedback stats by category and the evaluated confusion matrix as a heat map", async () => {
+    await firstModelsDone(h());
     // One prediction corrected and one confirmed, so the stats have rows to show.
     const api = h().api;
     for (const [headline, type] of [
@@ -43,5 +45,10 @@ export function register(h: () => ConsoleHarness): void {
     expect(await heatmap.locator("td.heat:not(.heat-0)").count()).toBeGreaterThan(0);
     expect(page.url()).toMatch(/\/app\/classifier\?evaluation=eval_/);
     await h().screenshot(page, "classifier");
-  });
+
+    // Opened afresh, the page shows the latest evaluation's matrix (GET /api/v1/model/evaluate, newest first).
+    await h().open(page, "/app/classifier");
+    await heatmap.waitFor({ timeout: 60_000 });
+    expect(await heatmap.locator("tbody th[scope=row]").count()).toBe(labels);
+  }, 420_000);
 }

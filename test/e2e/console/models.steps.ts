@@ -1,18 +1,7 @@
 import type { Page } from "playwright-core";
 import { expect, it } from "vitest";
+import { firstModelsDone } from "./first-models";
 import type { ConsoleHarness } from "./harness";
-
-// npm start trains its first recommender and classifier after it is up, polling their status under the
-// same tenant-wide model limit the console uses: wait for both to finish first, so neither side's reads
-// starve the other and the trigger below is not refused with 409 (one job per kind at a time).
-async function firstModelsDone(h: ConsoleHarness): Promise<void> {
-  const deadline = Date.now() + 300_000;
-  const done = () =>
-    /first model .*(deployed|not trained|failed|cancelled|answered)/.test(h.stack.output()) &&
-    /first classifier .*(deployed|not trained|failed|cancelled|answered|still training)/.test(h.stack.output());
-  while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
-  expect(done(), "npm start's first models finished").toBe(true);
-}
 
 const jobText = (page: Page, id: string) => page.getByTestId(id).textContent();
 
@@ -21,7 +10,7 @@ export function register(h: () => ConsoleHarness): void {
     await firstModelsDone(h());
     const page = h().admin;
     await h().open(page, "/app/models");
-    await page.getByLabel("Model").selectOption("recommender");
+    await page.getByLabel("Model", { exact: true }).selectOption("recommender");
     // Every ALS setting given: no search on a validation split, so the job is a few seconds of epochs.
     await page.getByLabel("Factors (blank: tuned)").fill("16");
     await page.getByLabel("Regularization (blank: tuned)").fill("50");
@@ -40,7 +29,8 @@ export function register(h: () => ConsoleHarness): void {
 
     // The loss curve: a drawn canvas, and its data table with one row per epoch.
     const job = page.getByTestId("training-job");
-    const canvas = job.locator("canvas").first();
+    expect(await job.locator("canvas").count()).toBe(1); // one plot, however many updates it took
+    const canvas = job.locator("canvas");
     const size = await canvas.evaluate((c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]);
     expect(size[0]).toBeGreaterThan(0);
     expect(size[1]).toBeGreaterThan(0);

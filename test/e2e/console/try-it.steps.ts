@@ -1,5 +1,6 @@
 import type { Locator } from "playwright-core";
 import { expect, it } from "vitest";
+import { firstModelsDone } from "./first-models";
 import type { ConsoleHarness } from "./harness";
 
 // Fills a panel's one field, runs it, and checks the items it lists: titles are what the tenant recognises,
@@ -16,6 +17,7 @@ async function expectTitledItems(panel: Locator, field: string, value: string, b
 
 export function register(h: () => ConsoleHarness): void {
   it("try it: search, recommend and predict from the UI show titled items and a category", async () => {
+    await firstModelsDone(h()); // predict needs the first classifier
     const page = h().admin;
     await h().open(page, "/app/try-it");
 
@@ -30,5 +32,5 @@ export function register(h: () => ConsoleHarness): void {
     expect((await prediction.locator("strong").textContent())?.trim()).toMatch(/^[A-Z][A-Z &-]+$/);
     expect(await prediction.getByRole("listitem").count()).toBeGreaterThan(0);
     await h().screenshot(page, "try-it");
-  });
+  }, 420_000);
 }

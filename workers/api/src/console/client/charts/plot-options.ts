@@ -8,7 +8,7 @@ const LABEL_FONT = "bold 12px system-ui, sans-serif";
 
 // uPlot options shared by the line and bar charts: axes with the given labels in AA-contrast text, UTC days
 // on a time axis, no built-in legend (the HTML one is accessible) and a y scale that starts at zero for
-// non-negative data (counts and losses read wrongly from a truncated axis).
+// non-negative data unless the caller says otherwise (counts read wrongly from a truncated axis).
 export function xyOptions(
   props: XYChartProps,
   width: number,
@@ -20,7 +20,7 @@ export function xyOptions(
   const isTime = props.xIsTime ?? false;
   const formatY = props.formatY ?? formatNumber;
   const allValues = props.series.flatMap((s) => s.values.filter((v): v is number => v !== null));
-  const nonNegative = allValues.every((v) => v >= 0);
+  const fromZero = (props.yFromZero ?? true) && allValues.every((v) => v >= 0);
   const axis = (label: string): uPlot.Axis => ({
     label,
     stroke: AXIS_TEXT,
@@ -38,7 +38,7 @@ export function xyOptions(
     cursor: { drag: { x: false, y: false } },
     scales: {
       x: { time: isTime, ...(padX || isTime ? { range: halfStepPadding(props.x, isTime) } : {}) },
-      y: nonNegative ? { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } : {},
+      y: fromZero ? { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } : {},
     },
     axes: [
       { ...axis(props.xLabel), ...xTicks(props.x, isTime) },

@@ -16,6 +16,9 @@ export type XYChartProps = {
   xIsTime?: boolean;
   // CSS pixels; the width follows the container.
   height?: number;
+  // Default true for non-negative data (counts read wrongly from a truncated axis); false for a loss curve,
+  // whose changes matter more than its distance from zero.
+  yFromZero?: boolean;
   // Formats a y value for the data table, the summary and the axis (counts, milliseconds, ratios).
   formatY?: (value: number) => string;
 };

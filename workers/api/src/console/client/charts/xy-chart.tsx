@@ -21,7 +21,7 @@ export function XYChart({
 }) {
   // The plot is rebuilt when its data changes; a key of the data itself (small) avoids rebuilding on every
   // render of a parent that passes fresh arrays.
-  const key = JSON.stringify([props.x, props.series, props.xIsTime, props.height]);
+  const key = JSON.stringify([props.x, props.series, props.xIsTime, props.height, props.yFromZero]);
   const plotRef = useUplot(
     (width) => ({ opts: xyOptions(props, width, seriesStyle, padX), data: alignedData(props) }),
     key,

@@ -1,4 +1,4 @@
-import { useState } from "hono/jsx/dom";
+import { useEffect, useState } from "hono/jsx/dom";
 import { unwrap } from "../api";
 import { Button, ErrorBanner } from "../components";
 import type { ConsoleContext, ConsolePage } from "../context";
@@ -11,14 +11,26 @@ import "./classifier/classifier.css";
 const evaluationInAddress = () => new URLSearchParams(location.search).get("evaluation") ?? undefined;
 
 /**
- * Classifier: feedback statistics by category and a confusion matrix as a heat map. An admin evaluates the
- * production classifier on its holdout here (POST /api/v1/model/evaluate answers when it is done).
+ * Classifier: feedback statistics by category and the latest evaluation's confusion matrix as a heat map
+ * (GET /api/v1/model/evaluate lists them newest first). An admin evaluates the production classifier on its
+ * holdout here (POST /api/v1/model/evaluate answers when it is done).
  */
 function Classifier({ ctx }: { ctx: ConsoleContext }) {
   const isAdmin = ctx.canWrite && ctx.user.role === "admin";
   const [evaluationId, setEvaluationId] = useState<string | undefined>(evaluationInAddress());
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
+  const [looked, setLooked] = useState(evaluationId !== undefined);
+  useEffect(() => {
+    if (evaluationId) return;
+    unwrap(patiently(() => ctx.api.GET("/api/v1/model/evaluate", { params: { query: { limit: 1 } } }))).then(
+      (list) => {
+        setEvaluationId(list.evaluations[0]?.evaluation_id);
+        setLooked(true);
+      },
+      (err: unknown) => (setError(err), setLooked(true)),
+    );
+  }, []);
   const evaluate = async () => {
     setBusy(true);
     setError(undefined);
@@ -45,7 +57,7 @@ function Classifier({ ctx }: { ctx: ConsoleContext }) {
             {busy ? "Evaluating…" : "Evaluate the production classifier"}
           </Button>
         ) : (
-          !evaluationId && <p class="note">An admin evaluates the classifier; open an evaluation's link to see it.</p>
+          looked && !evaluationId && <p class="note">No evaluation yet: an admin runs one here.</p>
         )}
         <ErrorBanner error={error} />
       </section>

@@ -93,7 +93,7 @@ export function ResultsView({ ctx, experimentId }: { ctx: ConsoleContext; experi
   if (!loaded.data) return <Loading what="the results" />;
   const [experiment, results] = loaded.data;
   return (
-    <section class="card results" aria-labelledby="results-title" data-testid="experiment-results">
+    <section class="results" aria-labelledby="results-title" data-testid="experiment-results">
       <h2 id="results-title">{experiment.name}</h2>
       <p>
         {`${experiment.experiment_id} · ${experiment.status} · surfaces ${experiment.surfaces.join(", ")} · split `}
@@ -113,9 +113,8 @@ export function ResultsView({ ctx, experimentId }: { ctx: ConsoleContext; experi
         <h3>Sample ratio check</h3>
         <p>
           {results.srm.checked
-            ? `${results.srm.mismatch ? "Mismatch" : "No mismatch"}: chi-square ${results.srm.chi_square.toFixed(2)}, p ${pValue(results.srm.p_value)}. `
-            : "Not checked yet. "}
-          {results.srm.message}
+            ? `${results.srm.mismatch ? "Mismatch" : "No mismatch"}: chi-square ${results.srm.chi_square.toFixed(2)}, p ${pValue(results.srm.p_value)}. ${results.srm.message}`
+            : `Not checked yet: ${results.srm.message.replace(/^not checked yet: /, "")}`}
         </p>
       </div>
       {Object.entries(results.metrics).map(([name, metric]) => (

@@ -42,6 +42,7 @@ export function JobProgress({
           title="Loss per epoch"
           xLabel="Epoch"
           yLabel="Loss"
+          yFromZero={false}
           x={epochs.map((h) => h.epoch as number)}
           series={[{ label: "loss", values: epochs.map((h) => h.loss as number) }]}
         />
