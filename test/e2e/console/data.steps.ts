@@ -13,12 +13,15 @@ export function register(h: () => ConsoleHarness): void {
     await admin.getByText(/^Dead letters|none: every ingest message was processed/).first().waitFor();
     await admin.getByText(/^Abuse flags|none raised/).first().waitFor();
 
-    const item = sampleItems()[0]!.item_id;
-    await admin.getByLabel("Item id").fill(item);
+    const item = sampleItems()[0]!;
+    await admin.getByLabel("Item id").fill(item.item_id);
     await admin.getByRole("button", { name: "Look up" }).click();
-    await expect.poll(() => admin.getByTestId("item-state").textContent()).toMatch(new RegExp(`^${item}: embedded \\(\\d+ dimensions`));
+    const state = admin.getByTestId("item-state");
+    await expect.poll(() => state.textContent()).toContain(`${item.item_id}: "${item.title}"`);
+    expect(await state.textContent()).toMatch(/Embeddingembedded \(\d+ dimensions, /);
     await admin.getByLabel("Item id").fill("no-such-item-in-the-catalogue");
     await admin.getByRole("button", { name: "Look up" }).click();
-    await expect.poll(() => admin.getByTestId("item-state").textContent()).toContain("no embedding");
+    await expect.poll(() => state.textContent()).toContain("not in the catalogue");
+    expect(await state.textContent()).toContain("no embedding");
   });
 }

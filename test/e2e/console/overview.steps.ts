@@ -4,7 +4,8 @@ import type { ConsoleHarness } from "./harness";
 /** Logging in (the harness's admin page logged in through the form) and the overview. */
 export function register(h: () => ConsoleHarness): void {
   it("logs in with the admin's email and password: the refresh token only in an HttpOnly cookie, no token in web storage, a reload keeps the session", async () => {
-    const { admin, stack } = h();
+    const { admin, stack, open } = h();
+    await open(admin, "/app");
     await expect.poll(() => admin.locator(".whoami").textContent()).toContain(`${stack.credentials.admin_email} (admin)`);
     const cookies = await admin.context().cookies();
     const refresh = cookies.find((c) => c.name === "edgeml_refresh");

@@ -10,18 +10,32 @@ const when = (iso: string | null | undefined) => (iso ? iso.replace("T", " ").sl
 const forbidden = (l: Loaded<unknown>) => l.error instanceof EdgeMlError && l.error.status === 403;
 const ADMINS_ONLY = "Visible to tenant admins only.";
 
-/** An item's embedding state: GET /api/v1/items/{id}/embedding answers the vector, or 404 while none exists yet. */
+/**
+ * An item and its embedding's state: GET /api/v1/items/{id} (as ingested) and
+ * GET /api/v1/items/{id}/embedding (the vector, or 404 while none is indexed yet). The API lists
+ * no items, so the page looks one up by id.
+ */
 function ItemLookup({ ctx }: { ctx: ConsoleContext }) {
-  const [result, setResult] = useState<{ id: string; state: string; detail: string } | undefined>(undefined);
+  const [result, setResult] = useState<{ id: string; item: string; embedding: string } | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
   const lookUp = async (e: Event) => {
     e.preventDefault();
     const id = String(new FormData(e.target as HTMLFormElement).get("item_id")).trim();
     setError(undefined);
-    const { data, response } = await ctx.api.GET("/api/v1/items/{item_id}/embedding", { params: { path: { item_id: id } } });
-    if (data) setResult({ id, state: "embedded", detail: `${data.dimension} dimensions, ${data.model_version}` });
-    else if (response.status === 404) setResult({ id, state: "no embedding", detail: "unknown item, or not indexed yet" });
-    else setError(new Error(`Lookup failed: HTTP ${response.status}`));
+    const path = { params: { path: { item_id: id } } };
+    const [item, vector] = await Promise.all([
+      ctx.api.GET("/api/v1/items/{item_id}", path),
+      ctx.api.GET("/api/v1/items/{item_id}/embedding", path),
+    ]);
+    const failed = [item, vector].find((r) => !r.data && r.response.status !== 404);
+    if (failed) return setError(new Error(`Lookup failed: HTTP ${failed.response.status}`));
+    setResult({
+      id,
+      item: item.data ? `"${item.data.title}" (${item.data.category ?? "no category"}, updated ${when(item.data.updated_at)})` : "not in the catalogue",
+      embedding: vector.data
+        ? `embedded (${vector.data.dimension} dimensions, ${vector.data.model_version})`
+        : "no embedding (unknown item, or not indexed yet)",
+    });
   };
   return (
     <div>
@@ -32,10 +46,14 @@ function ItemLookup({ ctx }: { ctx: ConsoleContext }) {
       </form>
       <ErrorBanner error={error} />
       {result && (
-        <p role="status" data-testid="item-state">
-          <strong>{result.id}</strong>
-          {`: ${result.state} (${result.detail})`}
-        </p>
+        <div role="status" data-testid="item-state">
+          <dl class="item-state">
+            <dt>Item</dt>
+            <dd>{`${result.id}: ${result.item}`}</dd>
+            <dt>Embedding</dt>
+            <dd>{result.embedding}</dd>
+          </dl>
+        </div>
       )}
     </div>
   );
