@@ -88,11 +88,18 @@ describe("GET /api/v1/items/{item_id}", () => {
   });
 
   it("needs the read permission, as every item read does", async () => {
-    const writeOnly = await createApiKey(getDb(env.DB), t.tenantId, {
-      name: "writer",
-      permissions: ["write"],
-      environment: "test",
-    });
+    const writeOnly = await createApiKey(
+      getDb(env.DB),
+      t.tenantId,
+      {
+        name: "writer",
+        permissions: ["write"],
+        environment: "test",
+        rate_limit_search: 100,
+        rate_limit_recommend: 100,
+      },
+      t.adminUserId,
+    );
     const res = await get<ErrorBody>(writeOnly.secret, "/api/v1/items/duffle-1");
     expect(res.status).toBe(403);
     expect(res.body.error.code).toBe("FORBIDDEN");
