@@ -2821,6 +2821,184 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/v1/model/train": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List training jobs of both kinds, newest first (beyond the contract)
+     * @description Each as GET /api/v1/model/train/{job_id} answers it, history included. `status` filters (queued, running, completed, failed, cancelled); `limit` 1..100 (default 10) and `offset` page. Rate limited with the rest of `/api/v1/model/*`.
+     */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          offset?: number | null;
+          status?: "queued" | "running" | "completed" | "failed" | "cancelled";
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description One page */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["TrainingJobList"];
+          };
+        };
+        /** @description Invalid request (VALIDATION_ERROR) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Missing, invalid, expired or revoked credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Authenticated but not allowed (FORBIDDEN) */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Train a classifier (classifier-api.md; admin)
+     * @description Queues a `classifier` job on the trainer: every labelled upload of the tenant (POST /api/v1/model/training-data) and, with `include_feedback` (default true), the corrections and confirmations so far. `config.epochs`, `batch_size` and `learning_rate` fix those settings of the softmax head; the others are chosen on a validation split. Data that cannot train a classifier (none, or a single category) gives 202 with `status: failed` and the reason in `error`. One classifier job at a time per tenant (409 with the running job's id). Follow it with GET /api/v1/model/train/{job_id}; the tenant's first classifier is deployed when it is registered.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          "application/json": components["schemas"]["TrainClassifierRequest"];
+        };
+      };
+      responses: {
+        /** @description Queued, or failed at once with the reason */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["TrainClassifierResponse"];
+          };
+        };
+        /** @description Invalid request (VALIDATION_ERROR) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Missing, invalid, expired or revoked credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Authenticated but not allowed (FORBIDDEN) */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Conflicts with existing state (CONFLICT) */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Body too large (PAYLOAD_TOO_LARGE) */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Body is not JSON (UNSUPPORTED_MEDIA_TYPE) */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description Rate limited */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description A dependency is unavailable */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/model/train/{job_id}": {
     parameters: {
       query?: never;
@@ -3907,121 +4085,6 @@ export interface paths {
         };
         /** @description Rate limited */
         429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  "/api/v1/model/train": {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Train a classifier (classifier-api.md; admin)
-     * @description Queues a `classifier` job on the trainer: every labelled upload of the tenant (POST /api/v1/model/training-data) and, with `include_feedback` (default true), the corrections and confirmations so far. `config.epochs`, `batch_size` and `learning_rate` fix those settings of the softmax head; the others are chosen on a validation split. Data that cannot train a classifier (none, or a single category) gives 202 with `status: failed` and the reason in `error`. One classifier job at a time per tenant (409 with the running job's id). Follow it with GET /api/v1/model/train/{job_id}; the tenant's first classifier is deployed when it is registered.
-     */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          "application/json": components["schemas"]["TrainClassifierRequest"];
-        };
-      };
-      responses: {
-        /** @description Queued, or failed at once with the reason */
-        202: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["TrainClassifierResponse"];
-          };
-        };
-        /** @description Invalid request (VALIDATION_ERROR) */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Missing, invalid, expired or revoked credentials */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Authenticated but not allowed (FORBIDDEN) */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Conflicts with existing state (CONFLICT) */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Body too large (PAYLOAD_TOO_LARGE) */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Body is not JSON (UNSUPPORTED_MEDIA_TYPE) */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description Rate limited */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            "application/json": components["schemas"]["Error"];
-          };
-        };
-        /** @description A dependency is unavailable */
-        503: {
           headers: {
             [name: string]: unknown;
           };
@@ -7074,6 +7137,12 @@ export interface components {
       start_date: string;
       /** @example 2026-11-30 */
       end_date: string;
+    };
+    TrainingJobList: {
+      jobs: components["schemas"]["TrainingJobStatus"][];
+      total: number;
+      limit: number;
+      offset: number;
     };
     /**
      * @example {

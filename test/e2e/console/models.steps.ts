@@ -25,6 +25,10 @@ export function register(h: () => ConsoleHarness): void {
       .toMatch(/^(completed|failed|cancelled)/);
     expect(await status.textContent()).toMatch(/^completed: epoch 6 of 6, version \S+/);
     expect(await jobText(page, "job-percent")).toBe("100%");
+    const jobs = page.getByRole("table", { name: "Training jobs, newest first" });
+    await expect
+      .poll(() => jobs.locator("tbody tr").first().textContent())
+      .toMatch(/matrix_factorizationcompleted100%/);
     expect(await page.locator("#job-progress").evaluate((p) => (p as HTMLProgressElement).value)).toBe(1);
 
     // The loss curve: a drawn canvas, and its data table with one row per epoch.

@@ -1,8 +1,9 @@
-import { useState } from "hono/jsx/dom";
+import { useEffect, useState } from "hono/jsx/dom";
 import { unwrap } from "../api";
 import { Button, ConfirmDialog, ErrorBanner, Loading, useLoad } from "../components";
 import type { ConsoleContext, ConsolePage } from "../context";
 import { JobProgress } from "./models/job-progress";
+import { JobsTable } from "./models/jobs-table";
 import { patiently } from "./models/patiently";
 import { TrainForm } from "./models/train-form";
 import { VersionsTable, type Version } from "./models/versions-table";
@@ -15,7 +16,7 @@ type Pending = { action: "deploy"; version: Version } | { action: "rollback"; ki
 const jobInAddress = () => new URLSearchParams(location.search).get("job") ?? undefined;
 
 /**
- * Models: train (admins), watch a job's progress and loss curve, and the registry of both kinds with deploy
+ * Models: train (admins), the latest training jobs, a job's live progress and loss curve, and the registry of both kinds with deploy
  * and rollback behind a confirmation. Viewers and developers see the same data without the controls (the
  * routes that change models need the admin permission).
  */
@@ -30,10 +31,22 @@ function Models({ ctx }: { ctx: ConsoleContext }) {
       (l) => l.versions,
     ),
   );
+  const jobs = useLoad(() =>
+    unwrap(patiently(() => ctx.api.GET("/api/v1/model/train", { params: { query: { limit: 10 } } }))).then(
+      (l) => l.jobs,
+    ),
+  );
+  // With no job in the address, the newest one still queued or running is watched (npm start's, another admin's).
+  useEffect(() => {
+    if (jobId || !jobs.data) return;
+    const live = jobs.data.find((j) => j.status === "queued" || j.status === "running");
+    if (live) setJobId(live.training_job_id);
+  }, [jobs.data]);
 
   const watch = (id: string) => {
     history.replaceState(null, "", `/app/models?job=${encodeURIComponent(id)}`);
     setJobId(id);
+    jobs.reload();
   };
   const confirm = async (p: Pending) => {
     setPending(undefined);
@@ -64,8 +77,23 @@ function Models({ ctx }: { ctx: ConsoleContext }) {
       {!isAdmin && <p class="note">Training, deploying and rolling back need the admin role.</p>}
       <div class="models-top">
         {isAdmin && <TrainForm ctx={ctx} onStarted={watch} />}
-        {jobId && <JobProgress ctx={ctx} jobId={jobId} onFinished={() => versions.reload()} />}
+        {jobId && (
+          <JobProgress
+            ctx={ctx}
+            jobId={jobId}
+            onFinished={() => {
+              versions.reload();
+              jobs.reload();
+            }}
+          />
+        )}
       </div>
+      <section class="jobs" aria-labelledby="jobs-title">
+        <h2 id="jobs-title">Training jobs</h2>
+        <ErrorBanner error={jobs.error} />
+        {jobs.loading && !jobs.data && <Loading what="training jobs" />}
+        {jobs.data && <JobsTable jobs={jobs.data} watching={jobId} onWatch={watch} />}
+      </section>
       {message && (
         <p class="notice" role="status">
           {message}
