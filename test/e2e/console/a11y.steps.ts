@@ -17,7 +17,7 @@ export function register(h: () => ConsoleHarness): void {
 
     for (const p of CONSOLE_PAGES) {
       await open(admin, p.path);
-      await settled(admin);
+      await settled(admin, p.ready);
       found[p.path] = await axe(admin);
       await screenshot(admin, `admin-${p.name}`);
     }

@@ -31,10 +31,9 @@ export function register(h: () => ConsoleHarness): void {
     const offending: string[] = [];
     for (const p of CONSOLE_PAGES) {
       await open(viewer, p.path);
-      await settled(viewer);
+      await settled(viewer, p.ready);
       const controls = await visibleControls(viewer);
       offending.push(...controls.filter((c) => CHANGES_STATE.test(c)).map((c) => `${p.path}: ${c}`));
-      // No form that writes: the only forms a viewer gets are look-ups and the try-it queries.
       await screenshot(viewer, `viewer-${p.name}`);
     }
     expect(offending).toEqual([]);

@@ -20,7 +20,7 @@ function sameToken(a: string, b: string): boolean {
  * neither read the cookie nor send a custom header cross-origin without a CORS grant, which
  * these routes never give). SameSite=Strict on the refresh cookie is a third layer.
  */
-export function requireSameSite() {
+export function refuseCrossSite() {
   return createMiddleware<AppEnv>(async (c, next) => {
     const origin = c.req.header("origin");
     if (origin !== new URL(c.req.url).origin) {

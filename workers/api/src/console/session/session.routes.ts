@@ -2,7 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { LoginRequest, LoginResponse } from "@edge-ml/core/schemas";
 import { errorResponses, jsonBody, jsonContent } from "../../lib/openapi-helpers";
 import { loginLimits } from "../../middleware/login-limit";
-import { requireSameSite } from "./csrf";
+import { refuseCrossSite } from "./csrf";
 
 const tags = ["Console session"];
 
@@ -20,7 +20,7 @@ export const login = createRoute({
   description:
     "The same login as POST /api/v1/auth/login (same limits, same answer to a wrong email or password), but the refresh token is set as `edgeml_refresh` (HttpOnly; Secure; SameSite=Strict; Path=/console/session)." +
     CSRF_NOTE,
-  middleware: [requireSameSite(), loginLimits()],
+  middleware: [refuseCrossSite(), loginLimits()],
   request: { body: jsonBody(LoginRequest) },
   responses: {
     200: jsonContent(ConsoleSession, "Logged in; the refresh cookie is set"),
@@ -34,7 +34,7 @@ export const refresh = createRoute({
   tags,
   summary: "A new access token from the refresh cookie, which rotates",
   description: "The cookie's token is spent and a new one set; sending a spent one again revokes the login." + CSRF_NOTE,
-  middleware: [requireSameSite()],
+  middleware: [refuseCrossSite()],
   responses: {
     200: jsonContent(ConsoleSession, "New access token; the rotated refresh cookie is set"),
     ...errorResponses(401, 403),
@@ -47,6 +47,6 @@ export const logout = createRoute({
   tags,
   summary: "Console logout: revokes the login and clears the refresh cookie",
   description: CSRF_NOTE.trim(),
-  middleware: [requireSameSite()],
+  middleware: [refuseCrossSite()],
   responses: { 204: { description: "Logged out (also without a session)" }, ...errorResponses(403) },
 });
