@@ -27,7 +27,7 @@ export function register(h: () => ConsoleHarness): void {
     expect(await jobText(page, "job-percent")).toBe("100%");
     const jobs = page.getByRole("table", { name: "Training jobs, newest first" });
     await expect
-      .poll(() => jobs.locator("tbody tr").first().textContent())
+      .poll(() => jobs.locator("tbody tr").first().textContent(), { timeout: 30_000 })
       .toMatch(/matrix_factorizationcompleted100%/);
     expect(await page.locator("#job-progress").evaluate((p) => (p as HTMLProgressElement).value)).toBe(1);
 

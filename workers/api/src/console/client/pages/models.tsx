@@ -4,6 +4,7 @@ import { Button, ConfirmDialog, ErrorBanner, Loading, useLoad } from "../compone
 import type { ConsoleContext, ConsolePage } from "../context";
 import { JobProgress } from "./models/job-progress";
 import { JobsTable } from "./models/jobs-table";
+import { useJob, type Job } from "./models/use-job";
 import { patiently } from "./models/patiently";
 import { TrainForm } from "./models/train-form";
 import { VersionsTable, type Version } from "./models/versions-table";
@@ -46,8 +47,11 @@ function Models({ ctx }: { ctx: ConsoleContext }) {
   const watch = (id: string) => {
     history.replaceState(null, "", `/app/models?job=${encodeURIComponent(id)}`);
     setJobId(id);
-    jobs.reload();
   };
+  // Every model route shares a 10-a-minute tenant limit: the watched job's reads also keep its row in the
+  // jobs table current, and only a finished job costs one more read (the versions, for the new one).
+  const live = useJob(ctx, jobId, () => versions.reload());
+  const jobRows = mergeJob(jobs.data, live.job);
   const confirm = async (p: Pending) => {
     setPending(undefined);
     setError(undefined);
@@ -77,22 +81,13 @@ function Models({ ctx }: { ctx: ConsoleContext }) {
       {!isAdmin && <p class="note">Training, deploying and rolling back need the admin role.</p>}
       <div class="models-top">
         {isAdmin && <TrainForm ctx={ctx} onStarted={watch} />}
-        {jobId && (
-          <JobProgress
-            ctx={ctx}
-            jobId={jobId}
-            onFinished={() => {
-              versions.reload();
-              jobs.reload();
-            }}
-          />
-        )}
+        {jobId && <JobProgress jobId={jobId} job={live.job} error={live.error} />}
       </div>
       <section class="jobs" aria-labelledby="jobs-title">
         <h2 id="jobs-title">Training jobs</h2>
         <ErrorBanner error={jobs.error} />
         {jobs.loading && !jobs.data && <Loading what="training jobs" />}
-        {jobs.data && <JobsTable jobs={jobs.data} watching={jobId} onWatch={watch} />}
+        {jobRows && <JobsTable jobs={jobRows} watching={jobId} onWatch={watch} />}
       </section>
       {message && (
         <p class="notice" role="status">
@@ -134,6 +129,14 @@ function Models({ ctx }: { ctx: ConsoleContext }) {
       )}
     </section>
   );
+}
+
+/** The listed jobs with the watched one's latest status in its row (first, when it started after the list). */
+function mergeJob(listed: Job[] | undefined, job: Job | undefined): Job[] | undefined {
+  if (!listed || !job) return listed;
+  const others = listed.filter((j) => j.training_job_id !== job.training_job_id);
+  const at = listed.findIndex((j) => j.training_job_id === job.training_job_id);
+  return at < 0 ? [job, ...others] : [...others.slice(0, at), job, ...others.slice(at)];
 }
 
 export const page: ConsolePage = { path: "/app/models", title: "Models", Component: ({ ctx }) => <Models ctx={ctx} /> };

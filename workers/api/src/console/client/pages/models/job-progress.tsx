@@ -1,20 +1,11 @@
 import { LineChart } from "../../charts";
 import { ErrorBanner } from "../../components";
-import type { ConsoleContext } from "../../context";
-import { useJob, type Job } from "./use-job";
+import type { Job } from "./use-job";
 
 // One training job, live: a native <progress> (announced with its label), the epoch count, and the loss per
 // epoch as it arrives (the job's `history`), drawn by the shared LineChart with its data table.
-export function JobProgress({
-  ctx,
-  jobId,
-  onFinished,
-}: {
-  ctx: ConsoleContext;
-  jobId: string;
-  onFinished: (job: Job) => void;
-}) {
-  const { job, error } = useJob(ctx, jobId, onFinished);
+// The page owns the polling (useJob), so the jobs table shows the same live status without reading again.
+export function JobProgress({ jobId, job, error }: { jobId: string; job: Job | undefined; error: unknown }) {
   const progress = job?.progress ?? 0;
   const percent = Math.round(progress * 100);
   const epochs = (job?.history ?? []).filter((h) => typeof h.epoch === "number" && typeof h.loss === "number");
