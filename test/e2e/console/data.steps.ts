@@ -5,7 +5,7 @@ import type { ConsoleHarness } from "./harness";
 /** The data page: an item's embedding state, the training-data partitions, dead letters and abuse flags. */
 export function register(h: () => ConsoleHarness): void {
   it("shows an item's embedding state, the training-data partitions, dead letters and abuse flags", async () => {
-    const { admin, open } = h();
+    const { admin, open, screenshot } = h();
     await open(admin, "/app/data");
     const partitions = admin.getByRole("table", { name: /Training-data partitions/ });
     await partitions.waitFor();
@@ -19,6 +19,7 @@ export function register(h: () => ConsoleHarness): void {
     const state = admin.getByTestId("item-state");
     await expect.poll(() => state.textContent()).toContain(`${item.item_id}: "${item.title}"`);
     expect(await state.textContent()).toMatch(/Embeddingembedded \(\d+ dimensions, /);
+    await screenshot(admin, "admin-data-item");
     await admin.getByLabel("Item id").fill("no-such-item-in-the-catalogue");
     await admin.getByRole("button", { name: "Look up" }).click();
     await expect.poll(() => state.textContent()).toContain("not in the catalogue");
