@@ -49,7 +49,8 @@ export function register(h: () => ConsoleHarness): void {
     const dialog = page.getByRole("dialog", { name: `Deploy ${version}?` });
     await dialog.getByRole("button", { name: "Deploy" }).click();
     await expect.poll(() => dialog.count()).toBe(0);
-    const row = page.getByRole("row").filter({ hasText: version }).filter({ hasText: "matrix_factorization" });
+    const versions = page.getByRole("table", { name: "Recommender versions, newest first" });
+    const row = versions.getByRole("row").filter({ hasText: version });
     await expect.poll(() => row.first().textContent(), { timeout: 60_000 }).toContain("deployed");
     await expect
       .poll(() =>
