@@ -10,8 +10,14 @@ export function register(h: () => ConsoleHarness): void {
     const partitions = admin.getByRole("table", { name: /Training-data partitions/ });
     await partitions.waitFor();
     expect(await partitions.locator("tbody tr").count()).toBeGreaterThan(0);
-    await admin.getByText(/^Dead letters|none: every ingest message was processed/).first().waitFor();
-    await admin.getByText(/^Abuse flags|none raised/).first().waitFor();
+    await admin
+      .getByText(/^Dead letters|none: every ingest message was processed/)
+      .first()
+      .waitFor();
+    await admin
+      .getByText(/^Abuse flags|none raised/)
+      .first()
+      .waitFor();
 
     const item = sampleItems()[0]!;
     await admin.getByLabel("Item id").fill(item.item_id);

@@ -107,7 +107,11 @@ export async function createHarness(port: number): Promise<ConsoleHarness> {
     await page.evaluate(AXE);
     return page.evaluate(async () => {
       const w = window as unknown as {
-        axe: { run(ctx: Document): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }> };
+        axe: {
+          run(
+            ctx: Document,
+          ): Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[] }>;
+        };
       };
       const result = await w.axe.run(document);
       return result.violations

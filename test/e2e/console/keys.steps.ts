@@ -18,7 +18,9 @@ export function register(h: () => ConsoleHarness): void {
     expect(secret).toMatch(/^sk_live_[A-Za-z0-9_-]{20,}$/);
     await admin.getByRole("button", { name: "Copy the new key's secret" }).waitFor();
     // The secret works: a read with it succeeds.
-    expect((await fetch(`${stack.base}/api/v1/tenant`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(200);
+    expect(
+      (await fetch(`${stack.base}/api/v1/tenant`, { headers: { authorization: `Bearer ${secret}` } })).status,
+    ).toBe(200);
     await screenshot(admin, "admin-keys-secret-once");
 
     await admin.getByRole("button", { name: "Done, I have copied it" }).click();
@@ -50,6 +52,8 @@ export function register(h: () => ConsoleHarness): void {
     await admin.getByRole("dialog", { name: "Revoke this key?" }).getByRole("button", { name: "Revoke key" }).click();
     await expect.poll(() => row.textContent()).toContain("revoked");
     expect(await row.getByRole("button").count()).toBe(0);
-    expect((await fetch(`${stack.base}/api/v1/tenant`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(401);
+    expect(
+      (await fetch(`${stack.base}/api/v1/tenant`, { headers: { authorization: `Bearer ${secret}` } })).status,
+    ).toBe(401);
   });
 }

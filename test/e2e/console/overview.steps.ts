@@ -6,7 +6,9 @@ export function register(h: () => ConsoleHarness): void {
   it("logs in with the admin's email and password: the refresh token only in an HttpOnly cookie, no token in web storage, a reload keeps the session", async () => {
     const { admin, stack, open } = h();
     await open(admin, "/app");
-    await expect.poll(() => admin.locator(".whoami").textContent()).toContain(`${stack.credentials.admin_email} (admin)`);
+    await expect
+      .poll(() => admin.locator(".whoami").textContent())
+      .toContain(`${stack.credentials.admin_email} (admin)`);
     const cookies = await admin.context().cookies();
     const refresh = cookies.find((c) => c.name === "edgeml_refresh");
     expect(refresh).toMatchObject({ httpOnly: true, secure: true, sameSite: "Strict", path: "/console/session" });
@@ -53,8 +55,8 @@ export function register(h: () => ConsoleHarness): void {
     expect(Number(await quota.getAttribute("value"))).toBeGreaterThan(0);
     const models = admin.getByRole("table", { name: "Current models" });
     // The contract allows a few /api/v1/model/* calls a minute per tenant: the page waits out a 429's Retry-After.
-    await expect.poll(() => models.locator("tbody tr").allTextContents(), { timeout: 100_000 }).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^recommender/), expect.stringMatching(/^classifier/)]),
-    );
+    await expect
+      .poll(() => models.locator("tbody tr").allTextContents(), { timeout: 100_000 })
+      .toEqual(expect.arrayContaining([expect.stringMatching(/^recommender/), expect.stringMatching(/^classifier/)]));
   });
 }

@@ -13,9 +13,14 @@ const CHANGES_STATE =
 
 async function visibleControls(page: Page): Promise<string[]> {
   return page
-    .locator("button:visible, input[type=submit]:visible, input[type=button]:visible, [role=button]:visible, select:visible")
+    .locator(
+      "button:visible, input[type=submit]:visible, input[type=button]:visible, [role=button]:visible, select:visible",
+    )
     .evaluateAll((els) =>
-      els.map((e) => `${e.tagName.toLowerCase()} "${(e.getAttribute("aria-label") || e.textContent || (e as HTMLInputElement).value || "").trim()}"`),
+      els.map(
+        (e) =>
+          `${e.tagName.toLowerCase()} "${(e.getAttribute("aria-label") || e.textContent || (e as HTMLInputElement).value || "").trim()}"`,
+      ),
     );
 }
 

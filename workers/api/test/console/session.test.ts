@@ -55,26 +55,31 @@ describe("console session: CSRF", () => {
     ["no CSRF cookie", { cookies: { edgeml_csrf: "" } }],
   ];
 
-  it.each(crossSite)("refuses login, refresh and logout with %s: 403 in the contract's envelope, no cookie set", async (_, opts) => {
-    const t = await seedTenant("console-csrf");
-    const good = await consoleLogin(t.adminEmail);
-    const refresh = good.cookie!.value;
-    for (const path of ["/console/session", "/console/session/refresh", "/console/session/logout"]) {
-      const res = await sessionCall(path, {
-        ...opts,
-        body: path === "/console/session" ? { email: t.adminEmail, password: PASSWORD } : undefined,
-        cookies: { edgeml_refresh: refresh, ...opts?.cookies },
-      });
-      expect(res.status, path).toBe(403);
-      const body = (await res.json()) as ErrorBody;
-      expect(body.error.code).toBe("FORBIDDEN");
-      expect(body.error.message).toMatch(/Cross-site request refused/);
-      expect(body.error.request_id).toBeTruthy();
-      expect(res.headers.getSetCookie()).toEqual([]);
-    }
-    // The refused logout revoked nothing: the session still refreshes.
-    expect((await sessionCall("/console/session/refresh", { cookies: { edgeml_refresh: refresh } })).status).toBe(200);
-  });
+  it.each(crossSite)(
+    "refuses login, refresh and logout with %s: 403 in the contract's envelope, no cookie set",
+    async (_, opts) => {
+      const t = await seedTenant("console-csrf");
+      const good = await consoleLogin(t.adminEmail);
+      const refresh = good.cookie!.value;
+      for (const path of ["/console/session", "/console/session/refresh", "/console/session/logout"]) {
+        const res = await sessionCall(path, {
+          ...opts,
+          body: path === "/console/session" ? { email: t.adminEmail, password: PASSWORD } : undefined,
+          cookies: { edgeml_refresh: refresh, ...opts?.cookies },
+        });
+        expect(res.status, path).toBe(403);
+        const body = (await res.json()) as ErrorBody;
+        expect(body.error.code).toBe("FORBIDDEN");
+        expect(body.error.message).toMatch(/Cross-site request refused/);
+        expect(body.error.request_id).toBeTruthy();
+        expect(res.headers.getSetCookie()).toEqual([]);
+      }
+      // The refused logout revoked nothing: the session still refreshes.
+      expect((await sessionCall("/console/session/refresh", { cookies: { edgeml_refresh: refresh } })).status).toBe(
+        200,
+      );
+    },
+  );
 });
 
 describe("console session: refresh and logout", () => {
@@ -95,7 +100,9 @@ describe("console session: refresh and logout", () => {
     expect(((await replayed.json()) as ErrorBody).error.code).toBe("AUTHENTICATION_FAILED");
     expect(setCookie(replayed, "edgeml_refresh")?.attrs["max-age"]).toBe("0");
     // Reuse of a spent token revokes the whole login: the rotated cookie is dead too.
-    expect((await sessionCall("/console/session/refresh", { cookies: { edgeml_refresh: second!.value } })).status).toBe(401);
+    expect((await sessionCall("/console/session/refresh", { cookies: { edgeml_refresh: second!.value } })).status).toBe(
+      401,
+    );
   });
 
   it("answers 401 without a session cookie", async () => {

@@ -49,7 +49,9 @@ describe("console shell", () => {
     for (const f of files) {
       const res = await call(`/app/assets/${f}`);
       expect(res.status).toBe(200);
-      expect(res.headers.get("content-type")).toBe(f.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8");
+      expect(res.headers.get("content-type")).toBe(
+        f.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8",
+      );
       expect(res.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
       expect((await res.text()).length).toBeGreaterThan(1000);
     }

@@ -10,7 +10,11 @@ export const login: RouteHandler<typeof routes.login, AppEnv> = async (c) => {
 };
 
 export const refresh: RouteHandler<typeof routes.refresh, AppEnv> = async (c) => {
-  const { user: _user, ...body } = await refreshLogin(getDb(c.env.DB), c.env.JWT_SECRET, c.req.valid("json").refresh_token);
+  const { user: _user, ...body } = await refreshLogin(
+    getDb(c.env.DB),
+    c.env.JWT_SECRET,
+    c.req.valid("json").refresh_token,
+  );
   return c.json(body, 200);
 };
 

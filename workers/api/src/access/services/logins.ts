@@ -41,10 +41,7 @@ export async function refreshLogin(db: Db, jwtSecret: string, token: string) {
   const user = await getUser(db, rotated.tenantId, rotated.userId);
   if (!user) throw errors.unauthenticated("The user of this refresh token no longer exists");
   assertTenantActive(await getTenant(db, user.tenantId));
-  const accessToken = await signAccessToken(
-    { tenantId: user.tenantId, userId: user.id, role: user.role },
-    jwtSecret,
-  );
+  const accessToken = await signAccessToken({ tenantId: user.tenantId, userId: user.id, role: user.role }, jwtSecret);
   return {
     access_token: accessToken,
     token_type: "Bearer" as const,

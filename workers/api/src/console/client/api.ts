@@ -5,4 +5,3 @@
  */
 export { createEdgeMlClient, EdgeMlError, unwrap, type EdgeMlClient } from "@edge-ml/client";
 export type { components } from "@edge-ml/client";
-

@@ -37,6 +37,9 @@ export function refreshCookie(c: Context<AppEnv>): string | undefined {
 export function ensureCsrfCookie(c: Context<AppEnv>): void {
   if (getCookie(c, CSRF_COOKIE)) return;
   const bytes = crypto.getRandomValues(new Uint8Array(32));
-  const value = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  const value = btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
   setCookie(c, CSRF_COOKIE, value, { secure: true, sameSite: "Strict", path: "/" });
 }

@@ -33,7 +33,8 @@ export const refresh = createRoute({
   path: "/console/session/refresh",
   tags,
   summary: "A new access token from the refresh cookie, which rotates",
-  description: "The cookie's token is spent and a new one set; sending a spent one again revokes the login." + CSRF_NOTE,
+  description:
+    "The cookie's token is spent and a new one set; sending a spent one again revokes the login." + CSRF_NOTE,
   middleware: [refuseCrossSite()],
   responses: {
     200: jsonContent(ConsoleSession, "New access token; the rotated refresh cookie is set"),

@@ -5,7 +5,13 @@ const tags = ["Console"];
 const page = { 200: { description: "The console's HTML page", content: { "text/html": { schema: z.string() } } } };
 const toApp = { 302: { description: "Redirect to /app" } };
 
-export const root = createRoute({ method: "get", path: "/", tags, summary: "Redirects to the console", responses: toApp });
+export const root = createRoute({
+  method: "get",
+  path: "/",
+  tags,
+  summary: "Redirects to the console",
+  responses: toApp,
+});
 
 export const dashboard = createRoute({
   method: "get",

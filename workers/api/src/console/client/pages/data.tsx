@@ -31,7 +31,9 @@ function ItemLookup({ ctx }: { ctx: ConsoleContext }) {
     if (failed) return setError(new Error(`Lookup failed: HTTP ${failed.response.status}`));
     setResult({
       id,
-      item: item.data ? `"${item.data.title}" (${item.data.category ?? "no category"}, updated ${when(item.data.updated_at)})` : "not in the catalogue",
+      item: item.data
+        ? `"${item.data.title}" (${item.data.category ?? "no category"}, updated ${when(item.data.updated_at)})`
+        : "not in the catalogue",
       embedding: vector.data
         ? `embedded (${vector.data.dimension} dimensions, ${vector.data.model_version})`
         : "no embedding (unknown item, or not indexed yet)",

@@ -25,7 +25,13 @@ function NewSecret({ name, secret, onDone }: { name: string; secret: string; onD
   );
 }
 
-function CreateForm({ ctx, onCreated }: { ctx: ConsoleContext; onCreated: (k: { name: string; key: string }) => void }) {
+function CreateForm({
+  ctx,
+  onCreated,
+}: {
+  ctx: ConsoleContext;
+  onCreated: (k: { name: string; key: string }) => void;
+}) {
   const [error, setError] = useState<unknown>(undefined);
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -131,7 +137,11 @@ function Keys({ ctx }: { ctx: ConsoleContext }) {
                         header: "Actions",
                         cell: (k: Key) =>
                           k.status === "active" ? (
-                            <Button variant="danger" onClick={() => setRevoking(k)} label={`Revoke key ${k.name} (${k.key_prefix})`}>
+                            <Button
+                              variant="danger"
+                              onClick={() => setRevoking(k)}
+                              label={`Revoke key ${k.name} (${k.key_prefix})`}
+                            >
                               Revoke
                             </Button>
                           ) : (

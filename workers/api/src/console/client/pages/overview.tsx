@@ -24,8 +24,8 @@ function period(): { start_date: string; end_date: string } {
 function Overview({ ctx }: { ctx: ConsoleContext }) {
   const usage = useLoad(() => unwrap(ctx.api.GET("/api/v1/usage", { params: { query: period() } })));
   const models = useLoad(() =>
-    unwrap(patiently(() => ctx.api.GET("/api/v1/model/versions", { params: { query: { limit: 100 } } }), 90_000)).then((l) =>
-      l.versions.filter((v) => v.is_production),
+    unwrap(patiently(() => ctx.api.GET("/api/v1/model/versions", { params: { query: { limit: 100 } } }), 90_000)).then(
+      (l) => l.versions.filter((v) => v.is_production),
     ),
   );
   const daily = usage.data?.daily ?? [];
@@ -44,7 +44,11 @@ function Overview({ ctx }: { ctx: ConsoleContext }) {
               <label for="quota-bar">
                 {`Monthly API calls (${quota.plan} plan): ${quota.api_calls_used.toLocaleString("en")} of ${quota.api_calls_limit.toLocaleString("en")} (${quota.percentage_used.toFixed(1)}%)`}
               </label>
-              <progress id="quota-bar" max={quota.api_calls_limit} value={Math.min(quota.api_calls_used, quota.api_calls_limit)} />
+              <progress
+                id="quota-bar"
+                max={quota.api_calls_limit}
+                value={Math.min(quota.api_calls_used, quota.api_calls_limit)}
+              />
             </div>
           )}
           <div class="charts">
@@ -65,7 +69,12 @@ function Overview({ ctx }: { ctx: ConsoleContext }) {
               xIsTime
               x={x}
               // A day without calls has no latency: a gap, not a zero.
-              series={[{ label: "Average latency (ms)", values: daily.map((d) => (d.api_calls ? d.average_latency_ms : null)) }]}
+              series={[
+                {
+                  label: "Average latency (ms)",
+                  values: daily.map((d) => (d.api_calls ? d.average_latency_ms : null)),
+                },
+              ]}
               formatY={(v) => `${v.toFixed(1)} ms`}
             />
           </div>
