@@ -37,7 +37,9 @@ const AXE = readFileSync(path.resolve(import.meta.dirname, "../../../node_module
 export const VIEWER_PASSWORD = "viewer password for the console test";
 
 export async function createHarness(port: number): Promise<ConsoleHarness> {
-  const stack = await startStack(port);
+  // Enterprise: its /api/v1/model/* limit (100 a minute, not pro's 10) keeps the pages' waits on
+  // 429s (pages/models/patiently.ts) out of the run's time; this run is about the pages, not limits.
+  const stack = await startStack(port, { EDGE_ML_BOOTSTRAP_PLAN: "enterprise" });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [

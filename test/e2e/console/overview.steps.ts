@@ -51,7 +51,7 @@ export function register(h: () => ConsoleHarness): void {
     }
     // One plot per chart (uPlot draws its canvases inside one .uplot root each).
     await expect.poll(() => admin.locator(".uplot").count()).toBe(3);
-    const quota = admin.getByLabel(/Monthly API calls \(pro plan\)/);
+    const quota = admin.getByLabel(/Monthly API calls \(enterprise plan\)/);
     expect(Number(await quota.getAttribute("value"))).toBeGreaterThan(0);
     const models = admin.getByRole("table", { name: "Current models" });
     // The contract allows a few /api/v1/model/* calls a minute per tenant: the page waits out a 429's Retry-After.
