@@ -6,7 +6,7 @@ import type { ConsoleHarness } from "./harness";
 const jobText = (page: Page, id: string) => page.getByTestId(id).textContent();
 
 export function register(h: () => ConsoleHarness): void {
-  it("models: trains a recommender from the UI, watches progress reach 100% with a loss curve, deploys a version", async () => {
+  it("models: trains a recommender from the UI, watches progress reach 100% with a loss curve, deploys a version and rolls back", async () => {
     await firstModelsDone(h());
     const page = h().admin;
     await h().open(page, "/app/models");
@@ -61,5 +61,20 @@ export function register(h: () => ConsoleHarness): void {
       )
       .toBe(1);
     await h().screenshot(page, "models-deployed");
+
+    // Roll back through its dialog: the version deployed before is production again (and later steps are
+    // served by the tuned model, not this quick one).
+    const previous = /\(was (\S+)\)/.exec(
+      (await page.getByRole("status").filter({ hasText: "is now" }).textContent()) ?? "",
+    )?.[1];
+    expect(previous).toBeTruthy();
+    await page.getByRole("button", { name: "Roll back the recommender" }).click();
+    await page
+      .getByRole("dialog", { name: "Roll back the recommender?" })
+      .getByRole("button", { name: "Roll back" })
+      .click();
+    const restored = versions.getByRole("row").filter({ hasText: previous! });
+    await expect.poll(() => restored.first().textContent(), { timeout: 60_000 }).toContain("deployed");
+    expect(await row.first().textContent()).not.toContain("deployed");
   }, 480_000);
 }
