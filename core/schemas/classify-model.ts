@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { IsoDateTime } from "./common";
+import { IsoDateTime, paginationQuery } from "./common";
 import { JobStatusSchema } from "./model-types";
 
 /** Classifier training, evaluation and retrain checks (classifier-api.md "Model management", "Evaluation"). */
@@ -129,6 +129,19 @@ export const EvaluationResult = z
     correlation_id: z.string(),
   })
   .openapi("EvaluationResult");
+
+/** GET /api/v1/model/evaluate (beyond the contract): the tenant's evaluations, newest first (the console's latest matrix). */
+export const ListEvaluationsQuery = paginationQuery(10);
+
+export const EvaluationList = z
+  .object({
+    evaluations: z.array(EvaluationResult),
+    total: z.number().int(),
+    limit: z.number().int(),
+    offset: z.number().int(),
+    correlation_id: z.string(),
+  })
+  .openapi("EvaluationList");
 
 export const ConfusionMatrix = z
   .object({ labels: z.array(z.string()), matrix: z.array(z.array(z.number().int())) })

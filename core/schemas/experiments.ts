@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { IsoDateTime, UserId } from "./common";
+import { IsoDateTime, paginationQuery, UserId } from "./common";
 
 export const EXPERIMENT_STATUSES = ["running", "paused", "completed"] as const;
 export const EXPERIMENT_SURFACES = ["search", "recommend", "predict"] as const;
@@ -174,6 +174,23 @@ export const Experiment = z
     completed_at: IsoDateTime.nullable(),
   })
   .openapi("Experiment");
+
+/** GET /experiments (beyond the contract): the tenant's experiments, newest first, for the console's list. */
+export const ListExperimentsQuery = paginationQuery(20).extend({
+  status: z
+    .enum(EXPERIMENT_STATUSES, { error: `status must be one of ${EXPERIMENT_STATUSES.join(", ")}` })
+    .optional()
+    .openapi({ param: { name: "status", in: "query" } }),
+});
+
+export const ExperimentList = z
+  .object({
+    experiments: z.array(Experiment),
+    total: z.number().int(),
+    limit: z.number().int(),
+    offset: z.number().int(),
+  })
+  .openapi("ExperimentList");
 
 export const UpdateExperimentRequest = z
   .object({

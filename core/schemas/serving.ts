@@ -56,6 +56,37 @@ export const RankedProduct = z
   .openapi("RankedProduct");
 export const RankedProducts = z.array(RankedProduct).openapi("RankedProducts");
 
+/**
+ * `include=item` on the search and recommendation routes: adds the item's title and
+ * category to each result. Opt-in, so the contracts' default shapes stay as written (extra
+ * fields are allowed by them); one value today, a list keyword so more can join it.
+ */
+export const INCLUDE_VALUES = ["item"] as const;
+export const IncludeQuery = z.object({
+  include: z
+    .enum(INCLUDE_VALUES, { error: `include must be one of ${INCLUDE_VALUES.join(", ")}` })
+    .optional()
+    .openapi({
+      param: { name: "include", in: "query" },
+      description: "`item`: each result also carries its item's `title` and `category`",
+      example: "item",
+    }),
+});
+
+/** The fields `include=item` adds to a result; absent without it (and for an item deleted since it was ranked). */
+export const IncludedItemFields = {
+  title: z.string().optional().openapi({ description: "With `include=item`: the item's title" }),
+  category: z
+    .string()
+    .nullable()
+    .optional()
+    .openapi({ description: "With `include=item`: the item's category (null when it has none)" }),
+};
+
+/** RankedProduct as /search and /recommend/{user_id} serve it: with the item's fields on `include=item`. */
+export const ServedProduct = RankedProduct.extend(IncludedItemFields).openapi("ServedProduct");
+export const ServedProducts = z.array(ServedProduct).openapi("ServedProducts");
+
 export const ExplainQuery = z.object({
   q: queryText("q"),
   product_id: ItemId.openapi({ param: { name: "product_id", in: "query" } }),
@@ -143,7 +174,7 @@ export const PublicRecommendationsRequest = z
 
 export const PublicRecommendationsResponse = z
   .object({
-    recommendations: z.array(z.object({ item_id: z.string(), score: z.number() })),
+    recommendations: z.array(z.object({ item_id: z.string(), score: z.number(), ...IncludedItemFields })),
     metadata: z.object({
       model_version: z.string(),
       latency_ms: z.number().openapi({ description: "Measured time spent serving this request in the worker" }),
@@ -178,6 +209,7 @@ export const InternalRecommendationsResponse = z
           description: "Cosine distance (1 - cosine) between the user's vector and the item's; null for a cold user",
         }),
         metadata: z.object({ category: z.string().nullable(), created_at: IsoDateTime }),
+        ...IncludedItemFields,
       }),
     ),
     model_version: z.string(),

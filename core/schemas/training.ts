@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import { daysBetween, parseIsoDate, parseIsoDateOrDateTime, utcDayOf } from "../dates/parse";
-import { IsoDateTime, Uuid } from "./common";
+import { IsoDateTime, paginationQuery, Uuid } from "./common";
 import { hyperparameterIssues } from "./hyperparameters";
 import { ALS_DEFAULTS } from "../ml/als";
 import {
@@ -194,6 +194,20 @@ export const TrainingJobStatus = z
       warnings: [],
     },
   });
+
+/** GET /api/v1/model/train (beyond the contract): the tenant's jobs of both kinds, newest first (the console's list). */
+export const ListJobsQuery = paginationQuery(10).extend({
+  status: JobStatusSchema.optional().openapi({ param: { name: "status", in: "query" } }),
+});
+
+export const TrainingJobList = z
+  .object({
+    jobs: z.array(TrainingJobStatus),
+    total: z.number().int(),
+    limit: z.number().int(),
+    offset: z.number().int(),
+  })
+  .openapi("TrainingJobList");
 
 export const JobIdParam = z.object({
   job_id: z.uuid({ error: "job_id must be a UUID" }).openapi({ param: { name: "job_id", in: "path" } }),

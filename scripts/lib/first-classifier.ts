@@ -8,44 +8,37 @@ import { newsSample } from "./sample-data";
  * tenant's first classifier is deployed when it is registered, so /api/v1/predict answers once
  * this returns. Returns a one-line summary; never throws.
  */
-type JobStatus = {
-  status: "queued" | "running" | "completed" | "failed" | "cancelled";
-  metrics: Record<string, number>;
-  error: string | null;
-  model_version: string | null;
-};
-
 export async function trainFirstClassifier(
   base: string,
   apiKey: string,
   say: (line: string) => void,
   timeoutMs = 600_000,
 ): Promise<string> {
-  const { call, get } = apiClient(base, apiKey);
+  const api = apiClient(base, apiKey);
   const deadline = Date.now() + timeoutMs;
   try {
-    const upload = await call("/api/v1/model/training-data", {
-      method: "POST",
+    // NDJSON, sent as it is: the route's other media type (the typed body is its JSON one).
+    const upload = await api.POST("/api/v1/model/training-data", {
       body: newsSample(),
-      contentType: "application/x-ndjson",
+      bodySerializer: (body) => body as string,
+      headers: { "content-type": "application/x-ndjson" },
     });
-    const uploaded = (await upload.json()) as { accepted?: number; rejected?: number };
-    if (upload.status !== 201)
-      return `first classifier not trained: the upload answered ${upload.status} ${JSON.stringify(uploaded)}`;
+    const uploaded = upload.data;
+    if (!uploaded)
+      return `first classifier not trained: the upload answered ${upload.response.status} ${JSON.stringify(upload.error)}`;
     say(
       `uploaded ${uploaded.accepted} labelled news headlines (${uploaded.rejected} outside the 41 categories left out)`,
     );
-    const res = await call("/api/v1/model/train", {
-      method: "POST",
-      body: JSON.stringify({ include_feedback: false }),
-    });
-    const created = (await res.json()) as { training_job_id?: string; status?: string; error?: string | null };
-    if (!created.training_job_id) return `first classifier not trained: ${res.status} ${JSON.stringify(created)}`;
+    const res = await api.POST("/api/v1/model/train", { body: { include_feedback: false } });
+    const created = res.data;
+    if (!created) return `first classifier not trained: ${res.response.status} ${JSON.stringify(res.error)}`;
     if (created.status === "failed") return `first classifier not trained: ${created.error}`;
     say(`training the first classifier on the news sample (job ${created.training_job_id})`);
     while (Date.now() < deadline) {
-      const { status, body: job } = await get<JobStatus>(`/api/v1/model/train/${created.training_job_id}`);
-      if (status !== 200) return `first classifier: job status answered ${status}`;
+      const { data: job, response } = await api.GET("/api/v1/model/train/{job_id}", {
+        params: { path: { job_id: created.training_job_id } },
+      });
+      if (!job) return `first classifier: job status answered ${response.status}`;
       if (job.status === "failed" || job.status === "cancelled") return `first classifier ${job.status}: ${job.error}`;
       if (job.status === "completed" && job.model_version) {
         const m = job.metrics;

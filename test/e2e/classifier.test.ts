@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createEdgeMlClient, unwrap, type EdgeMlClient } from "@edge-ml/client";
 import { newsSample } from "../../scripts/lib/sample-data";
 import { startStack, type Stack } from "../../scripts/lib/stack";
 
@@ -9,32 +10,28 @@ import { startStack, type Stack } from "../../scripts/lib/stack";
  * classifier_auto_retrain) with the real trainer: a candidate made worse by wrong corrections
  * is kept out of production, and a candidate that beats a weak production is deployed.
  * Rate limits off (WRANGLER_VARS), so a thousand feedback calls take seconds, not minutes.
+ * Calls go through the typed client (@edge-ml/client).
  */
 const PORT = 18847;
 let stack: Stack;
+let api: EdgeMlClient;
 beforeAll(async () => {
   stack = await startStack(PORT, { WRANGLER_VARS: "RATE_LIMIT_MODE:off" });
+  api = createEdgeMlClient({
+    baseUrl: stack.base,
+    token: stack.credentials.admin_api_key,
+    // The stack went away: say what it printed last.
+    fetch: (request) =>
+      fetch(request).catch((e: unknown) => {
+        throw new Error(`${request.url}: ${String(e)}\n${stack.output().slice(-6000)}`);
+      }),
+  });
 }, 180_000);
 afterAll(async () => {
   await stack?.stop();
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function api<T>(
-  path: string,
-  init: { method?: string; body?: unknown } = {},
-): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${stack.base}${path}`, {
-    method: init.method ?? "GET",
-    headers: { authorization: `Bearer ${stack.credentials.admin_api_key}`, "content-type": "application/json" },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  }).catch((e: unknown) => {
-    // The stack went away: say what it printed last.
-    throw new Error(`${path}: ${String(e)}\n${stack.output().slice(-6000)}`);
-  });
-  return { status: res.status, body: (await res.json()) as T };
-}
 
 async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -46,19 +43,10 @@ async function until<T>(what: string, check: () => Promise<T | undefined>, timeo
   }
 }
 
-type Version = { version: string; kind: string; is_production: boolean; metrics: Record<string, number> };
-type Run = {
-  run_id: string;
-  status: string;
-  candidate_version: string | null;
-  production_version: string | null;
-  reason: string | null;
-};
-
 const production = async () =>
-  (await api<{ versions: Version[] }>("/api/v1/model/versions?kind=classifier&limit=100")).body.versions.find(
-    (v) => v.is_production,
-  );
+  (
+    await unwrap(api.GET("/api/v1/model/versions", { params: { query: { kind: "classifier", limit: 100 } } }))
+  ).versions.find((v) => v.is_production);
 
 const sample = newsSample()
   .split("\n")
@@ -66,19 +54,16 @@ const sample = newsSample()
   .map((l) => JSON.parse(l) as { headline: string; category: string });
 
 async function predictBatch(headlines: string[]) {
-  const { status, body } = await api<{ results: { prediction_id: string; category: string; status: string }[] }>(
-    "/api/v1/predict/batch",
-    { method: "POST", body: { articles: headlines.map((headline, i) => ({ id: `a${i}`, headline })) } },
+  const body = await unwrap(
+    api.POST("/api/v1/predict/batch", {
+      body: { articles: headlines.map((headline, i) => ({ id: `a${i}`, headline })) },
+    }),
   );
-  expect(status).toBe(200);
   return body.results;
 }
 
-async function loopRun(): Promise<Run> {
-  const { body } = await api<{ needs_retraining: boolean; reasons: string[]; retraining: { run_id: string } | null }>(
-    "/api/v1/model/retrain-check",
-    { method: "POST" },
-  );
+async function loopRun() {
+  const body = await unwrap(api.POST("/api/v1/model/retrain-check"));
   expect(body.needs_retraining).toBe(true);
   expect(body.reasons.join(" ")).toMatch(/High volume of corrections received/);
   expect(body.retraining).not.toBeNull();
@@ -86,7 +71,7 @@ async function loopRun(): Promise<Run> {
   return until(
     `retrain run ${runId}`,
     async () => {
-      const runs = (await api<{ runs: Run[] }>("/api/v1/model/retrain-runs")).body.runs;
+      const { runs } = await unwrap(api.GET("/api/v1/model/retrain-runs"));
       const run = runs.find((r) => r.run_id === runId);
       return run && !["training", "evaluating"].includes(run.status) ? run : undefined;
     },
@@ -100,23 +85,19 @@ describe("text classification on npm start", () => {
     expect(first.kind).toBe("classifier");
     expect(Object.keys(first.metrics)).toEqual(expect.arrayContaining(["accuracy", "f1_score", "precision", "recall"]));
     expect(stack.output()).toMatch(/uploaded \d+ labelled news headlines/);
-    const { status, body } = await api<{ category: string; confidence: number; model_version: string }>(
-      "/api/v1/predict",
-      {
-        method: "POST",
+    const body = await unwrap(
+      api.POST("/api/v1/predict", {
         body: { headline: "Senate Passes Bill To Fund The Government As Shutdown Looms" },
-      },
+      }),
     );
-    expect(status).toBe(200);
     expect(body.model_version).toBe(first.version);
     expect(body.category).toBe("POLITICS");
   }, 320_000);
 
   it("keeps production when wrong corrections make the candidate worse", async () => {
     const before = (await production())!;
-    expect(
-      (await api("/api/v1/tenant/settings", { method: "PATCH", body: { classifier_auto_retrain: true } })).status,
-    ).toBe(200);
+    const settings = await api.PATCH("/api/v1/tenant/settings", { body: { classifier_auto_retrain: true } });
+    expect(settings.response.status).toBe(200);
     // 1,200 corrections, each to a category the headline is not: feedback that misleads.
     const labels = [...new Set(sample.map((r) => r.category))].filter((c) => c !== "U.S. NEWS");
     const rows = sample.filter((r) => labels.includes(r.category)).slice(0, 1200);
@@ -126,16 +107,14 @@ describe("text classification on npm start", () => {
       await Promise.all(
         results.map(async (p, j) => {
           const wrong = labels[(labels.indexOf(chunk[j]!.category) + 7) % labels.length]!;
-          const res = await api("/api/v1/feedback", {
-            method: "POST",
-            body: { prediction_id: p.prediction_id, feedback_type: "correction", correct_category: wrong },
+          const res = await api.POST("/api/v1/feedback", {
+            body: { prediction_id: p.prediction_id!, feedback_type: "correction", correct_category: wrong },
           });
-          expect(res.status).toBe(201);
+          expect(res.response.status).toBe(201);
         }),
       );
     }
-    const stats = (await api<{ total_feedback: number; accuracy_from_feedback: number }>("/api/v1/feedback/stats"))
-      .body;
+    const stats = await unwrap(api.GET("/api/v1/feedback/stats"));
     expect(stats).toMatchObject({ total_feedback: 1200, accuracy_from_feedback: 0 });
 
     const run = await loopRun();
@@ -146,27 +125,28 @@ describe("text classification on npm start", () => {
 
   it("deploys the candidate when it beats a weak production by the threshold", async () => {
     // A deliberately weak production: one epoch at a tiny learning rate.
-    const weak = await api<{ training_job_id: string; status: string }>("/api/v1/model/train", {
-      method: "POST",
-      body: { include_feedback: false, config: { epochs: 1, learning_rate: 0.00001 } },
-    });
-    expect(weak.body.status).toBe("queued");
+    const weak = await unwrap(
+      api.POST("/api/v1/model/train", {
+        body: { include_feedback: false, config: { epochs: 1, learning_rate: 0.00001 } },
+      }),
+    );
+    expect(weak.status).toBe("queued");
     const version = await until(
       "the weak classifier",
       async () => {
-        const job = (
-          await api<{ status: string; model_version: string | null; error: string | null }>(
-            `/api/v1/model/train/${weak.body.training_job_id}`,
-          )
-        ).body;
+        const job = await unwrap(
+          api.GET("/api/v1/model/train/{job_id}", { params: { path: { job_id: weak.training_job_id } } }),
+        );
         if (job.status === "failed") throw new Error(job.error ?? "failed");
         return job.status === "completed" ? job.model_version! : undefined;
       },
       300_000,
     );
-    expect(
-      (await api(`/api/v1/model/deploy/${version}`, { method: "POST", body: { kind: "classifier" } })).status,
-    ).toBe(200);
+    const deploy = await api.POST("/api/v1/model/deploy/{version}", {
+      params: { path: { version } },
+      body: { kind: "classifier" },
+    });
+    expect(deploy.response.status).toBe(200);
     const run = await loopRun();
     expect(run).toMatchObject({ status: "deployed", production_version: version });
     expect(run.reason).toMatch(/^deployed .* accuracy \+0\.\d+/);

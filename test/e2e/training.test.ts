@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createEdgeMlClient, unwrap, waitingOutRateLimits, type EdgeMlClient } from "@edge-ml/client";
 import { sampleInteractions, sampleItems } from "../../scripts/lib/sample-data";
 import { startStack, type Stack } from "../../scripts/lib/stack";
 
@@ -8,16 +9,24 @@ import { startStack, type Stack } from "../../scripts/lib/stack";
  * short heartbeat (1 s: a silent job fails after 3 s) and fast dispatch retries. No first
  * classifier (test/e2e/classifier.test.ts has its own stack): its CPU-bound training in the same
  * trainer process would hold this file's jobs' heartbeats past that 3 s on a loaded machine.
+ * Calls go through the typed client (@edge-ml/client); the model routes' per-tenant rate limit
+ * is waited out as the 429 says.
  */
 const PORT = 18817;
 const TRAINER = `http://127.0.0.1:${PORT + 3}`;
 let stack: Stack;
+let api: EdgeMlClient;
 beforeAll(async () => {
   stack = await startStack(PORT, {
     HEARTBEAT_SECONDS: "1",
     DISPATCH_MAX_ATTEMPTS: "3",
     DISPATCH_RETRY_BASE_SECONDS: "1",
     EDGE_ML_TRAIN_CLASSIFIER: "0",
+  });
+  api = createEdgeMlClient({
+    baseUrl: stack.base,
+    token: stack.credentials.admin_api_key,
+    fetch: waitingOutRateLimits(undefined, { defaultWaitSeconds: 1 }),
   });
 });
 afterAll(async () => {
@@ -26,47 +35,23 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function api<T>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
-  for (;;) {
-    const res = await fetch(`${stack.base}${path}`, {
-      ...init,
-      headers: { authorization: `Bearer ${stack.credentials.admin_api_key}`, "content-type": "application/json" },
-    });
-    if (res.status === 429) {
-      // The model routes have a per-tenant rate limit: wait as told.
-      await res.body?.cancel();
-      await sleep(1000 * Math.min(30, Number(res.headers.get("retry-after")) || 1));
-      continue;
-    }
-    return { status: res.status, body: (await res.json()) as T };
-  }
-}
+const readJob = (jobId: string) =>
+  unwrap(api.GET("/api/v1/model/train/{job_id}", { params: { path: { job_id: jobId } } }));
+type Job = Awaited<ReturnType<typeof readJob>>;
+const versions = async () => (await unwrap(api.GET("/api/v1/model/versions"))).versions;
+const recommend = (userId: string, count: number) =>
+  unwrap(api.POST("/api/v1/recommendations", { body: { user_id: userId, count } }));
 
-type Job = {
-  status: string;
-  progress: number;
-  current_epoch: number;
-  total_epochs: number;
-  history: { epoch: number; loss: number }[];
-  error: string | null;
-  model_version: string | null;
-  metrics: Record<string, number>;
-};
-
-async function trigger(hyperparameters: Record<string, number>, modelType = "matrix_factorization"): Promise<string> {
-  const { status, body } = await api<{ job_id: string; status: string; error: string | null }>(
-    "/internal/ml/training/trigger",
-    {
-      method: "POST",
-      body: JSON.stringify({
-        tenant_id: stack.credentials.tenant_id,
-        training_config: { model_type: modelType, hyperparameters },
-      }),
-    },
-  );
-  expect(status).toBe(202);
-  expect(body).toMatchObject({ status: "queued", error: null });
-  return body.job_id;
+async function trigger(
+  hyperparameters: Record<string, number>,
+  modelType: "matrix_factorization" | "item_to_item" | "auto" = "matrix_factorization",
+): Promise<string> {
+  const { data, response } = await api.POST("/internal/ml/training/trigger", {
+    body: { tenant_id: stack.credentials.tenant_id, training_config: { model_type: modelType, hyperparameters } },
+  });
+  expect(response.status).toBe(202);
+  expect(data).toMatchObject({ status: "queued", error: null });
+  return data!.job_id;
 }
 
 /** Polls the job until `done` holds; returns every state seen. */
@@ -74,9 +59,9 @@ async function follow(jobId: string, done: (j: Job) => boolean, timeoutMs = 90_0
   const seen: Job[] = [];
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const { body } = await api<Job>(`/api/v1/model/train/${jobId}`);
-    seen.push(body);
-    if (done(body)) return seen;
+    const job = await readJob(jobId);
+    seen.push(job);
+    if (done(job)) return seen;
     await sleep(500);
   }
   throw new Error(`job ${jobId} did not settle: ${JSON.stringify(seen.at(-1))}`);
@@ -94,37 +79,26 @@ describe("training on the real stack", () => {
     }
     const version = /first model (mf-\S+) trained/.exec(stack.output())![1]!;
     expect(stack.output()).toMatch(/training: epoch \d+\/15/);
-    const { body } = await api<{ versions: { version: string; is_production: boolean }[] }>("/api/v1/model/versions");
-    expect(body.versions.find((v) => v.version === version)).toMatchObject({ is_production: true });
+    expect((await versions()).find((v) => v.version === version)).toMatchObject({ is_production: true });
     // Serving answers with the deployed model (deploys reach every isolate within 5 s).
     let served = "";
     for (let i = 0; i < 40 && served !== version; i++) {
-      const recs = await api<{ recommendations: unknown[]; metadata: { model_version: string } }>(
-        "/api/v1/recommendations",
-        { method: "POST", body: JSON.stringify({ user_id: "demo-user-1", count: 5 }) },
-      );
-      expect(recs.body.recommendations).toHaveLength(5);
-      served = recs.body.metadata.model_version;
+      const recs = await recommend("demo-user-1", 5);
+      expect(recs.recommendations).toHaveLength(5);
+      served = recs.metadata.model_version;
       if (served !== version) await sleep(250);
     }
     expect(served).toBe(version);
-    const res = await fetch(`${stack.base}/recommend/demo-user-1?k=5`, {
-      headers: { authorization: `Bearer ${stack.credentials.admin_api_key}` },
+    const { data, response } = await api.GET("/recommend/{user_id}", {
+      params: { path: { user_id: "demo-user-1" }, query: { k: 5 } },
     });
-    expect(res.headers.get("x-model-version")).toBe(version);
-    expect((await res.json()) as unknown[]).toHaveLength(5);
+    expect(response.headers.get("x-model-version")).toBe(version);
+    expect(data).toHaveLength(5);
   });
 
   it("the first model chose its own settings on validation and beats popularity on its held-out split by 2x", async () => {
     const version = /first model (mf-\S+) trained/.exec(stack.output())![1]!;
-    const { body } = await api<{
-      versions: {
-        version: string;
-        metrics: Record<string, number>;
-        tuning: { verdict: string; trials: unknown[]; fixed: string[]; chosen: Record<string, number> } | null;
-      }[];
-    }>("/api/v1/model/versions");
-    const v = body.versions.find((x) => x.version === version)!;
+    const v = (await versions()).find((x) => x.version === version)!;
     expect(v.tuning).toMatchObject({ verdict: "beats_popularity", fixed: [] });
     expect(v.tuning!.trials.length).toBeGreaterThanOrEqual(12);
     expect(v.metrics.recall_at_10).toBeGreaterThanOrEqual(2 * v.metrics.popularity_recall_at_10!);
@@ -144,8 +118,9 @@ describe("training on the real stack", () => {
       const counts = new Map<string, number>();
       for (const e of mine) counts.set(category.get(e.item_id)!, (counts.get(category.get(e.item_id)!) ?? 0) + 1);
       const favourite = [...counts].sort((a, b) => b[1] - a[1])[0]![0];
-      const { status, body } = await api<{ product_id: string }[]>(`/recommend/${user}?k=10`);
-      expect(status).toBe(200);
+      const body = await unwrap(
+        api.GET("/recommend/{user_id}", { params: { path: { user_id: user }, query: { k: 10 } } }),
+      );
       expect(body).toHaveLength(10);
       top5.add(
         body
@@ -178,21 +153,15 @@ describe("training on the real stack", () => {
     const last = (await follow(jobId, finished, 120_000)).at(-1)!;
     expect(last).toMatchObject({ status: "completed", error: null });
     expect(last.model_version).toMatch(/^auto-/);
-    const { body } = await api<{
-      versions: {
-        version: string;
-        model_type: string;
-        tuning: { model_type: string; trials: { model_type: string; ndcg_at_10: number }[]; note: string };
-      }[];
-    }>("/api/v1/model/versions");
-    const v = body.versions.find((x) => x.version === last.model_version)!;
-    const families = new Set(v.tuning.trials.map((t) => t.model_type));
+    const v = (await versions()).find((x) => x.version === last.model_version)!;
+    const tuning = v.tuning!;
+    const families = new Set(tuning.trials.map((t) => t.model_type));
     expect(families).toEqual(new Set(["matrix_factorization", "item_to_item"]));
     // The registered type is the family with the best validation trial.
-    const best = v.tuning.trials.reduce((a, b) => (b.ndcg_at_10 > a.ndcg_at_10 ? b : a));
+    const best = tuning.trials.reduce((a, b) => (b.ndcg_at_10 > a.ndcg_at_10 ? b : a));
     expect(v.model_type).toBe(best.model_type);
-    expect(v.tuning.model_type).toBe(best.model_type);
-    expect(v.tuning.note).toMatch(/^auto: /);
+    expect(tuning.model_type).toBe(best.model_type);
+    expect(tuning.note).toMatch(/^auto: /);
   });
 
   it("an item_to_item model (EASE on the sample catalogue) trains, deploys and personalizes /recommend", async () => {
@@ -201,17 +170,14 @@ describe("training on the real stack", () => {
     expect(last).toMatchObject({ status: "completed", error: null, current_epoch: 1 });
     expect(last.metrics.recall_at_10).toBeGreaterThan(2 * last.metrics.popularity_recall_at_10!);
     const version = last.model_version!;
-    const deploy = await api<{ version: string }>(`/api/v1/model/deploy/${version}`, { method: "POST", body: "{}" });
-    expect(deploy.status).toBe(200);
+    const deploy = await api.POST("/api/v1/model/deploy/{version}", { params: { path: { version } }, body: {} });
+    expect(deploy.response.status).toBe(200);
     let served = "";
     let recs: { item_id: string }[] = [];
     for (let i = 0; i < 40 && served !== version; i++) {
-      const r = await api<{ recommendations: { item_id: string }[]; metadata: { model_version: string } }>(
-        "/api/v1/recommendations",
-        { method: "POST", body: JSON.stringify({ user_id: "demo-user-2", count: 10 }) },
-      );
-      served = r.body.metadata.model_version;
-      recs = r.body.recommendations;
+      const r = await recommend("demo-user-2", 10);
+      served = r.metadata.model_version;
+      recs = r.recommendations;
       if (served !== version) await sleep(250);
     }
     expect(served).toBe(version);
@@ -222,7 +188,7 @@ describe("training on the real stack", () => {
   });
 
   it("the trainer dies mid-job: the job fails with the documented reason, nothing is registered", async () => {
-    const before = await api<{ versions: { version: string }[] }>("/api/v1/model/versions");
+    const before = await versions();
     const jobId = await trigger({ factors: 256, iterations: 60 });
     await follow(jobId, (j) => (j.status === "running" && j.progress > 0) || finished(j));
     const { pid } = (await (await fetch(`${TRAINER}/health`)).json()) as { pid: number };
@@ -231,8 +197,7 @@ describe("training on the real stack", () => {
     expect(last.status).toBe("failed");
     expect(last.error).toMatch(/^trainer stopped responding \(no heartbeat for \d+s; the limit is 3s\)$/);
     expect(last.model_version).toBeNull();
-    const after = await api<{ versions: { version: string }[] }>("/api/v1/model/versions");
-    expect(after.body.versions.length).toBe(before.body.versions.length);
+    expect((await versions()).length).toBe(before.length);
   });
 
   it("the trainer unreachable: dispatch retries with backoff, then the job fails with the documented reason", async () => {

@@ -16,6 +16,7 @@ import * as docsRoutes from "./platform/docs/docs.routes";
 import { debugRouter } from "./serving/debug/debug.index";
 import { deadLettersRouter } from "./ingest/dead-letters/dead-letters.index";
 import { embeddingsRouter } from "./serving/embeddings/embeddings.index";
+import { itemsRouter } from "./serving/items/items.index";
 import { recommendationsRouter } from "./serving/recommendations/recommendations.index";
 import { searchRouter } from "./serving/search/search.index";
 import { healthRouter } from "./platform/health/health.index";
@@ -40,6 +41,8 @@ import { assignmentsRouter } from "./experiments/assignments/assignments.index";
 import { resultsRouter } from "./experiments/results/results.index";
 import { shadowRouter } from "./experiments/shadow/shadow.index";
 import { challengersRouter } from "./experiments/challengers/challengers.index";
+import { consoleSessionRouter } from "./console/session/session.index";
+import { consoleShellRouter } from "./console/shell/shell.index";
 
 /** Resource routers, in the order they appear in the reference. Add new ones here. */
 const routers = [
@@ -50,6 +53,7 @@ const routers = [
   usersRouter,
   apiKeysRouter,
   ingestRouter,
+  itemsRouter,
   searchRouter,
   recommendationsRouter,
   debugRouter,
@@ -73,6 +77,8 @@ const routers = [
   resultsRouter,
   shadowRouter,
   challengersRouter,
+  consoleShellRouter,
+  consoleSessionRouter,
 ];
 
 /** Builds the api worker's Hono app: middleware, every resource router, docs, errors. */

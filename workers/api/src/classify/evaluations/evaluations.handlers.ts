@@ -2,7 +2,7 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import { errors } from "@edge-ml/core/errors";
 import type { AppEnv } from "../../env";
 import { getDb } from "../../lib/db";
-import { classifierVersion, evaluate, evaluationBody, evaluationOf } from "../services/evaluations";
+import { classifierVersion, evaluate, evaluationBody, evaluationOf, listEvaluations } from "../services/evaluations";
 import { emitSafely } from "../services/emit";
 import type * as routes from "./evaluations.routes";
 
@@ -47,4 +47,14 @@ export const confusion: RouteHandler<typeof routes.confusion, AppEnv> = async (c
   const obj = row.confusionKey ? await c.env.DATA.get(row.confusionKey) : null;
   if (!obj) throw errors.notFound(`The confusion matrix of evaluation ${row.id}`);
   return c.json((await obj.json()) as { labels: string[]; matrix: number[][] }, 200);
+};
+
+export const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {
+  const page = c.req.valid("query");
+  const { rows, total } = await listEvaluations(getDb(c.env.DB), c.get("principal").tenantId, page);
+  const correlationId = c.get("correlationId");
+  return c.json(
+    { evaluations: rows.map((r) => evaluationBody(r, correlationId)), total, ...page, correlation_id: correlationId },
+    200,
+  );
 };

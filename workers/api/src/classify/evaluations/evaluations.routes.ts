@@ -4,7 +4,9 @@ import {
   EvaluateAccepted,
   EvaluateRequest,
   EvaluationIdParam,
+  EvaluationList,
   EvaluationResult,
+  ListEvaluationsQuery,
 } from "@edge-ml/core/schemas";
 import { authenticate } from "../../middleware/authenticate";
 import { requirePermission } from "../../middleware/authorize";
@@ -31,6 +33,20 @@ export const start = createRoute({
     202: jsonContent(EvaluateAccepted, "Evaluated"),
     ...errorResponses(400, 401, 403, 404, 413, 415, 429, 503),
   },
+});
+
+export const list = createRoute({
+  method: "get",
+  path: "/api/v1/model/evaluate",
+  tags,
+  summary: "List the tenant's evaluations, newest first (beyond the contract)",
+  description:
+    "Each as GET /api/v1/model/evaluate/{evaluation_id} answers it; the first is the latest, whose " +
+    "`metrics.confusion_matrix` the console shows. `limit` 1..100 (default 10) and `offset` page.",
+  security: bearerSecurity,
+  middleware: [authenticate(), requirePermission("read")],
+  request: { query: ListEvaluationsQuery },
+  responses: { 200: jsonContent(EvaluationList, "One page"), ...errorResponses(400, 401, 403, 429) },
 });
 
 export const get = createRoute({

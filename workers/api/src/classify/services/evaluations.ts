@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, count, desc, eq } from "drizzle-orm";
 import { evaluateClassifier, type ClassificationMetrics, type LabelledText } from "@edge-ml/core/classify";
 import { evaluations, modelVersions, type EvaluationRow, type ModelVersionRow } from "@edge-ml/core/db/schema";
 import { errors } from "@edge-ml/core/errors";
@@ -144,6 +144,26 @@ export async function evaluationOf(db: Db, tenantId: string, id: string): Promis
     .where(and(eq(evaluations.tenantId, tenantId), eq(evaluations.id, id)));
   if (!row) throw errors.notFound(`Evaluation ${id}`);
   return row;
+}
+
+/** One page of the tenant's evaluations, newest first, with the total. */
+export async function listEvaluations(
+  db: Db,
+  tenantId: string,
+  page: { limit: number; offset: number },
+): Promise<{ rows: EvaluationRow[]; total: number }> {
+  const mine = eq(evaluations.tenantId, tenantId);
+  const [rows, [counted]] = await Promise.all([
+    db
+      .select()
+      .from(evaluations)
+      .where(mine)
+      .orderBy(desc(evaluations.createdAt), desc(evaluations.id))
+      .limit(page.limit)
+      .offset(page.offset),
+    db.select({ n: count() }).from(evaluations).where(mine),
+  ]);
+  return { rows, total: counted?.n ?? 0 };
 }
 
 /** GET /api/v1/model/evaluate/{id}'s body. */

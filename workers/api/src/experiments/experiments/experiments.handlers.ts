@@ -3,7 +3,7 @@ import type { ExperimentRow } from "@edge-ml/core/db/schema";
 import type { AppEnv } from "../../env";
 import { getDb } from "../../lib/db";
 import { publishItemFactors } from "../../serving/services/publish-model";
-import { createExperiment, experimentOf, updateExperiment } from "../services/experiment-store";
+import { createExperiment, experimentOf, listExperiments, updateExperiment } from "../services/experiment-store";
 import type * as routes from "./experiments.routes";
 
 /** The public view of an experiment row. */
@@ -55,4 +55,10 @@ export const update: RouteHandler<typeof routes.update, AppEnv> = async (c) => {
     c.req.valid("json"),
   );
   return c.json(experimentView(row), 200);
+};
+
+export const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {
+  const q = c.req.valid("query");
+  const { rows, total } = await listExperiments(getDb(c.env.DB), c.get("principal").tenantId, q);
+  return c.json({ experiments: rows.map(experimentView), total, limit: q.limit, offset: q.offset }, 200);
 };

@@ -4,5 +4,6 @@ import * as routes from "./experiments.routes";
 
 export const experimentsRouter = createRouter()
   .openapi(routes.create, handlers.create)
+  .openapi(routes.list, handlers.list)
   .openapi(routes.get, handlers.get)
   .openapi(routes.update, handlers.update);

@@ -4,6 +4,8 @@ import {
   Experiment,
   ExperimentCreated,
   ExperimentIdParam,
+  ExperimentList,
+  ListExperimentsQuery,
   UpdateExperimentRequest,
 } from "@edge-ml/core/schemas";
 import { authenticate } from "../../middleware/authenticate";
@@ -29,6 +31,18 @@ export const create = createRoute({
     201: jsonContent(ExperimentCreated, "Created, running"),
     ...errorResponses(400, 401, 403, 409, 415, 429),
   },
+});
+
+export const list = createRoute({
+  method: "get",
+  path: "/experiments",
+  tags,
+  summary: "List the tenant's experiments, newest first (admin; beyond the contract)",
+  description: "`status` filters by running, paused or completed; `limit` 1..100 (default 20) and `offset` page.",
+  security: bearerSecurity,
+  middleware: admin,
+  request: { query: ListExperimentsQuery },
+  responses: { 200: jsonContent(ExperimentList, "One page"), ...errorResponses(400, 401, 403, 429) },
 });
 
 export const get = createRoute({

@@ -1,4 +1,4 @@
-import { and, eq, inArray, ne } from "drizzle-orm";
+import { and, count, desc, eq, inArray, ne } from "drizzle-orm";
 import { allocateRange } from "@edge-ml/core/experiments/assignment";
 import { experiments, modelVersions, type ExperimentRow } from "@edge-ml/core/db/schema";
 import { ApiError, errors } from "@edge-ml/core/errors";
@@ -179,4 +179,24 @@ export function runningExperiments(db: Db, tenantId: string): Promise<Experiment
     .select()
     .from(experiments)
     .where(and(eq(experiments.tenantId, tenantId), inArray(experiments.status, ["running"])));
+}
+
+/** One page of the tenant's experiments, newest first, optionally of one status; with the total. */
+export async function listExperiments(
+  db: Db,
+  tenantId: string,
+  q: { limit: number; offset: number; status?: ExperimentRow["status"] },
+): Promise<{ rows: ExperimentRow[]; total: number }> {
+  const where = and(eq(experiments.tenantId, tenantId), q.status ? eq(experiments.status, q.status) : undefined);
+  const [rows, [counted]] = await Promise.all([
+    db
+      .select()
+      .from(experiments)
+      .where(where)
+      .orderBy(desc(experiments.createdAt), desc(experiments.id))
+      .limit(q.limit)
+      .offset(q.offset),
+    db.select({ n: count() }).from(experiments).where(where),
+  ]);
+  return { rows, total: counted?.n ?? 0 };
 }

@@ -3,7 +3,7 @@ import { ApiError } from "@edge-ml/core/errors";
 import type { AppEnv } from "../../env";
 import { getDb } from "../../lib/db";
 import { jobStatusBody } from "../services/job-status";
-import { cancelJob, getJob, triggerTraining } from "../services/training-jobs";
+import { cancelJob, getJob, listJobs, triggerTraining } from "../services/training-jobs";
 import type * as routes from "./jobs.routes";
 
 export const trigger: RouteHandler<typeof routes.trigger, AppEnv> = async (c) => {
@@ -31,4 +31,14 @@ export const status: RouteHandler<typeof routes.status, AppEnv> = async (c) => {
 export const cancel: RouteHandler<typeof routes.cancel, AppEnv> = async (c) => {
   const row = await cancelJob(getDb(c.env.DB), c.get("principal").tenantId, c.req.valid("param").job_id);
   return c.json(jobStatusBody(row, c.get("correlationId")), 200);
+};
+
+export const list: RouteHandler<typeof routes.list, AppEnv> = async (c) => {
+  const q = c.req.valid("query");
+  const { rows, total } = await listJobs(getDb(c.env.DB), c.get("principal").tenantId, q);
+  const correlationId = c.get("correlationId");
+  return c.json(
+    { jobs: rows.map((r) => jobStatusBody(r, correlationId)), total, limit: q.limit, offset: q.offset },
+    200,
+  );
 };

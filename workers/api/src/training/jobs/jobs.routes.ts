@@ -1,5 +1,12 @@
 import { createRoute } from "@hono/zod-openapi";
-import { JobIdParam, TrainingJobStatus, TriggerTrainingRequest, TriggerTrainingResponse } from "@edge-ml/core/schemas";
+import {
+  JobIdParam,
+  ListJobsQuery,
+  TrainingJobList,
+  TrainingJobStatus,
+  TriggerTrainingRequest,
+  TriggerTrainingResponse,
+} from "@edge-ml/core/schemas";
 import { authenticate } from "../../middleware/authenticate";
 import { requirePermission } from "../../middleware/authorize";
 import { bearerSecurity, errorResponses, jsonBody, jsonContent } from "../../lib/openapi-helpers";
@@ -26,6 +33,21 @@ export const trigger = createRoute({
     202: jsonContent(TriggerTrainingResponse, "Job created: queued, or failed at once with the reason"),
     ...errorResponses(400, 401, 403, 409, 413, 415, 503),
   },
+});
+
+export const list = createRoute({
+  method: "get",
+  path: "/api/v1/model/train",
+  tags,
+  summary: "List training jobs of both kinds, newest first (beyond the contract)",
+  description:
+    "Each as GET /api/v1/model/train/{job_id} answers it, history included. `status` filters (queued, running, " +
+    "completed, failed, cancelled); `limit` 1..100 (default 10) and `offset` page. Rate limited with the rest of " +
+    "`/api/v1/model/*`.",
+  security: bearerSecurity,
+  middleware: [authenticate(), requirePermission("read")],
+  request: { query: ListJobsQuery },
+  responses: { 200: jsonContent(TrainingJobList, "One page"), ...errorResponses(400, 401, 403, 429) },
 });
 
 export const status = createRoute({

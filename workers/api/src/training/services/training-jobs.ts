@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, count, desc, eq, inArray } from "drizzle-orm";
 import { keyringFrom, randomToken, sealedFor, sealSecret } from "@edge-ml/core/auth";
 import { trainingJobs, type JobInputs } from "@edge-ml/core/db/schema";
 import { ApiError, errors } from "@edge-ml/core/errors";
@@ -256,6 +256,26 @@ export async function getJob(db: Db, tenantId: string, id: string): Promise<Trai
     .where(and(eq(trainingJobs.tenantId, tenantId), eq(trainingJobs.id, id)));
   if (!row) throw errors.notFound("Training job");
   return row;
+}
+
+/** One page of the tenant's jobs, newest first, optionally of one status; with the total. */
+export async function listJobs(
+  db: Db,
+  tenantId: string,
+  q: { limit: number; offset: number; status?: TrainingJob["status"] },
+): Promise<{ rows: TrainingJob[]; total: number }> {
+  const where = and(eq(trainingJobs.tenantId, tenantId), q.status ? eq(trainingJobs.status, q.status) : undefined);
+  const [rows, [counted]] = await Promise.all([
+    db
+      .select()
+      .from(trainingJobs)
+      .where(where)
+      .orderBy(desc(trainingJobs.createdAt), desc(trainingJobs.id))
+      .limit(q.limit)
+      .offset(q.offset),
+    db.select({ n: count() }).from(trainingJobs).where(where),
+  ]);
+  return { rows, total: counted?.n ?? 0 };
 }
 
 /** queued/running -> cancelled; cancelling a cancelled job is a no-op; a finished one is a 409. */

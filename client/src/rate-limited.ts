@@ -1,0 +1,20 @@
+/**
+ * A fetch that waits out 429s as the answer's Retry-After says (at most `maxWaitSeconds` per
+ * wait) and tries again: for scripts and tests whose key has the plan's limits (the model
+ * routes allow a few calls a minute), not for the console, where a 429 is the user's to see.
+ */
+export function waitingOutRateLimits(
+  base: (request: Request) => Promise<Response> = (r) => globalThis.fetch(r),
+  { maxWaitSeconds = 30, defaultWaitSeconds = 2 } = {},
+): (request: Request) => Promise<Response> {
+  return async (request) => {
+    for (;;) {
+      // A clone per try: a request's body can be read once.
+      const res = await base(request.clone());
+      if (res.status !== 429) return res;
+      await res.body?.cancel();
+      const seconds = Math.min(maxWaitSeconds, Number(res.headers.get("retry-after")) || defaultWaitSeconds);
+      await new Promise((r) => setTimeout(r, 1000 * seconds));
+    }
+  };
+}

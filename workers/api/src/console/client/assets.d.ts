@@ -1,0 +1,2 @@
+// esbuild bundles CSS imported from the console's modules into its one stylesheet.
+declare module "*.css";

@@ -1,0 +1,63 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { z } from "zod";
+import { catalogKey } from "@edge-ml/core/ingest/catalog";
+import type { TrainingJobList, TriggerTrainingResponse } from "@edge-ml/core/schemas";
+import { call, seedTenant, type ErrorBody, type SeededTenant } from "../helpers";
+
+type List = z.infer<typeof TrainingJobList>;
+type Triggered = z.infer<typeof TriggerTrainingResponse>;
+
+// Enterprise: /api/v1/model/* allows 100/min there, so the test is not throttled.
+const tenant = (label: string) => seedTenant(label, "active", "enterprise");
+const range = { start_date: "2026-01-01", end_date: "2026-01-31" };
+
+async function trigger(t: SeededTenant, model_type: string): Promise<Triggered> {
+  const res = await call("/internal/ml/training/trigger", {
+    method: "POST",
+    token: t.adminKey,
+    body: { tenant_id: t.tenantId, training_config: { model_type, data_range: range } },
+  });
+  expect(res.status).toBe(202);
+  return (await res.json()) as Triggered;
+}
+
+describe("GET /api/v1/model/train (the console's job list)", () => {
+  it("lists the tenant's jobs newest first with their status and history, filters by status and pages", async () => {
+    const t = await tenant("jobs-list");
+    await env.DATA.put(
+      catalogKey(t.tenantId),
+      JSON.stringify({ tenant_id: t.tenantId, partitions: [{ date: "2026-01-15", row_count: 100 }] }),
+    );
+    const queued = await trigger(t, "matrix_factorization");
+    // two_tower is recorded failed at once (not built yet): a second job without a 409.
+    const failed = await trigger(t, "two_tower");
+    expect([queued.status, failed.status]).toEqual(["queued", "failed"]);
+
+    const res = await call("/api/v1/model/train", { token: t.adminKey });
+    expect(res.status).toBe(200);
+    const list = (await res.json()) as List;
+    expect(list).toMatchObject({ total: 2, limit: 10, offset: 0 });
+    expect(list.jobs.map((j) => [j.training_job_id, j.status])).toEqual([
+      [failed.job_id, "failed"],
+      [queued.job_id, "queued"],
+    ]);
+    expect(list.jobs[1]).toMatchObject({ model_type: "matrix_factorization", progress: 0, history: [] });
+
+    const onlyQueued = (await (await call("/api/v1/model/train?status=queued", { token: t.adminKey })).json()) as List;
+    expect(onlyQueued.jobs.map((j) => j.training_job_id)).toEqual([queued.job_id]);
+    const page = (await (await call("/api/v1/model/train?limit=1&offset=1", { token: t.adminKey })).json()) as List;
+    expect(page.jobs.map((j) => j.training_job_id)).toEqual([queued.job_id]);
+  });
+
+  it("shows no other tenant's jobs and rejects a bad status on the field", async () => {
+    const a = await tenant("jobs-list-a");
+    const b = await tenant("jobs-list-b");
+    await trigger(a, "two_tower");
+    const theirs = (await (await call("/api/v1/model/train", { token: b.adminKey })).json()) as List;
+    expect(theirs).toMatchObject({ jobs: [], total: 0 });
+    const bad = await call("/api/v1/model/train?status=done", { token: a.adminKey });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as ErrorBody).error.details.field).toBe("status");
+  });
+});
