@@ -134,6 +134,63 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/metrics": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Prometheus metrics of the platform (operator token)
+     * @description Prometheus text exposition (version 0.0.4) with the names and labels of platform-api.md sections 4 and 7, summed over every isolate of the api worker by one Durable Object. Counts arrive in batches, within about a second of a request. Needs the operator's METRICS_TOKEN as a bearer token (not an API key or JWT). `tenant_id` labels appear only on ml_* series, for at most 200 tenants (later ones as `_other`).
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The metrics, in Prometheus text format */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "text/plain": string;
+          };
+        };
+        /** @description Missing, invalid, expired or revoked credentials */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+        /** @description A dependency is unavailable */
+        503: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            "application/json": components["schemas"]["Error"];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/v1/auth/login": {
     parameters: {
       query?: never;
@@ -6557,21 +6614,6 @@ export interface components {
       /** @enum {string} */
       status: "ok";
     };
-    LoginResponse: {
-      access_token: string;
-      refresh_token: string;
-      /** @enum {string} */
-      token_type: "Bearer";
-      expires_in: number;
-      user: components["schemas"]["User"];
-    };
-    User: {
-      id: string;
-      email: string;
-      tenant_id: string;
-      /** @enum {string} */
-      role: "admin" | "developer" | "viewer";
-    };
     Error: {
       error: {
         /** @example VALIDATION_ERROR */
@@ -6595,6 +6637,21 @@ export interface components {
          */
         timestamp: string;
       };
+    };
+    LoginResponse: {
+      access_token: string;
+      refresh_token: string;
+      /** @enum {string} */
+      token_type: "Bearer";
+      expires_in: number;
+      user: components["schemas"]["User"];
+    };
+    User: {
+      id: string;
+      email: string;
+      tenant_id: string;
+      /** @enum {string} */
+      role: "admin" | "developer" | "viewer";
     };
     LoginRequest: {
       /**

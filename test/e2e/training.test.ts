@@ -44,7 +44,7 @@ const recommend = (userId: string, count: number) =>
 
 async function trigger(
   hyperparameters: Record<string, number>,
-  modelType: "matrix_factorization" | "item_to_item" | "auto" = "matrix_factorization",
+  modelType: "matrix_factorization" | "item_to_item" | "two_tower" | "auto" = "matrix_factorization",
 ): Promise<string> {
   const { data, response } = await api.POST("/internal/ml/training/trigger", {
     body: { tenant_id: stack.credentials.tenant_id, training_config: { model_type: modelType, hyperparameters } },
@@ -234,8 +234,8 @@ describe("the GPU trainer on the real stack", () => {
     expect(last.metrics.recall_at_10).toBeGreaterThan(2 * last.metrics.popularity_recall_at_10!);
     const version = last.model_version!;
     expect(version).toMatch(/^tt-\d{8}-\d{6}-[0-9a-f]{4}$/);
-    const deploy = await api<{ version: string }>(`/api/v1/model/deploy/${version}`, { method: "POST", body: "{}" });
-    expect(deploy.status).toBe(200);
+    const deploy = await api.POST("/api/v1/model/deploy/{version}", { params: { path: { version } }, body: {} });
+    expect(deploy.response.status).toBe(200);
     let served: string | null = "";
     for (let i = 0; i < 40 && served !== version; i++) {
       const res = await fetch(`${stack.base}/recommend/demo-user-2?k=10`, {
