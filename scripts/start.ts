@@ -267,6 +267,7 @@ if (fresh && process.env.EDGE_ML_SAMPLE_DATA !== "0") {
 
 console.log(`
 \x1b[32medge-ml is running\x1b[0m
+  Console        ${base}/app (log in with the admin login below)
   API            ${base}
   API reference  ${base}/docs
   OpenAPI        ${base}/openapi.json
@@ -279,7 +280,7 @@ Local tenant "${creds.tenant_name}" (${creds.tenant_id})${fresh ? " - created no
   data           ${sample}
 
 Try:
-  curl -H "Authorization: Bearer $(node -p "require('./.edge-ml/credentials.json').admin_api_key")" ${base}/api/v1/tenant
+  curl -H "Authorization: Bearer $(node -p "require('${credentialsFile()}').admin_api_key")" ${base}/api/v1/tenant
 Stop with Ctrl+C.
 `);
 

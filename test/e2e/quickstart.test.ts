@@ -65,8 +65,9 @@ function requestLogLines(): RequestLine[] {
 }
 
 describe("npm start on a fresh machine", () => {
-  it("prints the URLs and the bootstrapped admin key once", () => {
+  it("prints the URLs (the console first) and the bootstrapped admin key once", () => {
     expect(stack.output()).toContain(`${stack.base}/docs`);
+    expect(stack.output()).toContain(`Console        ${stack.base}/app`);
     expect(stack.output()).toContain(stack.credentials.admin_api_key);
   });
 
