@@ -60,4 +60,28 @@ describe("GET /api/v1/model/train (the console's job list)", () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as ErrorBody).error.details.field).toBe("status");
   });
+
+  it("leaves out an auto job's candidates (the dispatcher's rows), which stay readable by id", async () => {
+    const t = await tenant("jobs-list-auto");
+    await env.DATA.put(
+      catalogKey(t.tenantId),
+      JSON.stringify({ tenant_id: t.tenantId, partitions: [{ date: "2026-01-15", row_count: 100 }] }),
+    );
+    const parent = await trigger(t, "auto");
+    // As the dispatcher's candidates.ts writes one: a copy of the parent with parent_job_id set.
+    const candidate = crypto.randomUUID();
+    await env.DB.prepare(
+      `INSERT INTO training_jobs (id, tenant_id, model_type, status, hyperparameters, data_range, total_epochs, callback_secret, estimated_duration_minutes, created_at, updated_at, parent_job_id)
+       SELECT ?, tenant_id, 'two_tower', 'queued', hyperparameters, data_range, total_epochs, callback_secret, estimated_duration_minutes, created_at, updated_at, id
+         FROM training_jobs WHERE id = ?`,
+    )
+      .bind(candidate, parent.job_id)
+      .run();
+    const list = (await (await call("/api/v1/model/train", { token: t.adminKey })).json()) as List;
+    expect(list).toMatchObject({ total: 1 });
+    expect(list.jobs.map((j) => j.training_job_id)).toEqual([parent.job_id]);
+    const one = await call(`/api/v1/model/train/${candidate}`, { token: t.adminKey });
+    expect(one.status).toBe(200);
+    expect(await one.json()).toMatchObject({ training_job_id: candidate, model_type: "two_tower" });
+  });
 });
