@@ -49,22 +49,28 @@ async function completeCpu(target: TestJob, ndcg: number): Promise<void> {
 
 const metricsOf = (row: Row) => JSON.parse(row.metrics as string) as Record<string, number>;
 
+/** A tenant with the planted world and an auto job dispatched with a two_tower trainer: its two candidates. */
+async function splitAuto() {
+  const tenant = await createTenant();
+  await addWorld(tenant);
+  const parent = await createJob(tenant, { modelType: "auto" });
+  const env = envFor("two_tower");
+  expect(await deliver(TRAINING, [{ job_id: parent.id, tenant_id: tenant }], env)).toMatchObject({ acked: 1 });
+  const [cpu, tt] = await candidatesOf(parent.id);
+  return { tenant, parent, env, cpu: cpu!, tt: tt! };
+}
+
 describe("auto with a GPU trainer configured", () => {
   it("runs a CPU and a two_tower candidate on the same range and keeps the best validation NDCG@10", async () => {
-    const tenant = await createTenant();
-    await addWorld(tenant);
-    const parent = await createJob(tenant, { modelType: "auto" });
-    const env = envFor("two_tower");
-    expect(await deliver(TRAINING, [{ job_id: parent.id, tenant_id: tenant }], env)).toMatchObject({ acked: 1 });
+    const { tenant, parent, env, cpu, tt } = await splitAuto();
     expect(await job(parent.id)).toMatchObject({ status: "running" });
-    const [cpu, tt] = await candidatesOf(parent.id);
-    expect([cpu!.model_type, tt!.model_type]).toEqual(["auto", "two_tower"]);
-    expect(tt!.data_range).toBe(cpu!.data_range);
-    expect(tt!.hyperparameters).toBe(cpu!.hyperparameters);
-    expect(tt!.status).toBe("running");
+    expect([cpu.model_type, tt.model_type]).toEqual(["auto", "two_tower"]);
+    expect(tt.data_range).toBe(cpu.data_range);
+    expect(tt.hyperparameters).toBe(cpu.hyperparameters);
+    expect(tt.status).toBe("running");
 
     // The CPU candidate finishes first, below any real model: the parent waits for two_tower.
-    await completeCpu(await cpuCandidate(cpu!.id as string), 0.0001);
+    await completeCpu(await cpuCandidate(cpu.id as string), 0.0001);
     expect(await job(parent.id)).toMatchObject({ status: "running" });
     expect(await versionsOf(tenant)).toEqual([]);
     await pump(env, finished(parent.id));
@@ -107,23 +113,18 @@ describe("auto with a GPU trainer configured", () => {
       /^auto: auto validation NDCG@10 0\.0001; two_tower validation NDCG@10 [\d.]+; kept two_tower/,
     );
     // The CPU candidate's artifacts go: only the kept version's remain.
-    const loser = artifactPrefix((await loadJob(dispatchEnv.DB, cpu!.id as string))!);
+    const loser = artifactPrefix((await loadJob(dispatchEnv.DB, cpu.id as string))!);
     expect(await objectsUnder(loser)).toEqual([]);
     expect((await objectsUnder(version!.artifact_prefix as string)).length).toBe(3);
   }, 120_000);
 
   it("a failed candidate: the parent completes with the other's version, the reason recorded", async () => {
-    const tenant = await createTenant();
-    await addWorld(tenant);
-    const parent = await createJob(tenant, { modelType: "auto" });
-    const env = envFor("two_tower");
-    await deliver(TRAINING, [{ job_id: parent.id, tenant_id: tenant }], env);
-    const [cpu, tt] = await candidatesOf(parent.id);
-    const target = await cpuCandidate(cpu!.id as string);
+    const { tenant, parent, env, cpu, tt } = await splitAuto();
+    const target = await cpuCandidate(cpu.id as string);
     // The data goes after dispatch: the two_tower candidate fails reading it.
     await dispatchEnv.DATA.delete(`tenants/${tenant}/training_data/2026-11-20/part-0001.parquet`);
-    await pump(env, finished(tt!.id as string));
-    expect(await job(tt!.id as string)).toMatchObject({ status: "failed" });
+    await pump(env, finished(tt.id as string));
+    expect(await job(tt.id as string)).toMatchObject({ status: "failed" });
     expect(await job(parent.id)).toMatchObject({ status: "running" });
     await completeCpu(target, 0.3);
 
@@ -136,11 +137,25 @@ describe("auto with a GPU trainer configured", () => {
       training_job_id: parent.id,
     });
     const tuning = JSON.parse(version!.tuning as string) as { candidates: Row[]; note: string; trials: Row[] };
-    const reason = (await job(tt!.id as string)).error as string;
+    const reason = (await job(tt.id as string)).error as string;
     expect(reason).toMatch(/^could not read training data/);
     expect(tuning.candidates[1]).toMatchObject({ model_type: "two_tower", status: "failed", error: reason });
     expect(tuning.note).toContain(`two_tower failed: ${reason}`);
     expect(tuning.trials).toEqual([{ model_type: "item_to_item", ndcg_at_10: 0.3 }]);
+  }, 120_000);
+
+  it("a cancelled parent: each candidate is cancelled at its next callback (409), the trainers stop, nothing kept", async () => {
+    const { tenant, parent, env, cpu, tt } = await splitAuto();
+    const target = await cpuCandidate(cpu.id as string);
+    // As the api's cancel route does.
+    await dispatchEnv.DB.prepare("UPDATE training_jobs SET status = 'cancelled' WHERE id = ?").bind(parent.id).run();
+    expect((await callback(target, { seq: 2, type: "heartbeat" })).status).toBe(409);
+    const seen = await pump(env, async () => (await job(tt.id as string)).status === "cancelled");
+    expect(seen.filter((s) => s.json).at(-1)).toMatchObject({ status: 409 });
+    for (const c of await candidatesOf(parent.id))
+      expect(c).toMatchObject({ status: "cancelled", error: `its auto job ${parent.id} is cancelled` });
+    expect(await versionsOf(tenant)).toEqual([]);
+    expect(await objectsUnder(`tenants/${tenant}/models/`)).toEqual([]);
   }, 120_000);
 });
 
