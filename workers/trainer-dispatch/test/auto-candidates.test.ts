@@ -73,7 +73,13 @@ describe("auto with a GPU trainer configured", () => {
     await completeCpu(await cpuCandidate(cpu.id as string), 0.0001);
     expect(await job(parent.id)).toMatchObject({ status: "running" });
     expect(await versionsOf(tenant)).toEqual([]);
-    await pump(env, finished(parent.id));
+    // The parent's progress follows its candidates': at least the completed CPU one's half.
+    let midway = 0;
+    const seen = await pump(env, finished(parent.id), async (h) => {
+      if (h.path.endsWith("/callbacks")) midway = Math.max(midway, (await job(parent.id)).progress as number);
+    });
+    expect(seen.filter((s) => s.json).every((s) => s.status === 200)).toBe(true);
+    expect(midway).toBeGreaterThanOrEqual(0.5);
 
     const children = await candidatesOf(parent.id);
     expect(children.map((c) => c.status)).toEqual(["completed", "completed"]);
