@@ -150,6 +150,9 @@ const gpu =
 const workerEnv = {
   ...WRANGLER_ENV,
   ...gpu.routes,
+  // auto's GPU candidates (docs/decisions.md "auto across trainers") only when asked for: on a
+  // laptop or CI's CPU torch they would train two more models per auto job.
+  AUTO_CANDIDATES: process.env.AUTO_CANDIDATES ?? "",
   TRAINER_URL: externalTrainer ?? `http://127.0.0.1:${trainerPort}`,
   TRAINER_SHARED_SECRET: trainerSecret,
   // The dispatcher reads it from here ([secrets] in its wrangler.toml); the api, whose

@@ -25,6 +25,11 @@ export type JobSpec = {
   heartbeat_seconds: number;
   /** A classifier job's label set (core/classify): the categories its head predicts, in order. */
   labels?: string[];
+  /**
+   * Set on an `auto` job's GPU candidate (docs/trainer-contract.md section 8): also fit on the
+   * Node trainer's validation split and report validation_ndcg_at_10, which selection compares.
+   */
+  validate?: boolean;
 };
 
 /** Callback types of section 3; any of them is a heartbeat. */

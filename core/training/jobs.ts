@@ -31,6 +31,8 @@ export type TrainingJobRaw = {
   dispatch_attempts: number;
   estimated_duration_minutes: number;
   model_version: string | null;
+  parent_job_id: string | null;
+  tuning: string | null;
   created_by: string | null;
   created_at: string;
   updated_at: string;
@@ -60,6 +62,8 @@ export function jobFromRow(r: TrainingJobRaw): TrainingJob {
     dispatchAttempts: r.dispatch_attempts,
     estimatedDurationMinutes: r.estimated_duration_minutes,
     modelVersion: r.model_version,
+    parentJobId: r.parent_job_id ?? null,
+    tuning: r.tuning ? (JSON.parse(r.tuning) as TrainingJob["tuning"]) : null,
     createdBy: r.created_by,
     createdAt: r.created_at,
     updatedAt: r.updated_at,

@@ -63,6 +63,7 @@ def run_job(spec: dict, log=print, device: str | None = None) -> None:
     from .models import fit_model
     from .read_data import read_rows
     from .seeding import device_of
+    from .validation import validation_split
 
     job_id = spec["job_id"]
 
@@ -101,6 +102,20 @@ def run_job(spec: dict, log=print, device: str | None = None) -> None:
             reporter.send("progress", progress=r6(0.1 + 0.8 * epoch / of), epoch=epoch, total_epochs=of,
                           metrics={"loss": r6(loss), "seconds": r6(seconds)})
 
+        validation = {}
+        if spec.get("validate"):
+            # An `auto` candidate: the figure the dispatcher selects on, from a fit that never
+            # saw the validation items, on the Node trainer's validation split (validation.py).
+            val = validation_split(split.train, seed)
+            reporter.send("progress", progress=0.07)
+            vfit = fit_model(spec["model_type"], val.train, data.items, rows["item_features"], hp, epochs, dev,
+                             lambda *_: check_stopped(), check_stopped)
+            v, vp = evaluate(vfit.scorer, val, K), evaluate_popularity(val, K)
+            validation = {"validation_ndcg_at_10": r6(v["ndcg"]), "validation_recall_at_10": r6(v["recall"]),
+                          "validation_popularity_ndcg_at_10": r6(vp["ndcg"]), "validation_users": v["users"]}
+            say(f"validation NDCG@{K} {v['ndcg']:.4f} (popularity {vp['ndcg']:.4f}, {v['users']} users)")
+            check_stopped()
+
         fit_started = time.perf_counter()
         fitted = fit_model(spec["model_type"], split.train, data.items, rows["item_features"], hp, epochs, dev,
                            on_epoch, check_stopped)
@@ -131,6 +146,7 @@ def run_job(spec: dict, log=print, device: str | None = None) -> None:
             "beats_popularity": 1 if model["ndcg"] > pop["ndcg"] else 0,
             "gpu": 1 if dev.type == "cuda" else 0,
             **fitted.extra_metrics,
+            **validation,
         }
         files = artifacts.build(spec["model_type"], data.items, fitted.item_vectors, fitted.user_w, fitted.user_b,
                                 fitted.params, metrics)

@@ -53,6 +53,13 @@ export const trainingJobs = sqliteTable(
     dispatchAttempts: integer("dispatch_attempts").notNull().default(0),
     estimatedDurationMinutes: integer("estimated_duration_minutes").notNull(),
     modelVersion: text("model_version"),
+    /**
+     * An `auto` job's candidate (docs/decisions.md "auto across trainers"): the parent it
+     * runs for. A candidate registers no version of its own; the parent keeps the best.
+     */
+    parentJobId: text("parent_job_id"),
+    /** A candidate's search report, held until its parent registers the winner's. */
+    tuning: text("tuning", { mode: "json" }).$type<Record<string, unknown>>(),
     createdBy: text("created_by"),
     createdAt: text("created_at").notNull(),
     updatedAt: text("updated_at").notNull(),
@@ -63,6 +70,7 @@ export const trainingJobs = sqliteTable(
   (t) => [
     index("training_jobs_tenant_idx").on(t.tenantId, t.createdAt),
     index("training_jobs_status_idx").on(t.status, t.heartbeatAt),
+    index("training_jobs_parent_idx").on(t.parentJobId),
   ],
 );
 

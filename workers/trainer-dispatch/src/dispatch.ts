@@ -11,6 +11,8 @@ import { scheduleWatchdog } from "./watchdog";
 import { emitSafely } from "./webhooks";
 import { jobSecret } from "./secrets";
 import { trainerFor } from "./trainer-url";
+import { createCandidates, fansOut } from "./candidates";
+import { settleParent } from "./settle";
 
 /**
  * The training queue's job messages (TrainingJobMessage, from the api's trigger route):
@@ -99,13 +101,16 @@ export async function jobSpec(
     artifacts: { url: `${base}${paths.artifacts}{name}?exp=${exp}&sig=${artifactSig}` },
     heartbeat_seconds: Number(env.HEARTBEAT_SECONDS),
     ...(job.inputs ? { labels: job.inputs.labels } : {}),
+    // An auto candidate on the GPU trainer reports the figure selection compares (settle.ts).
+    ...(job.parentJobId && job.modelType !== "auto" ? { validate: true } : {}),
   };
 }
 
 async function fail(env: DispatchEnv, job: Job, error: string): Promise<void> {
   if (await failJob(env.DB, job.id, error)) {
     log("WARN", "Training job failed at dispatch", { job_id: job.id, tenant_id: job.tenantId, error });
-    await emitSafely(env, job.tenantId, "training.failed", { training_job_id: job.id, error });
+    if (job.parentJobId) await settleParent(env, job);
+    else await emitSafely(env, job.tenantId, "training.failed", { training_job_id: job.id, error });
   }
 }
 
@@ -132,6 +137,11 @@ export async function dispatchJob(msg: Message<unknown>, env: DispatchEnv): Prom
         ? "no labelled data: upload labelled examples first"
         : `no training data between ${job.dataRange.start_date} and ${job.dataRange.end_date}: ingest interactions for that range first`,
     );
+    msg.ack();
+    return;
+  }
+  if (fansOut(env, job)) {
+    await dispatchCandidates(env, job);
     msg.ack();
     return;
   }
@@ -196,6 +206,33 @@ export async function dispatchJob(msg: Message<unknown>, env: DispatchEnv): Prom
   } else {
     log("WARN", "Trainer unreachable; will retry", { job_id: job.id, attempts, error: outcome.error });
     msg.retry({ delaySeconds: dispatchRetryDelaySeconds(env, attempts) });
+  }
+}
+
+/**
+ * An auto job with GPU candidates (candidates.ts): each candidate is handed over here, at
+ * once, as its own message would be; one whose trainer is unreachable goes to the queue for
+ * its retries, and one that throws is queued as it is.
+ */
+async function dispatchCandidates(env: DispatchEnv, parent: Job): Promise<void> {
+  for (const body of await createCandidates(env, parent)) {
+    const later: Promise<unknown>[] = [];
+    const inline: Message<unknown> = {
+      id: `candidate-${body.job_id}`,
+      timestamp: new Date(),
+      body,
+      attempts: 1,
+      ack: () => undefined,
+      retry: (o?: QueueRetryOptions) =>
+        void later.push(env.TRAINING_QUEUE.send(body, o?.delaySeconds ? { delaySeconds: o.delaySeconds } : {})),
+    };
+    try {
+      await dispatchJob(inline, env);
+    } catch (e) {
+      log("WARN", "Candidate dispatch failed; queued for retry", { job_id: body.job_id, error: String(e) });
+      later.push(env.TRAINING_QUEUE.send(body, { delaySeconds: 5 }));
+    }
+    await Promise.all(later);
   }
 }
 

@@ -17,6 +17,8 @@ import { deleteArtifacts, log } from "./jobs";
 import { verifyUrl } from "./signing";
 import { emitSafely } from "./webhooks";
 import { jobSecret } from "./secrets";
+import { producedType } from "./produced-type";
+import { deriveProgress, endedWithParent, settleParent } from "./settle";
 
 /**
  * The trainer's side of docs/trainer-contract.md, under /trainer/jobs/{job_id}/:
@@ -30,17 +32,6 @@ const JOB_ROUTE = /^\/trainer\/jobs\/([0-9a-fA-F-]{36})\/(data\/([^/]+)\/([^/]+)
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const PART_FILE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}\.parquet$/;
 
-/**
- * The family a completed job produced: its own type, or for `auto` the winner, which the
- * trainer writes as model.json's `model_type` (the version is registered under it).
- */
-async function producedType(env: DispatchEnv, job: Job, prefix: string): Promise<string | undefined> {
-  if (job.modelType !== "auto") return job.modelType;
-  const manifest = await env.DATA.get(`${prefix}${ARTIFACTS.manifest}`);
-  if (!manifest) return undefined;
-  const type = ((await manifest.json()) as { model_type?: unknown }).model_type;
-  return typeof type === "string" && Object.hasOwn(REQUIRED_ARTIFACTS, type) ? type : undefined;
-}
 const MAX_CALLBACK_BYTES = 64 * 1024;
 
 const error = (status: number, message: string) => Response.json({ error: message }, { status });
@@ -130,6 +121,8 @@ async function handleCallback(request: Request, env: DispatchEnv, jobId: string)
   if (typeof seq !== "number" || !Number.isInteger(seq) || seq < 1) return error(400, "seq must be an integer >= 1");
   if (isFinished(job.status)) return error(409, `the job is already ${job.status}`);
   if (seq <= job.lastSeq) return error(401, `replayed callback: seq ${seq} is not above ${job.lastSeq}`);
+  // An auto candidate whose parent was cancelled stops with it (the trainer stops on the 409).
+  if (await endedWithParent(env, job)) return error(409, "the job is cancelled: its auto job has finished");
 
   switch (body.type) {
     case "started":
@@ -189,6 +182,7 @@ async function alive(env: DispatchEnv, job: Job, seq: number, body: Callback): P
     .bind(...params, job.id, seq)
     .run();
   if (res.meta.changes === 0) return conflict(env, job.id, seq);
+  await deriveProgress(env, job);
   return Response.json({ ok: true, seq });
 }
 
@@ -205,6 +199,7 @@ async function completed(env: DispatchEnv, job: Job, seq: number, body: Callback
   }
   const version = versionFor(job);
   const metrics = JSON.stringify(finiteMetrics(body.metrics));
+  if (job.parentJobId) return candidateCompleted(env, job, seq, version, metrics, body);
   // The search report (core/ml/tuning.ts) is the trainer's to write: stored as sent when it
   // is an object, for /api/v1/model/versions; the callback's size limit bounds it.
   const tuning =
@@ -253,6 +248,31 @@ async function completed(env: DispatchEnv, job: Job, seq: number, body: Callback
   return Response.json({ ok: true, seq, version });
 }
 
+/**
+ * An auto candidate's completion: no version of its own (settle.ts registers the parent's);
+ * its figures and search report wait on its row for the parent's choice.
+ */
+async function candidateCompleted(
+  env: DispatchEnv,
+  job: Job,
+  seq: number,
+  version: string,
+  metrics: string,
+  body: Callback,
+): Promise<Response> {
+  const tuning = body.tuning && typeof body.tuning === "object" && !Array.isArray(body.tuning) ? body.tuning : null;
+  const now = nowIso();
+  const res = await env.DB.prepare(
+    `UPDATE training_jobs SET status = 'completed', progress = 1, current_epoch = max(current_epoch, total_epochs), metrics = ?, tuning = ?, model_version = ?, last_seq = ?, heartbeat_at = ?, finished_at = ?, updated_at = ?, error = NULL ${GUARD}`,
+  )
+    .bind(metrics, tuning ? JSON.stringify(tuning) : null, version, seq, now, now, now, job.id, seq)
+    .run();
+  if (res.meta.changes === 0) return conflict(env, job.id, seq);
+  log("INFO", "auto candidate completed", { job_id: job.id, parent_job_id: job.parentJobId, tenant_id: job.tenantId });
+  await settleParent(env, { ...job, status: "completed" });
+  return Response.json({ ok: true, seq, version });
+}
+
 async function failed(env: DispatchEnv, job: Job, seq: number, reason: string, status = 200): Promise<Response> {
   const message = reason.slice(0, 1000);
   const now = nowIso();
@@ -264,6 +284,8 @@ async function failed(env: DispatchEnv, job: Job, seq: number, reason: string, s
   if (res.meta.changes === 0) return conflict(env, job.id, seq);
   log("WARN", "Training job failed", { job_id: job.id, tenant_id: job.tenantId, error: message });
   await deleteArtifacts(env.DATA, artifactPrefix(job));
-  await emitSafely(env, job.tenantId, "training.failed", { training_job_id: job.id, error: message });
+  // A candidate is the dispatcher's, not the tenant's: its parent reports (settle.ts).
+  if (job.parentJobId) await settleParent(env, job);
+  else await emitSafely(env, job.tenantId, "training.failed", { training_job_id: job.id, error: message });
   return status === 200 ? Response.json({ ok: true, seq }) : error(status, message);
 }

@@ -3,6 +3,7 @@ import { failJob, loadJob, nowIso, type TrainingJob as Job } from "@edge-ml/core
 import type { WatchdogMessage } from "@edge-ml/core/training/messages";
 import { deleteArtifacts, log } from "./jobs";
 import { emitSafely } from "./webhooks";
+import { settleParent } from "./settle";
 
 /**
  * Silent trainers. A running job whose last callback (any type counts as a heartbeat) is
@@ -29,6 +30,8 @@ const limitSeconds = (env: DispatchEnv) => Number(env.HEARTBEAT_SECONDS) * 3;
 /** Fails the job if it is running and silent past the limit; true when it did. */
 export async function expireIfSilent(env: DispatchEnv, job: Job, now = Date.now()): Promise<boolean> {
   if (job.status !== "running") return false;
+  // An auto parent has no trainer of its own: its candidates' fates decide it (settle.ts).
+  if (await isParent(env, job.id)) return false;
   const last = Date.parse(job.heartbeatAt ?? job.startedAt ?? job.createdAt);
   const silent = Math.floor((now - last) / 1000);
   const limit = limitSeconds(env);
@@ -43,8 +46,15 @@ export async function expireIfSilent(env: DispatchEnv, job: Job, now = Date.now(
   if (res.meta.changes === 0) return false;
   log("WARN", "Training job failed: no heartbeat", { job_id: job.id, tenant_id: job.tenantId, silent_seconds: silent });
   await deleteArtifacts(env.DATA, artifactPrefix(job));
-  await emitSafely(env, job.tenantId, "training.failed", { training_job_id: job.id, error });
+  if (job.parentJobId) await settleParent(env, job);
+  else await emitSafely(env, job.tenantId, "training.failed", { training_job_id: job.id, error });
   return true;
+}
+
+async function isParent(env: DispatchEnv, jobId: string): Promise<boolean> {
+  return (
+    (await env.DB.prepare("SELECT 1 FROM training_jobs WHERE parent_job_id = ? LIMIT 1").bind(jobId).first()) !== null
+  );
 }
 
 export async function runWatchdog(msg: Message<unknown>, env: DispatchEnv, now = Date.now()): Promise<void> {
@@ -81,7 +91,9 @@ export async function sweep(env: DispatchEnv, now = Date.now()): Promise<string[
     const error = `the job was never picked up by the dispatcher within ${queuedLimit}s; trigger it again`;
     if (await failJob(env.DB, id, error, { at: now, onlyQueued: true })) {
       failed.push(id);
-      await emitSafely(env, tenant_id, "training.failed", { training_job_id: id, error });
+      const job = await loadJob(env.DB, id);
+      if (job?.parentJobId) await settleParent(env, job);
+      else await emitSafely(env, tenant_id, "training.failed", { training_job_id: id, error });
     }
   }
   return failed;

@@ -11,8 +11,6 @@ type Triggered = z.infer<typeof TriggerTrainingResponse>;
 // Enterprise: /api/v1/model/* allows 100/min there, so the test is not throttled.
 const tenant = (label: string) => seedTenant(label, "active", "enterprise");
 const range = { start_date: "2026-01-01", end_date: "2026-01-31" };
-// A month with no partitions in the catalogue: its job is recorded failed at once ("no data").
-const empty = { start_date: "2025-01-01", end_date: "2025-01-31" };
 
 async function trigger(t: SeededTenant, model_type: string, data_range = range): Promise<Triggered> {
   const res = await call("/internal/ml/training/trigger", {
@@ -32,8 +30,8 @@ describe("GET /api/v1/model/train (the console's job list)", () => {
       JSON.stringify({ tenant_id: t.tenantId, partitions: [{ date: "2026-01-15", row_count: 100 }] }),
     );
     const queued = await trigger(t, "matrix_factorization");
-    // Failed at once (no data in its range): a second job without a 409.
-    const failed = await trigger(t, "two_tower", empty);
+    // A range without data is recorded failed at once: a second job without a 409.
+    const failed = await trigger(t, "matrix_factorization", { start_date: "2025-01-01", end_date: "2025-01-31" });
     expect([queued.status, failed.status]).toEqual(["queued", "failed"]);
 
     const res = await call("/api/v1/model/train", { token: t.adminKey });
@@ -61,5 +59,29 @@ describe("GET /api/v1/model/train (the console's job list)", () => {
     const bad = await call("/api/v1/model/train?status=done", { token: a.adminKey });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as ErrorBody).error.details.field).toBe("status");
+  });
+
+  it("leaves out an auto job's candidates (the dispatcher's rows), which stay readable by id", async () => {
+    const t = await tenant("jobs-list-auto");
+    await env.DATA.put(
+      catalogKey(t.tenantId),
+      JSON.stringify({ tenant_id: t.tenantId, partitions: [{ date: "2026-01-15", row_count: 100 }] }),
+    );
+    const parent = await trigger(t, "auto");
+    // As the dispatcher's candidates.ts writes one: a copy of the parent with parent_job_id set.
+    const candidate = crypto.randomUUID();
+    await env.DB.prepare(
+      `INSERT INTO training_jobs (id, tenant_id, model_type, status, hyperparameters, data_range, total_epochs, callback_secret, estimated_duration_minutes, created_at, updated_at, parent_job_id)
+       SELECT ?, tenant_id, 'two_tower', 'queued', hyperparameters, data_range, total_epochs, callback_secret, estimated_duration_minutes, created_at, updated_at, id
+         FROM training_jobs WHERE id = ?`,
+    )
+      .bind(candidate, parent.job_id)
+      .run();
+    const list = (await (await call("/api/v1/model/train", { token: t.adminKey })).json()) as List;
+    expect(list).toMatchObject({ total: 1 });
+    expect(list.jobs.map((j) => j.training_job_id)).toEqual([parent.job_id]);
+    const one = await call(`/api/v1/model/train/${candidate}`, { token: t.adminKey });
+    expect(one.status).toBe(200);
+    expect(await one.json()).toMatchObject({ training_job_id: candidate, model_type: "two_tower" });
   });
 });

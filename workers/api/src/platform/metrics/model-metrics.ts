@@ -28,9 +28,10 @@ export async function modelMetrics(db: D1Database): Promise<ModelMetrics> {
                 (julianday(j.finished_at) - julianday(j.started_at)) * 86400.0 AS seconds
          FROM training_jobs j
          WHERE j.status = 'completed' AND j.started_at IS NOT NULL AND j.finished_at IS NOT NULL
-           AND j.tenant_id IN (${tenantsSql})
+           AND j.parent_job_id IS NULL AND j.tenant_id IN (${tenantsSql})
            AND j.finished_at = (SELECT max(k.finished_at) FROM training_jobs k
-                                WHERE k.tenant_id = j.tenant_id AND k.model_type = j.model_type AND k.status = 'completed')`,
+                                WHERE k.tenant_id = j.tenant_id AND k.model_type = j.model_type AND k.status = 'completed'
+                                  AND k.parent_job_id IS NULL)`,
       )
       .bind(MAX_TENANTS)
       .all<{ tenant_id: string; model_type: string; model_version: string | null; history: string; seconds: number }>(),

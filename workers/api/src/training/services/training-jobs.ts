@@ -1,4 +1,4 @@
-import { and, count, desc, eq, inArray } from "drizzle-orm";
+import { and, count, desc, eq, inArray, isNull } from "drizzle-orm";
 import { keyringFrom, randomToken, sealedFor, sealSecret } from "@edge-ml/core/auth";
 import { trainingJobs, type JobInputs } from "@edge-ml/core/db/schema";
 import { ApiError, errors } from "@edge-ml/core/errors";
@@ -264,7 +264,13 @@ export async function listJobs(
   tenantId: string,
   q: { limit: number; offset: number; status?: TrainingJob["status"] },
 ): Promise<{ rows: TrainingJob[]; total: number }> {
-  const where = and(eq(trainingJobs.tenantId, tenantId), q.status ? eq(trainingJobs.status, q.status) : undefined);
+  // The jobs the tenant triggered: an auto job's candidates (parent_job_id set, docs/decisions.md
+  // "auto across trainers") are the dispatcher's bookkeeping, readable by id only.
+  const where = and(
+    eq(trainingJobs.tenantId, tenantId),
+    isNull(trainingJobs.parentJobId),
+    q.status ? eq(trainingJobs.status, q.status) : undefined,
+  );
   const [rows, [counted]] = await Promise.all([
     db
       .select()
