@@ -5,6 +5,10 @@ import type { ConsoleContext } from "../../context";
 
 type Kind = "recommender" | "classifier";
 
+// two_tower and gnn train on the PyTorch trainer (trainer-gpu/): epochs and an embedding size
+// rather than ALS's factors, regularization and alpha.
+const NEURAL = new Set(["two_tower", "gnn"]);
+
 // Blank fields are left to the trainer: a recommender searches what is not given on a validation split.
 const numberField = (data: FormData, name: string): number | undefined => {
   const raw = String(data.get(name) ?? "").trim();
@@ -14,6 +18,8 @@ const numberField = (data: FormData, name: string): number | undefined => {
 /** Starts a training job (admins: the trigger routes need the admin permission) and hands back its id. */
 export function TrainForm({ ctx, onStarted }: { ctx: ConsoleContext; onStarted: (jobId: string) => void }) {
   const [kind, setKind] = useState<Kind>("recommender");
+  const [algorithm, setAlgorithm] = useState("matrix_factorization");
+  const neural = NEURAL.has(algorithm);
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
   const submit = async (e: Event) => {
@@ -31,11 +37,11 @@ export function TrainForm({ ctx, onStarted }: { ctx: ConsoleContext; onStarted: 
         onStarted(started.training_job_id);
       } else {
         const hyperparameters: Record<string, number> = {};
-        for (const name of ["factors", "regularization", "alpha"]) {
+        for (const name of neural ? ["embedding_dim", "learning_rate"] : ["factors", "regularization", "alpha"]) {
           const value = numberField(data, name);
           if (value !== undefined) hyperparameters[name] = value;
         }
-        if (epochs !== undefined) hyperparameters.iterations = epochs;
+        if (epochs !== undefined) hyperparameters[neural ? "epochs" : "iterations"] = epochs;
         const started = await unwrap(
           ctx.api.POST("/internal/ml/training/trigger", {
             body: {
@@ -68,17 +74,34 @@ export function TrainForm({ ctx, onStarted }: { ctx: ConsoleContext; onStarted: 
       {kind === "recommender" && (
         <>
           <label for="train-type">Algorithm</label>
-          <select id="train-type" name="model_type">
+          <select
+            id="train-type"
+            name="model_type"
+            onChange={(e: Event) => setAlgorithm((e.target as HTMLSelectElement).value)}
+          >
             <option value="matrix_factorization">Matrix factorization (implicit ALS)</option>
             <option value="item_to_item">Item to item</option>
             <option value="auto">Auto (try both, keep the best)</option>
+            <option value="two_tower">Two-tower (PyTorch trainer)</option>
+            <option value="gnn">Graph, LightGCN (PyTorch trainer)</option>
           </select>
-          <label for="train-factors">Factors (blank: tuned)</label>
-          <input id="train-factors" name="factors" type="number" min={1} max={512} inputMode="numeric" />
-          <label for="train-reg">Regularization (blank: tuned)</label>
-          <input id="train-reg" name="regularization" type="number" min={0} step="any" />
-          <label for="train-alpha">Alpha (blank: tuned)</label>
-          <input id="train-alpha" name="alpha" type="number" min={0} step="any" />
+          {neural ? (
+            <>
+              <label for="train-dim">Embedding dimension (blank: the default)</label>
+              <input id="train-dim" name="embedding_dim" type="number" min={4} max={512} inputMode="numeric" />
+              <label for="train-lr">Learning rate (blank: the default)</label>
+              <input id="train-lr" name="learning_rate" type="number" min={0} step="any" />
+            </>
+          ) : (
+            <>
+              <label for="train-factors">Factors (blank: tuned)</label>
+              <input id="train-factors" name="factors" type="number" min={1} max={512} inputMode="numeric" />
+              <label for="train-reg">Regularization (blank: tuned)</label>
+              <input id="train-reg" name="regularization" type="number" min={0} step="any" />
+              <label for="train-alpha">Alpha (blank: tuned)</label>
+              <input id="train-alpha" name="alpha" type="number" min={0} step="any" />
+            </>
+          )}
         </>
       )}
       <label for="train-epochs">Epochs (blank: the default)</label>
