@@ -1,4 +1,5 @@
-import { and, count, desc, eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
+import { newestFirst } from "../../lib/newest-first";
 import { evaluateClassifier, type ClassificationMetrics, type LabelledText } from "@edge-ml/core/classify";
 import { evaluations, modelVersions, type EvaluationRow, type ModelVersionRow } from "@edge-ml/core/db/schema";
 import { errors } from "@edge-ml/core/errors";
@@ -153,17 +154,7 @@ export async function listEvaluations(
   page: { limit: number; offset: number },
 ): Promise<{ rows: EvaluationRow[]; total: number }> {
   const mine = eq(evaluations.tenantId, tenantId);
-  const [rows, [counted]] = await Promise.all([
-    db
-      .select()
-      .from(evaluations)
-      .where(mine)
-      .orderBy(desc(evaluations.createdAt), desc(evaluations.id))
-      .limit(page.limit)
-      .offset(page.offset),
-    db.select({ n: count() }).from(evaluations).where(mine),
-  ]);
-  return { rows, total: counted?.n ?? 0 };
+  return newestFirst(db, evaluations, mine, page);
 }
 
 /** GET /api/v1/model/evaluate/{id}'s body. */

@@ -1,4 +1,5 @@
-import { and, count, desc, eq, inArray, ne } from "drizzle-orm";
+import { and, eq, inArray, ne } from "drizzle-orm";
+import { newestFirst } from "../../lib/newest-first";
 import { allocateRange } from "@edge-ml/core/experiments/assignment";
 import { experiments, modelVersions, type ExperimentRow } from "@edge-ml/core/db/schema";
 import { ApiError, errors } from "@edge-ml/core/errors";
@@ -188,15 +189,5 @@ export async function listExperiments(
   q: { limit: number; offset: number; status?: ExperimentRow["status"] },
 ): Promise<{ rows: ExperimentRow[]; total: number }> {
   const where = and(eq(experiments.tenantId, tenantId), q.status ? eq(experiments.status, q.status) : undefined);
-  const [rows, [counted]] = await Promise.all([
-    db
-      .select()
-      .from(experiments)
-      .where(where)
-      .orderBy(desc(experiments.createdAt), desc(experiments.id))
-      .limit(q.limit)
-      .offset(q.offset),
-    db.select({ n: count() }).from(experiments).where(where),
-  ]);
-  return { rows, total: counted?.n ?? 0 };
+  return newestFirst(db, experiments, where, q);
 }

@@ -1,4 +1,5 @@
-import { and, count, desc, eq, inArray, isNull } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
+import { newestFirst } from "../../lib/newest-first";
 import { keyringFrom, randomToken, sealedFor, sealSecret } from "@edge-ml/core/auth";
 import { trainingJobs, type JobInputs } from "@edge-ml/core/db/schema";
 import { ApiError, errors } from "@edge-ml/core/errors";
@@ -271,17 +272,7 @@ export async function listJobs(
     isNull(trainingJobs.parentJobId),
     q.status ? eq(trainingJobs.status, q.status) : undefined,
   );
-  const [rows, [counted]] = await Promise.all([
-    db
-      .select()
-      .from(trainingJobs)
-      .where(where)
-      .orderBy(desc(trainingJobs.createdAt), desc(trainingJobs.id))
-      .limit(q.limit)
-      .offset(q.offset),
-    db.select({ n: count() }).from(trainingJobs).where(where),
-  ]);
-  return { rows, total: counted?.n ?? 0 };
+  return newestFirst(db, trainingJobs, where, q);
 }
 
 /** queued/running -> cancelled; cancelling a cancelled job is a no-op; a finished one is a 409. */
