@@ -1,16 +1,13 @@
 import { createMiddleware } from "hono/factory";
 import { getCookie } from "hono/cookie";
+import { timingSafeEqual } from "@edge-ml/core/auth/secrets";
 import { errors } from "@edge-ml/core/errors";
 import type { AppEnv } from "../../env";
 import { CSRF_COOKIE, CSRF_HEADER } from "./session.cookies";
 
+const utf8 = new TextEncoder();
 /** Constant-time comparison: the token is a secret of this browser. */
-function sameToken(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
-}
+const sameToken = (a: string, b: string) => timingSafeEqual(utf8.encode(a), utf8.encode(b));
 
 /**
  * The session routes act on a cookie, so they are the only routes a cross-site page could

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { randomToken } from "@edge-ml/core/auth/secrets";
 import { REFRESH_TOKEN_TTL_SECONDS } from "../../access/services/refresh-tokens";
 import type { AppEnv } from "../../env";
 
@@ -36,10 +37,5 @@ export function refreshCookie(c: Context<AppEnv>): string | undefined {
 /** Set by the console's HTML shell when absent: a random value the script echoes in X-CSRF-Token. */
 export function ensureCsrfCookie(c: Context<AppEnv>): void {
   if (getCookie(c, CSRF_COOKIE)) return;
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  const value = btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, "-")
-    .replace(/\//g, "_")
-    .replace(/=+$/, "");
-  setCookie(c, CSRF_COOKIE, value, { secure: true, sameSite: "Strict", path: "/" });
+  setCookie(c, CSRF_COOKIE, randomToken(32), { secure: true, sameSite: "Strict", path: "/" });
 }
