@@ -4,8 +4,16 @@ import { recordQuery } from "../platform/metrics/recorder";
 
 export type Db = ReturnType<typeof getDb>;
 
+const newDb = (d1: D1Database) => drizzle(d1, { schema });
+// One drizzle instance per binding object: building one walks the whole schema
+// (extractTablesRelationalConfig), which showed in a CPU profile of a keyed route under load,
+// and handlers call getDb several times a request.
+const dbs = new WeakMap<D1Database, ReturnType<typeof newDb>>();
+
 export function getDb(d1: D1Database) {
-  return drizzle(d1, { schema });
+  let db = dbs.get(d1);
+  if (!db) dbs.set(d1, (db = newDb(d1)));
+  return db;
 }
 
 /**
@@ -16,8 +24,13 @@ export function getDb(d1: D1Database) {
  */
 export function timedD1(d1: D1Database): D1Database {
   if ((d1 as TimedD1).inner) return d1;
-  return new TimedD1(d1) as unknown as D1Database;
+  // One wrapper per binding, so getDb's cache (keyed by the object it is given) holds across requests.
+  let timed = wrappers.get(d1);
+  if (!timed) wrappers.set(d1, (timed = new TimedD1(d1) as unknown as D1Database));
+  return timed;
 }
+
+const wrappers = new WeakMap<D1Database, D1Database>();
 
 const unwrap = (s: D1PreparedStatement) => (s as unknown as TimedStatement).inner ?? s;
 
