@@ -1,7 +1,9 @@
 /**
  * A fetch that waits out 429s as the answer's Retry-After says (at most `maxWaitSeconds` per
  * wait) and tries again: for scripts and tests whose key has the plan's limits (the model
- * routes allow a few calls a minute), not for the console, where a 429 is the user's to see.
+ * routes allow a few calls a minute). It waits without end; the console waits out a 429 per call
+ * with a deadline instead (workers/api/src/console/client/patiently.ts), so a user is not left
+ * staring at a page that never answers.
  */
 export function waitingOutRateLimits(
   base: (request: Request) => Promise<Response> = (r) => globalThis.fetch(r),

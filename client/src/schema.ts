@@ -2783,7 +2783,7 @@ export interface paths {
     put?: never;
     /**
      * Trigger model training (platform-api.md section 1; admin)
-     * @description `tenant_id` must be the credential's tenant (403 otherwise). Validates the model type, the hyperparameters (400 with `details.field`, e.g. `training_config.hyperparameters.factors`) and the data range, then queues the job for the trainer. At most one queued or running job per tenant and model kind: a second trigger gets 409 with the running job's id in `details.job_id`. A well-formed request that cannot train is answered 202 with `status: failed` and the reason in `error` (the job is recorded failed, nothing is queued): a model type that is not implemented yet (two_tower, gnn), or no training data in the range. `estimated_duration_minutes` scales bench/train's 0.9 s per iteration per 1M interactions at 64 factors.
+     * @description `tenant_id` must be the credential's tenant (403 otherwise). Validates the model type, the hyperparameters (400 with `details.field`, e.g. `training_config.hyperparameters.factors`) and the data range, then queues the job for the trainer. At most one queued or running job per tenant and model kind: a second trigger gets 409 with the running job's id in `details.job_id`. A well-formed request that cannot train is answered 202 with `status: failed` and the reason in `error` (the job is recorded failed, nothing is queued): no training data in the range. A model type with no trainer configured (TRAINER_URL_<TYPE> = none) fails at dispatch with the reason. `estimated_duration_minutes` scales bench/train's 0.9 s per iteration per 1M interactions at 64 factors.
      */
     post: {
       parameters: {

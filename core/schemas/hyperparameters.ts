@@ -32,7 +32,7 @@ function alsNameOf(field: string): AlsName | undefined {
 /** What the job row stores and the trainer receives for matrix_factorization (every field filled). */
 export type MatrixFactorizationHyperparameters = Record<AlsName, number>;
 
-/** Generic names for the model types that are not implemented yet (validated loosely, never run). */
+/** The contract's generic names, for the model types other than ALS (two_tower, gnn, item_to_item): checked for range here, read by each trainer. */
 type Range = { min: number; max: number; integer: boolean; exclusiveMin?: boolean };
 
 const GENERIC_HYPERPARAMETERS: Record<string, Range> = {

@@ -138,7 +138,7 @@ export async function runJob(spec: JobSpec, log: (line: string) => void = consol
       throw new Error(gpuOnly(spec.model_type));
     if (!(NODE_TRAINER_MODEL_TYPES as readonly string[]).includes(spec.model_type)) {
       throw new Error(
-        `model_type ${spec.model_type} is not supported yet (only ${NODE_TRAINER_MODEL_TYPES.join(", ")} are)`,
+        `model_type ${spec.model_type} is not one this trainer runs (it runs ${NODE_TRAINER_MODEL_TYPES.join(", ")})`,
       );
     }
     if (spec.model_type === "classifier") {

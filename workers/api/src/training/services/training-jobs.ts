@@ -45,9 +45,8 @@ export type TrainingEnv = Pick<ApiEnv, "DB" | "DATA" | "TRAINING_QUEUE" | "WEBHO
 const modelTypesOfKind = (kind: ModelKind) => JOB_MODEL_TYPES.filter((t) => kindOfModelType(t) === kind);
 
 /**
- * Creates the job. Well-formed requests that cannot train (a model type not implemented
- * yet, no data in the range) are recorded as failed jobs with the reason and answered like
- * any trigger; a second queued or running job of the same kind is refused with 409.
+ * Creates the job. Well-formed requests that cannot train (no data in the range) are
+ * recorded as failed jobs with the reason and answered like any trigger; a second queued or running job of the same kind is refused with 409.
  */
 export async function triggerTraining(
   env: TrainingEnv,

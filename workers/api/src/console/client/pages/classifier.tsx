@@ -4,7 +4,7 @@ import { Button, ErrorBanner } from "../components";
 import type { ConsoleContext, ConsolePage } from "../context";
 import { EvaluationView } from "./classifier/evaluation-view";
 import { FeedbackStats } from "./classifier/feedback-stats";
-import { patiently } from "./models/patiently";
+import { patiently } from "../patiently";
 import "./classifier/classifier.css";
 
 // The evaluation shown lives in the address (?evaluation=…), so a reload or a link shows the same matrix.

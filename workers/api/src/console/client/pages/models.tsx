@@ -5,7 +5,7 @@ import type { ConsoleContext, ConsolePage } from "../context";
 import { JobProgress } from "./models/job-progress";
 import { JobsTable } from "./models/jobs-table";
 import { useJob, type Job } from "./models/use-job";
-import { patiently } from "./models/patiently";
+import { patiently } from "../patiently";
 import { TrainForm } from "./models/train-form";
 import { VersionsTable, type Version } from "./models/versions-table";
 import "./models/models.css";

@@ -3,7 +3,7 @@ import { BarChart, LineChart } from "../charts";
 import { DataTable, ErrorBanner, Loading, useLoad } from "../components";
 import type { ConsoleContext, ConsolePage } from "../context";
 // The models page's wait-out of the model routes' tenant-wide limit (a 429 is refused before any work).
-import { patiently } from "./models/patiently";
+import { patiently } from "../patiently";
 
 const DAYS = 30;
 

@@ -2,7 +2,7 @@ import { unwrap } from "../../api";
 import { Heatmap } from "../../charts";
 import { DataTable, ErrorBanner, Loading, useLoad } from "../../components";
 import type { ConsoleContext } from "../../context";
-import { patiently } from "../models/patiently";
+import { patiently } from "../../patiently";
 
 const percent = (v: number) => `${(v * 100).toFixed(1)}%`;
 

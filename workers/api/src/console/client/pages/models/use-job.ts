@@ -1,7 +1,7 @@
 import { useEffect, useState } from "hono/jsx/dom";
 import { unwrap, type components } from "../../api";
 import type { ConsoleContext } from "../../context";
-import { patiently } from "./patiently";
+import { patiently } from "../../patiently";
 
 export type Job = components["schemas"]["TrainingJobStatus"];
 const FINISHED: Job["status"][] = ["completed", "failed", "cancelled"];
