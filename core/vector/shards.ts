@@ -77,12 +77,27 @@ export function mergeMatches(lists: Match[][], k: number, metric: Metric): Match
 
 /** `VectorIndex` over the shard objects of one tenant index. */
 export class ShardedIndex implements VectorIndex {
-  private readonly shards: ShardClient[];
+  private opened: ShardClient[] | undefined;
   protected readonly config: ShardConfig;
 
-  constructor(spec: IndexSpec, tenantId: string, open: (objectName: string) => ShardClient) {
+  constructor(
+    private readonly spec: IndexSpec,
+    private readonly tenantId: string,
+    private readonly open: (objectName: string) => ShardClient,
+  ) {
     this.config = { dimensions: spec.dimensions, metric: spec.metric };
-    this.shards = Array.from({ length: shardCount(spec) }, (_, s) => open(shardObjectName(spec, tenantId, s)));
+  }
+
+  /**
+   * The shard clients, opened on first use: serving builds an index per request, and a request
+   * answered from a stored list never touches it (opening every shard's stub was a measurable
+   * share of such a request's CPU and allocation).
+   */
+  private get shards(): ShardClient[] {
+    this.opened ??= Array.from({ length: shardCount(this.spec) }, (_, s) =>
+      this.open(shardObjectName(this.spec, this.tenantId, s)),
+    );
+    return this.opened;
   }
 
   private group<T>(items: T[], id: (item: T) => string): Map<number, T[]> {

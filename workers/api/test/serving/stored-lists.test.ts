@@ -5,14 +5,17 @@ import type { z } from "zod";
 import {
   STORED_LIST_MAX_AGE_MS,
   STORED_LIST_SIZE,
+  USER_HISTORY_LIMIT,
   type PublicRecommendationsResponse,
   type RankedProducts,
 } from "@edge-ml/core/schemas";
 import type { RefreshMessage } from "@edge-ml/core/recommend/refresh-message";
 import worker from "../../src/index";
 import { SCORING_CLOCK_MS, servingContext } from "../../src/serving/services/context";
+import { recentHistory } from "../../src/serving/services/catalog-reads";
+import { historyStamp } from "../../src/serving/services/recommendation-cache";
 import { serveRecommendations } from "../../src/serving/services/serve-recommendations";
-import { historyAndStoredList, servedFromStored, storedItems } from "../../src/serving/services/stored-lists";
+import { stampAndStoredList, servedFromStored, storedItems } from "../../src/serving/services/stored-lists";
 import { call, seedTenant, type SeededTenant } from "../helpers";
 import { count, waitFor } from "../ingest/ingest-helpers";
 import { act, clientIp, post, sampleTenant } from "./serving-helpers";
@@ -111,7 +114,7 @@ describe("stored recommendation lists", () => {
     const user = "stored-shopper-4";
     await act(t, user, [{ item_id: bags()[4]!, interaction_type: "click" }]);
     await refresh({ v: 1, tenant_id: t.tenantId, user_ids: [user] });
-    const { stored } = await historyAndStoredList(env.DB, t.tenantId, user);
+    const { stored } = await stampAndStoredList(env.DB, t.tenantId, user);
     const made = stored!.computedAt;
     const want = { key: stored!.key, stamp: stored!.stamp, count: 10, minScore: undefined };
     expect(servedFromStored(stored, { ...want, nowMs: made + STORED_LIST_MAX_AGE_MS })).toHaveLength(10);
@@ -178,12 +181,38 @@ describe("stored recommendation lists", () => {
       () => storedRows(user),
       (n) => n === 1,
     );
-    const { stored } = await historyAndStoredList(env.DB, t.tenantId, user);
+    const { stored } = await stampAndStoredList(env.DB, t.tenantId, user);
     expect(
       storedItems(stored!)
         .items.slice(0, 5)
         .map((i) => [i.itemId, i.score, i.reason]),
     ).toEqual(served.body.map((r) => [r.product_id, r.score, r.reason]));
+  });
+
+  it("reads the history's stamp in D1 and the list's head: the same as from the whole history and list", async () => {
+    const user = "stored-shopper-7";
+    // More events than recentHistory reads.
+    const ids = bags();
+    await act(
+      t,
+      user,
+      Array.from({ length: USER_HISTORY_LIMIT + 5 }, (_, i) => ({
+        item_id: ids[i % ids.length]!,
+        interaction_type: i % 3 === 0 ? "click" : "view",
+      })),
+    );
+    await refresh({ v: 1, tenant_id: t.tenantId, user_ids: [user] });
+    for (const who of [user, "stored-shopper-1", "nobody-at-all"]) {
+      const whole = historyStamp(await recentHistory(env.DB, t.tenantId, who));
+      const read = await stampAndStoredList(env.DB, t.tenantId, who, 10);
+      expect(read.stamp).toBe(whole);
+    }
+    const full = await stampAndStoredList(env.DB, t.tenantId, user);
+    const head = await stampAndStoredList(env.DB, t.tenantId, user, 7);
+    const all = storedItems(full.stored!);
+    expect(all.items.length).toBeGreaterThan(7);
+    expect(storedItems(head.stored!)).toEqual({ complete: all.complete, items: all.items.slice(0, 7) });
+    expect({ ...head.stored!, packed: "" }).toEqual({ ...full.stored!, packed: "" });
   });
 
   it("the consumer drops a malformed message and acknowledges it", async () => {

@@ -3,6 +3,7 @@ import type { InteractionTypeName } from "@edge-ml/core/ingest/labels";
 import type { HistoryEvent } from "@edge-ml/core/recommend/profile";
 import { ftsQuery } from "@edge-ml/core/text/fts-query";
 import { OBJECT_BYTES, slotBytes, stringBytes, TtlCache } from "../../lib/ttl-cache";
+import { STAMP_NEWEST } from "./recommendation-cache";
 
 /**
  * The D1 reads of serving. Every statement filters on the tenant; ids travel as one JSON
@@ -229,6 +230,26 @@ export function recentHistoryStatement(db: D1Database, tenantId: string, userId:
        FROM user_history WHERE tenant_id = ?1 AND user_id = ?2 ORDER BY ts DESC, rowid DESC LIMIT ?3`,
     )
     .bind(tenantId, userId, USER_HISTORY_LIMIT);
+}
+
+/** historyStampStatement's row: what recentHistory's stamp is made of (recommendation-cache.ts stampOf). */
+export type StampRow = { length: number; arrivals: string; newest: string };
+
+/**
+ * The parts of the stamp of the user's recent history (recommendation-cache.ts historyStamp)
+ * without reading the history: its length (recentHistory's, so at most USER_HISTORY_LIMIT),
+ * its `arrivals` and the STAMP_NEWEST newest events, in recentHistory's order.
+ */
+export function historyStampStatement(db: D1Database, tenantId: string, userId: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `SELECT min(count(*), ?3) AS length, count(*) || ':' || max(rowid) AS arrivals,
+         (SELECT json_group_array(json_array(item_id, interaction_type, ts)) FROM
+           (SELECT item_id, interaction_type, ts FROM user_history WHERE tenant_id = ?1 AND user_id = ?2
+            ORDER BY ts DESC, rowid DESC LIMIT ?4)) AS newest
+       FROM user_history WHERE tenant_id = ?1 AND user_id = ?2`,
+    )
+    .bind(tenantId, userId, USER_HISTORY_LIMIT, STAMP_NEWEST);
 }
 
 export function historyOf({ results }: D1Result<HistoryRow>): History {

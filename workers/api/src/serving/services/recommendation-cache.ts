@@ -2,6 +2,7 @@ import type { HistoryEvent } from "@edge-ml/core/recommend/profile";
 import type { RecommendationFiltersInput } from "@edge-ml/core/schemas";
 import type { Weights } from "@edge-ml/core/ranking/weights";
 import { OBJECT_BYTES, slotBytes, stringBytes, TtlCache } from "../../lib/ttl-cache";
+import type { StampRow } from "./catalog-reads";
 
 /** A served list as the cache keeps it: everything a response needs, nothing recomputed. */
 export type CachedRecommendation = {
@@ -62,11 +63,24 @@ export function cacheKey(
 
 /** What a cached list was made from: the newest events and every arrival (see recentHistory). */
 export function historyStamp(history: HistoryEvent[] & { arrivals?: string }): string {
-  return JSON.stringify([
+  return stampString(
     history.length,
     history.arrivals ?? "",
-    history.slice(0, 3).map((e) => [e.itemId, e.type, e.ts]),
-  ]);
+    history.slice(0, STAMP_NEWEST).map((e) => [e.itemId, e.type, e.ts]),
+  );
+}
+
+/** How many of the newest events a stamp names. */
+export const STAMP_NEWEST = 3;
+
+function stampString(length: number, arrivals: string, newest: [string, string, number][]): string {
+  return JSON.stringify([length, arrivals, newest]);
+}
+
+/** The same stamp from historyStampStatement's row (computed in D1, without the history). */
+export function stampOf(row: StampRow | undefined): string {
+  if (!row || row.length === 0) return stampString(0, "", []);
+  return stampString(row.length, row.arrivals, JSON.parse(row.newest) as [string, string, number][]);
 }
 
 export function cachedRecommendations(key: string, stamp: string): CachedRecommendation[] | undefined {

@@ -4,7 +4,7 @@ import { explanationSentence } from "@edge-ml/core/ranking/explain";
 import { DEFAULT_WEIGHTS } from "@edge-ml/core/ranking/weights";
 import { MAX_RESULTS, type RecommendationFiltersInput } from "@edge-ml/core/schemas";
 import { API_SERVICE, backgroundLogger, logLevelOf } from "../../lib/logger";
-import { recentHistory } from "./catalog-reads";
+import { recentHistory, type History } from "./catalog-reads";
 import { deployedRecommender, servingModelVersion, type ServingContext } from "./context";
 import {
   cachedRecommendations,
@@ -14,7 +14,7 @@ import {
   type CachedRecommendation,
 } from "./recommendation-cache";
 import { recommendationRanking } from "./recommender";
-import { historyAndStoredList, servedFromStored, storeLists } from "./stored-lists";
+import { servedFromStored, stampAndStoredList, storeLists, type StoredList } from "./stored-lists";
 import type { TrainedRecommender } from "./trained-model";
 import { consumedMask } from "./user-pairs";
 
@@ -52,9 +52,23 @@ export async function serveRecommendations(
     );
   }
   const defaultList = isDefaultList(ctx, filters);
-  const { history, stored } = defaultList
-    ? await historyAndStoredList(ctx.db, ctx.tenantId, userId)
-    : { history: await recentHistory(ctx.db, ctx.tenantId, userId), stored: undefined };
+  const minScore = filters.min_score;
+  // A default list may be stored: read its stamp and (the head of) the list, not the history,
+  // which only a ranking needs. Without min_score at most `count` items are served.
+  let history: History | undefined;
+  let stamp: string;
+  let stored: StoredList | undefined;
+  if (defaultList) {
+    ({ stamp, stored } = await stampAndStoredList(
+      ctx.db,
+      ctx.tenantId,
+      userId,
+      minScore === undefined ? count : undefined,
+    ));
+  } else {
+    history = await recentHistory(ctx.db, ctx.tenantId, userId);
+    stamp = historyStamp(history);
+  }
   const key = cacheKey(
     ctx.tenantId,
     userId,
@@ -63,8 +77,6 @@ export async function serveRecommendations(
     modelVersion,
     await consumedMask(ctx.db, ctx.tenantId),
   );
-  const stamp = historyStamp(history);
-  const minScore = filters.min_score;
   const cut = (list: CachedRecommendation[]) =>
     (minScore === undefined ? list : list.filter((i) => i.score >= minScore)).slice(0, count);
   let served: CachedRecommendation[] | undefined;
@@ -79,6 +91,11 @@ export async function serveRecommendations(
     if (served) cacheLayer = "stored";
   }
   if (!served) {
+    if (!history) {
+      history = await recentHistory(ctx.db, ctx.tenantId, userId);
+      // The history read now is what this ranking uses: its stamp, not the one read before.
+      stamp = historyStamp(history);
+    }
     const items = await rankList(ctx, userId, filters, model, history);
     cacheRecommendations(key, stamp, items);
     // Cold users all get the popular list, cheap to rank: no row per unknown user id.

@@ -1,7 +1,6 @@
-import type { HistoryEvent } from "@edge-ml/core/recommend/profile";
 import { STORED_LIST_MAX_AGE_MS, STORED_LIST_SIZE } from "@edge-ml/core/schemas";
-import { historyOf, recentHistoryStatement, type HistoryRow } from "./catalog-reads";
-import type { CachedRecommendation } from "./recommendation-cache";
+import { historyStampStatement, type StampRow } from "./catalog-reads";
+import { stampOf, type CachedRecommendation } from "./recommendation-cache";
 
 /**
  * Each user's default recommendation list (no filters, default weights), stored in D1 by
@@ -33,24 +32,39 @@ type ListRow = { list_key: string; history_stamp: string; computed_at: number; i
 type Packed = [string, number, number | null, string | null, string, string];
 type PackedList = { complete: boolean; items: Packed[] };
 
-/** The user's recent history and stored list in one round trip to D1. */
-export async function historyAndStoredList(
+/**
+ * The user's history stamp (what `historyStamp` makes of their recent history) and stored
+ * list in one round trip to D1, for a request that a stored list may answer. Neither the
+ * history itself nor the whole list travels: the stamp is computed in SQL from the count,
+ * the highest rowid and the 3 newest events (historyStampStatement), and with `head` only the
+ * best `head` items of the list come back. A request without min_score serves at most
+ * `count` items, so the rest of the list is never read (measured: the whole list and the 50
+ * history rows were most of what a served /recommend allocated, and the young-generation
+ * garbage behind the api isolate's collections). A request that then has to rank reads the
+ * history itself.
+ */
+export async function stampAndStoredList(
   db: D1Database,
   tenantId: string,
   userId: string,
-): Promise<{ history: HistoryEvent[]; stored: StoredList | undefined }> {
-  const [history, list] = await db.batch<HistoryRow | ListRow>([
-    recentHistoryStatement(db, tenantId, userId),
-    db
-      .prepare(
-        `SELECT list_key, history_stamp, computed_at, items FROM recommendation_lists
-         WHERE tenant_id = ?1 AND user_id = ?2`,
-      )
-      .bind(tenantId, userId),
-  ]);
-  const row = (list as D1Result<ListRow>).results[0];
+  head?: number,
+): Promise<{ stamp: string; stored: StoredList | undefined }> {
+  const items =
+    head === undefined
+      ? "items"
+      : `json_object('complete', json(items -> '$.complete'), 'items',
+           (SELECT json_group_array(json(value)) FROM
+             (SELECT value FROM json_each(items, '$.items') ORDER BY key LIMIT ?3))) AS items`;
+  const list = db
+    .prepare(
+      `SELECT list_key, history_stamp, computed_at, ${items} FROM recommendation_lists
+       WHERE tenant_id = ?1 AND user_id = ?2`,
+    )
+    .bind(...(head === undefined ? [tenantId, userId] : [tenantId, userId, head]));
+  const [stamp, listed] = await db.batch<StampRow | ListRow>([historyStampStatement(db, tenantId, userId), list]);
+  const row = (listed as D1Result<ListRow>).results[0];
   const stored = row && { key: row.list_key, stamp: row.history_stamp, computedAt: row.computed_at, packed: row.items };
-  return { history: historyOf(history as D1Result<HistoryRow>), stored };
+  return { stamp: stampOf((stamp as D1Result<StampRow>).results[0]), stored };
 }
 
 /** A stored list's items, best first, and whether they are all the ranking had. */
