@@ -1,4 +1,4 @@
-import { predictions } from "@edge-ml/core/db/schema";
+import type { predictions } from "@edge-ml/core/db/schema";
 import { flushWindow } from "../../lib/flush-window";
 
 /**

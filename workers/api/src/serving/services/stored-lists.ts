@@ -32,6 +32,15 @@ type ListRow = { list_key: string; history_stamp: string; computed_at: number; i
 type Packed = [string, number, number | null, string | null, string, string];
 type PackedList = { complete: boolean; items: Packed[] };
 
+const LIST_COLUMNS = "SELECT list_key, history_stamp, computed_at";
+const LIST_ROW = "FROM recommendation_lists WHERE tenant_id = ?1 AND user_id = ?2";
+const WHOLE_LIST = `${LIST_COLUMNS}, items ${LIST_ROW}`;
+/** The list with only its first ?3 items (json_each keeps the array's order by key). */
+const LIST_HEAD = `${LIST_COLUMNS},
+  json_object('complete', json(items -> '$.complete'), 'items',
+    (SELECT json_group_array(json(value)) FROM
+      (SELECT value FROM json_each(items, '$.items') ORDER BY key LIMIT ?3))) AS items ${LIST_ROW}`;
+
 /**
  * The user's history stamp (what `historyStamp` makes of their recent history) and stored
  * list in one round trip to D1, for a request that a stored list may answer. Neither the
@@ -49,18 +58,10 @@ export async function stampAndStoredList(
   userId: string,
   head?: number,
 ): Promise<{ stamp: string; stored: StoredList | undefined }> {
-  const items =
+  const list =
     head === undefined
-      ? "items"
-      : `json_object('complete', json(items -> '$.complete'), 'items',
-           (SELECT json_group_array(json(value)) FROM
-             (SELECT value FROM json_each(items, '$.items') ORDER BY key LIMIT ?3))) AS items`;
-  const list = db
-    .prepare(
-      `SELECT list_key, history_stamp, computed_at, ${items} FROM recommendation_lists
-       WHERE tenant_id = ?1 AND user_id = ?2`,
-    )
-    .bind(...(head === undefined ? [tenantId, userId] : [tenantId, userId, head]));
+      ? db.prepare(WHOLE_LIST).bind(tenantId, userId)
+      : db.prepare(LIST_HEAD).bind(tenantId, userId, head);
   const [stamp, listed] = await db.batch<StampRow | ListRow>([historyStampStatement(db, tenantId, userId), list]);
   const row = (listed as D1Result<ListRow>).results[0];
   const stored = row && { key: row.list_key, stamp: row.history_stamp, computedAt: row.computed_at, packed: row.items };
