@@ -125,6 +125,13 @@ export async function findWorkerdSocket(proxyPort: number, probePath = "/health/
   );
 }
 
+/** The pid of the workerd serving `port` (npm start's), without asking it anything: it may be busy. */
+export function workerdServingPid(port: number): number | undefined {
+  return processes().find(
+    (p) => (p.argv[0] ?? "").endsWith("workerd") && p.argv.includes("serve") && listensOn(p.pid, port),
+  )?.pid;
+}
+
 /**
  * npm start's workerd: no proxy in front; one of its sockets, a direct one into the api that
  * Miniflare sets in the config (not on the command line), listens on the port.

@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import type { UsageResponse } from "@edge-ml/core/schemas";
+import { USAGE_BATCH_MS } from "../../src/metering/services/usage-batch";
 import { call, seedTenant, type ErrorBody } from "../helpers";
 
 // The response type is the api's own schema (core/schemas/usage.ts), never a copy.
@@ -11,6 +12,8 @@ type Usage = z.infer<typeof UsageResponse>;
 const meterOf = (tenantId: string) => env.USAGE_METER.get(env.USAGE_METER.idFromName(tenantId));
 const pendingCalls = async (tenantId: string) =>
   (await meterOf(tenantId).pending()).reduce((n, r) => n + r.api_calls, 0);
+/** A batch reaches the meter within USAGE_BATCH_MS of the request that opened its window. */
+const batchSent = { timeout: USAGE_BATCH_MS + 3_000 };
 const d1Rows = (tenantId: string) =>
   env.DB.prepare("SELECT * FROM usage_daily WHERE tenant_id = ?").bind(tenantId).all<{ api_calls: number }>();
 
@@ -18,7 +21,7 @@ describe("GET /api/v1/usage", () => {
   it("counts exactly the calls made, without a D1 write per request", async () => {
     const t = await seedTenant("usage", "active", "starter");
     for (let i = 0; i < 7; i++) expect((await call("/api/v1/tenant", { token: t.adminKey })).status).toBe(200);
-    await expect.poll(() => pendingCalls(t.tenantId)).toBe(7);
+    await expect.poll(() => pendingCalls(t.tenantId), batchSent).toBe(7);
     expect((await d1Rows(t.tenantId)).results).toHaveLength(0);
 
     const res = await call("/api/v1/usage", { token: t.adminKey });
@@ -37,7 +40,7 @@ describe("GET /api/v1/usage", () => {
     expect(usage.daily).toEqual([expect.objectContaining({ date: today, api_calls: 7 })]);
 
     // The alarm flushes the aggregate in one D1 statement batch; reports stay exact.
-    await expect.poll(() => pendingCalls(t.tenantId)).toBe(8);
+    await expect.poll(() => pendingCalls(t.tenantId), batchSent).toBe(8);
     expect(await runDurableObjectAlarm(meterOf(t.tenantId))).toBe(true);
     const rows = (await d1Rows(t.tenantId)).results;
     expect(rows).toHaveLength(1);
@@ -54,7 +57,7 @@ describe("GET /api/v1/usage", () => {
     const usage = (await (await call("/api/v1/usage", { token: t.adminKey })).json()) as Usage;
     expect(usage.metrics.api_calls).toBe(5);
     // The meter holds the five (and then the report itself, once its batch is sent).
-    await expect.poll(() => pendingCalls(t.tenantId)).toBe(6);
+    await expect.poll(() => pendingCalls(t.tenantId), batchSent).toBe(6);
   });
 
   it("does not count refused (429) requests", async () => {
@@ -65,14 +68,14 @@ describe("GET /api/v1/usage", () => {
     }
     const served = statuses.filter((s) => s !== 429).length;
     expect(served).toBeLessThan(12);
-    await expect.poll(() => pendingCalls(t.tenantId)).toBe(served);
+    await expect.poll(() => pendingCalls(t.tenantId), batchSent).toBe(served);
   });
 
   it("keeps tenants apart", async () => {
     const a = await seedTenant("usage-a");
     const b = await seedTenant("usage-b");
     for (let i = 0; i < 3; i++) await call("/api/v1/tenant", { token: a.adminKey });
-    await expect.poll(() => pendingCalls(a.tenantId)).toBe(3);
+    await expect.poll(() => pendingCalls(a.tenantId), batchSent).toBe(3);
     const usageB = (await (await call("/api/v1/usage", { token: b.adminKey })).json()) as Usage;
     expect(usageB.metrics.api_calls).toBe(0);
   });

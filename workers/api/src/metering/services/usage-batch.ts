@@ -9,8 +9,13 @@ import type { UsageDelta } from "../objects/usage-meter";
  * isolate's batch first, so it is exact for what this isolate served; other isolates' counts
  * arrive within USAGE_BATCH_MS. An isolate that dies inside that window loses its batch
  * (usage is reporting, not billing-grade: docs/decisions.md).
+ *
+ * Two seconds, not less: each batch the meter takes is a storage commit, and locally every
+ * commit is an fsync that holds workerd's one thread (traced at 50-140 ms on this machine's
+ * disk, stalling every request in flight; docs/decisions.md, "Background writes: a commit or
+ * two a second").
  */
-export const USAGE_BATCH_MS = 250;
+export const USAGE_BATCH_MS = 2000;
 
 type Batch = Map<string, Required<Omit<UsageDelta, "day">> & { day: string }>;
 let batch: Batch = new Map();
