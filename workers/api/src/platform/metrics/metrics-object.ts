@@ -19,7 +19,8 @@ const FAMILIES = new Map<string, Family>(Object.values(COUNTED).map((f) => [f.na
 
 /**
  * The platform's metrics, summed over every isolate of the api worker: one object (named
- * "global"), fed one batch per isolate and METRICS_BATCH_MS at most (recorder.ts), read by GET /metrics.
+ * "global"), fed one batch per isolate and METRICS_BATCH_MS at most (recorder.ts), read by
+ * GET /metrics.
  * Counters and histograms are sums of the isolates' deltas, kept in this object's SQLite so a
  * restart of the object keeps them (Prometheus counters may reset; these do only when the
  * object's storage is deleted). Bounds: tenants per TenantBound, MAX_SERIES series in all.
