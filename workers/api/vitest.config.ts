@@ -41,6 +41,11 @@ export default defineConfig(async () => {
       name: "workers",
       include: ["workers/api/test/**/*.test.ts", "core/**/*.test.ts"],
       setupFiles: [APPLY_MIGRATIONS],
+      // `npm test` runs the e2e stacks beside this project on the same cores. There, a test of
+      // a dozen requests that takes 0.6 s alone took 6 s, past vitest's default of 5 s (the abuse
+      // walk in CI on 2026-12-02, and the dead-letters test before it). No test here asserts on
+      // time, so a longer limit only turns those loaded runs from failures into slow passes.
+      testTimeout: 30_000,
     },
   };
 });
