@@ -125,11 +125,13 @@ export async function findWorkerdSocket(proxyPort: number, probePath = "/health/
   );
 }
 
+/** A workerd `serve` process with a socket listening on `port` (npm start's has one). */
+const servesPort = (p: Proc, port: number) =>
+  (p.argv[0] ?? "").endsWith("workerd") && p.argv.includes("serve") && listensOn(p.pid, port);
+
 /** The pid of the workerd serving `port` (npm start's), without asking it anything: it may be busy. */
 export function workerdServingPid(port: number): number | undefined {
-  return processes().find(
-    (p) => (p.argv[0] ?? "").endsWith("workerd") && p.argv.includes("serve") && listensOn(p.pid, port),
-  )?.pid;
+  return processes().find((p) => servesPort(p, port))?.pid;
 }
 
 /**
@@ -137,9 +139,7 @@ export function workerdServingPid(port: number): number | undefined {
  * Miniflare sets in the config (not on the command line), listens on the port.
  */
 async function servingWorkerd(all: Proc[], port: number, probePath: string): Promise<WorkerdSocket> {
-  const found = all.filter(
-    (p) => (p.argv[0] ?? "").endsWith("workerd") && p.argv.includes("serve") && listensOn(p.pid, port),
-  );
+  const found = all.filter((p) => servesPort(p, port));
   if (found.length !== 1)
     throw new Error(
       `no wrangler dev process with --port ${port} under /proc, and ${found.length} workerd processes serving :${port}`,
