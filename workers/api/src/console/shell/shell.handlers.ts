@@ -4,7 +4,7 @@ import type { AppEnv } from "../../env";
 import { CONSOLE_BUNDLE } from "../assets/bundle.generated";
 import { ensureCsrfCookie } from "../session/session.cookies";
 import { CONSOLE_CSP } from "./console-csp";
-import { shellHtml } from "./shell.html";
+import { shellHtml } from "./shell-page";
 
 /** The same shell for every /app path: the client routes. Not cached (a deploy changes its asset names). */
 export function shell(c: Context<AppEnv>) {
