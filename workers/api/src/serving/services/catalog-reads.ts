@@ -232,25 +232,24 @@ export function recentHistoryStatement(db: D1Database, tenantId: string, userId:
     .bind(tenantId, userId, USER_HISTORY_LIMIT);
 }
 
-/** historyStampStatement's row: what recentHistory's stamp is made of (recommendation-cache.ts stampOf). */
+/** HISTORY_STAMP_SQL's row: what recentHistory's stamp is made of (recommendation-cache.ts stampOf). */
 export type StampRow = { length: number; arrivals: string; newest: string };
 
 /**
  * The parts of the stamp of the user's recent history (recommendation-cache.ts historyStamp)
  * without reading the history: its length (recentHistory's, so at most USER_HISTORY_LIMIT),
- * its `arrivals` and the STAMP_NEWEST newest events, in recentHistory's order.
+ * its `arrivals` and the STAMP_NEWEST newest events, in recentHistory's order. One row, even
+ * for a user without events. Parameters ?1-?4 are historyStampParams; a statement that embeds
+ * it (stored-lists.ts) numbers its own from ?5.
  */
-export function historyStampStatement(db: D1Database, tenantId: string, userId: string): D1PreparedStatement {
-  return db
-    .prepare(
-      `SELECT min(count(*), ?3) AS length, count(*) || ':' || max(rowid) AS arrivals,
+export const HISTORY_STAMP_SQL = `SELECT min(count(*), ?3) AS length, count(*) || ':' || max(rowid) AS arrivals,
          (SELECT json_group_array(json_array(item_id, interaction_type, ts)) FROM
            (SELECT item_id, interaction_type, ts FROM user_history WHERE tenant_id = ?1 AND user_id = ?2
             ORDER BY ts DESC, rowid DESC LIMIT ?4)) AS newest
-       FROM user_history WHERE tenant_id = ?1 AND user_id = ?2`,
-    )
-    .bind(tenantId, userId, USER_HISTORY_LIMIT, STAMP_NEWEST);
-}
+       FROM user_history WHERE tenant_id = ?1 AND user_id = ?2`;
+
+export const historyStampParams = (tenantId: string, userId: string) =>
+  [tenantId, userId, USER_HISTORY_LIMIT, STAMP_NEWEST] as const;
 
 export function historyOf({ results }: D1Result<HistoryRow>): History {
   const events: History = results.map((r) => ({

@@ -77,7 +77,7 @@ function stampString(length: number, arrivals: string, newest: [string, string, 
   return JSON.stringify([length, arrivals, newest]);
 }
 
-/** The same stamp from historyStampStatement's row (computed in D1, without the history). */
+/** The same stamp from a HISTORY_STAMP_SQL row (catalog-reads.ts): computed in D1, without the history. */
 export function stampOf(row: StampRow | undefined): string {
   if (!row || row.length === 0) return stampString(0, "", []);
   return stampString(row.length, row.arrivals, JSON.parse(row.newest) as [string, string, number][]);

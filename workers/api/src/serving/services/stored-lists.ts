@@ -1,5 +1,5 @@
 import { STORED_LIST_MAX_AGE_MS, STORED_LIST_SIZE } from "@edge-ml/core/schemas";
-import { historyStampStatement, type StampRow } from "./catalog-reads";
+import { HISTORY_STAMP_SQL, historyStampParams, type StampRow } from "./catalog-reads";
 import { stampOf, type CachedRecommendation } from "./recommendation-cache";
 
 /**
@@ -27,30 +27,42 @@ export type StoredList = {
   packed: string;
 };
 
-type ListRow = { list_key: string; history_stamp: string; computed_at: number; items: string };
 /** An item as stored: positional, to keep the row small. */
 type Packed = [string, number, number | null, string | null, string, string];
 type PackedList = { complete: boolean; items: Packed[] };
 
-const LIST_COLUMNS = "SELECT list_key, history_stamp, computed_at";
-const LIST_ROW = "FROM recommendation_lists WHERE tenant_id = ?1 AND user_id = ?2";
-const WHOLE_LIST = `${LIST_COLUMNS}, items ${LIST_ROW}`;
-/** The list with only its first ?3 items (json_each keeps the array's order by key). */
-const LIST_HEAD = `${LIST_COLUMNS},
-  json_object('complete', json(items -> '$.complete'), 'items',
+/** The stamp's parts and the user's list row (null columns when the user has none). */
+type StampAndListRow = StampRow & {
+  list_key: string | null;
+  history_stamp: string | null;
+  computed_at: number | null;
+  items: string | null;
+};
+
+/** The whole list, or with ?5 only its first ?5 items (json_each keeps the array's order by key). */
+const WHOLE_ITEMS = "l.items";
+const HEAD_ITEMS = `CASE WHEN l.items IS NULL THEN NULL ELSE
+  json_object('complete', json(l.items -> '$.complete'), 'items',
     (SELECT json_group_array(json(value)) FROM
-      (SELECT value FROM json_each(items, '$.items') ORDER BY key LIMIT ?3))) AS items ${LIST_ROW}`;
+      (SELECT value FROM json_each(l.items, '$.items') ORDER BY key LIMIT ?5))) END`;
+const stampAndList = (items: string) => `SELECT s.length, s.arrivals, s.newest,
+    l.list_key, l.history_stamp, l.computed_at, ${items} AS items
+  FROM (${HISTORY_STAMP_SQL}) AS s
+  LEFT JOIN recommendation_lists AS l ON l.tenant_id = ?1 AND l.user_id = ?2`;
+const STAMP_AND_WHOLE_LIST = stampAndList(WHOLE_ITEMS);
+const STAMP_AND_LIST_HEAD = stampAndList(HEAD_ITEMS);
 
 /**
  * The user's history stamp (what `historyStamp` makes of their recent history) and stored
- * list in one round trip to D1, for a request that a stored list may answer. Neither the
- * history itself nor the whole list travels: the stamp is computed in SQL from the count,
- * the highest rowid and the 3 newest events (historyStampStatement), and with `head` only the
- * best `head` items of the list come back. A request without min_score serves at most
- * `count` items, so the rest of the list is never read (measured: the whole list and the 50
- * history rows were most of what a served /recommend allocated, and the young-generation
- * garbage behind the api isolate's collections). A request that then has to rank reads the
- * history itself.
+ * list in one statement, for a request that a stored list may answer. Neither the history
+ * itself nor the whole list travels: the stamp is computed in SQL from the count, the highest
+ * rowid and the 3 newest events (catalog-reads.ts HISTORY_STAMP_SQL), and with `head` only the
+ * best `head` items of the list come back. A request without min_score serves at most `count`
+ * items, so the rest of the list is never read (measured: the whole list and the 50 history
+ * rows were most of what a served /recommend allocated). One statement, not a batch of two:
+ * locally D1's object parses, runs and answers each statement of a batch apart, and runs the
+ * batch in a transaction (docs/benchmarks.md, "One statement for a served list"). A request
+ * that then has to rank reads the history itself.
  */
 export async function stampAndStoredList(
   db: D1Database,
@@ -58,14 +70,22 @@ export async function stampAndStoredList(
   userId: string,
   head?: number,
 ): Promise<{ stamp: string; stored: StoredList | undefined }> {
-  const list =
+  const params = historyStampParams(tenantId, userId);
+  const row =
     head === undefined
-      ? db.prepare(WHOLE_LIST).bind(tenantId, userId)
-      : db.prepare(LIST_HEAD).bind(tenantId, userId, head);
-  const [stamp, listed] = await db.batch<StampRow | ListRow>([historyStampStatement(db, tenantId, userId), list]);
-  const row = (listed as D1Result<ListRow>).results[0];
-  const stored = row && { key: row.list_key, stamp: row.history_stamp, computedAt: row.computed_at, packed: row.items };
-  return { stamp: stampOf((stamp as D1Result<StampRow>).results[0]), stored };
+      ? await db
+          .prepare(STAMP_AND_WHOLE_LIST)
+          .bind(...params)
+          .first<StampAndListRow>()
+      : await db
+          .prepare(STAMP_AND_LIST_HEAD)
+          .bind(...params, head)
+          .first<StampAndListRow>();
+  const stored =
+    row?.list_key != null && row.items != null
+      ? { key: row.list_key, stamp: row.history_stamp!, computedAt: row.computed_at!, packed: row.items }
+      : undefined;
+  return { stamp: stampOf(row ?? undefined), stored };
 }
 
 /** A stored list's items, best first, and whether they are all the ranking had. */
