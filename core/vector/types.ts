@@ -40,7 +40,13 @@ export type QueryOptions = {
   approximate?: boolean;
 };
 
-export type Match = { id: string; score: number; values?: number[]; metadata?: Metadata; namespace?: string };
+export type Match = {
+  id: string;
+  score: number;
+  values?: number[] | Float32Array;
+  metadata?: Metadata;
+  namespace?: string;
+};
 export type QueryResult = { matches: Match[]; count: number };
 export type MutationResult = { mutationId: string; count: number; ids: string[] };
 

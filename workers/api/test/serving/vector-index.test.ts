@@ -108,13 +108,15 @@ describe("local vector index (Vectorize semantics, Durable Object)", () => {
       ).count,
     ).toBe(2);
     expect((await index.insert([{ id: "a", values: [9, 9, 9] }])).count).toBe(0);
-    expect((await index.getByIds(["a"]))[0]!.values).toEqual([1, 0, 0]);
+    expect((await index.getByIds(["a"]))[0]!.values).toEqual(new Float32Array([1, 0, 0]));
     await index.upsert([{ id: "a", values: [0, 0, 1], metadata: { k: "v" } }]);
-    expect(await index.getByIds(["a", "missing"])).toEqual([{ id: "a", values: [0, 0, 1], metadata: { k: "v" } }]);
+    expect(await index.getByIds(["a", "missing"])).toEqual([
+      { id: "a", values: new Float32Array([0, 0, 1]), metadata: { k: "v" } },
+    ]);
     expect((await index.deleteByIds(["b", "missing"])).ids).toEqual(["b"]);
     expect(await index.describe()).toEqual({ dimensions: 3, metric: "euclidean", vectorCount: 1 });
     const { matches } = await index.query([0, 0, 1], { topK: 1, returnValues: true, returnMetadata: "all" });
-    expect(matches).toEqual([{ id: "a", score: 0, values: [0, 0, 1], metadata: { k: "v" } }]);
+    expect(matches).toEqual([{ id: "a", score: 0, values: new Float32Array([0, 0, 1]), metadata: { k: "v" } }]);
   });
 
   it("a sharded index (4 objects) answers as the brute force, on the WASM kernel", async () => {

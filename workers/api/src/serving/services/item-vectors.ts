@@ -46,7 +46,10 @@ export async function vectorsOf(source: CachedIndex, itemIds: string[]): Promise
   for (const r of found) {
     const itemId = itemOf.get(r.id);
     if (itemId === undefined) continue;
-    const vector = Float32Array.from(r.values);
+    // The local index sends each vector as its own Float32Array; Vectorize may send numbers,
+    // or views of one buffer, which the cache's byte budget must not keep whole.
+    const own = r.values instanceof Float32Array && r.values.byteLength === r.values.buffer.byteLength;
+    const vector = own ? (r.values as Float32Array) : Float32Array.from(r.values);
     cache.set(`${source.scope}|${itemId}`, vector);
     out.set(itemId, vector);
   }
