@@ -110,4 +110,22 @@ describe("personalized search on the query's cached candidates", () => {
       expectSameRanking(mine.results, await fullRanking(ctx, q, user));
     }
   }, 60_000);
+
+  it("retrieves a query once when its first requests arrive together, and each is ranked as a full ranking", async () => {
+    const ctx = servingContext(env, t.tenantId);
+    const q = "warm jacket for the cold";
+    pinned = Date.now();
+    const users = [undefined, "demo-user-1", undefined, "demo-user-2", "demo-user-5", undefined];
+    const before = retrievals();
+    // Concurrent first misses, as a cold isolate sees them: one retrieves, the rest wait for it.
+    const answers = await atPinnedClock(() => Promise.all(users.map((u) => serveSearch(ctx, q, 100, u, noWait))));
+    expect(retrievals()).toEqual({ keyword: before.keyword + 1, vector: before.vector + 1 });
+    expect(answers.filter((a, i) => users[i] === undefined && !a.cacheHit)).toHaveLength(1);
+    const anon = answers[0]!.results;
+    expect(anon.length).toBeGreaterThan(0);
+    for (const [i, u] of users.entries()) {
+      if (u === undefined) expect(answers[i]!.results).toEqual(anon);
+      else expectSameRanking(answers[i]!.results, await fullRanking(ctx, q, u));
+    }
+  }, 60_000);
 });
