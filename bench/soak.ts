@@ -29,7 +29,7 @@ import { startBareWorker } from "./lib/bare-worker";
 import { failures, printStackErrors, type Client, type Route } from "./lib/http-load";
 import { isolateHeaps, type IsolateHeap } from "./lib/isolate-heap";
 import { loadWorld, rng } from "./lib/serve-world";
-import { mixedRoutes, openLoopMix, closedLoopMix, type Mix } from "./lib/soak-mix";
+import { mixedRoutes, openLoopMix, closedLoopMix, timelineLines, type Mix } from "./lib/soak-mix";
 import { MemorySampler } from "./lib/soak-memory";
 import { summarize, table, type Summary } from "./lib/stats";
 import { findWorkerdSocket } from "./lib/workerd-socket";
@@ -85,7 +85,9 @@ try {
   const bareClient = { base: bare.base, key: "none" };
   const bareRss0 = await MemorySampler.rss(bare.pid);
   const bareRun = await openLoopMix(bareClient, bareMix, RPS, BASELINE_SECONDS);
-  row("floor", bareRoute.name, RPS, bareRun.all, { "RSS MiB": `${mib(bareRss0)} -> ${mib(await MemorySampler.rss(bare.pid))}` });
+  row("floor", bareRoute.name, RPS, bareRun.all, {
+    "RSS MiB": `${mib(bareRss0)} -> ${mib(await MemorySampler.rss(bare.pid))}`,
+  });
   await bare.stop();
 
   console.log(`trivial route: ${BASELINE_SECONDS} s at ${RPS} req/s`);
@@ -117,6 +119,12 @@ try {
   for (const [name, s] of high.byRoute) row("max", name, maxRate, s);
   memory.stop();
 
+  // When the tail happened, and how the reads were served meanwhile.
+  console.log(`\nthe mix at ${RPS} req/s by 10 s (scheduled time):`);
+  for (const line of timelineLines(steady.timeline)) console.log(line);
+  console.log(`\nthe mix at ${maxRate} req/s by 10 s:`);
+  for (const line of timelineLines(high.timeline)) console.log(line);
+
   console.log(`\nsoak: ${ITEMS} items, ${USERS} users (${ACTIVE} active), workerd pid ${workerd.pid}\n`);
   console.log(table(rows));
   console.log("\nworkerd resident memory:");
@@ -128,10 +136,22 @@ try {
   const flat = memory.flatness(MINUTES);
   const verdicts = [
     [`RSS over the last 5 min of the mix within 10% (${(flat * 100).toFixed(1)}%)`, flat <= 0.1],
-    [`every isolate's heap under 128 MB (largest ${mib(Math.max(0, ...peaks.map((h) => h.totalBytes)))} MiB)`, peaks.every((h) => h.totalBytes < 128 * 1048576)],
-    [`mix p99 <= 3x trivial p99 (${ms(steady.all.p99)} vs ${ms(trivial.all.p99)} ms: ${(steady.all.p99 / trivial.all.p99).toFixed(2)}x)`, steady.all.p99 <= 3 * trivial.all.p99],
-    [`trivial p50 <= 1.5x bare (${ms(trivial.all.p50)} vs ${ms(bareRun.all.p50)} ms: ${(trivial.all.p50 / bareRun.all.p50).toFixed(2)}x)`, trivial.all.p50 <= 1.5 * bareRun.all.p50],
-    [`trivial p99 <= 1.5x bare (${ms(trivial.all.p99)} vs ${ms(bareRun.all.p99)} ms: ${(trivial.all.p99 / bareRun.all.p99).toFixed(2)}x)`, trivial.all.p99 <= 1.5 * bareRun.all.p99],
+    [
+      `every isolate's heap under 128 MB (largest ${mib(Math.max(0, ...peaks.map((h) => h.totalBytes)))} MiB)`,
+      peaks.every((h) => h.totalBytes < 128 * 1048576),
+    ],
+    [
+      `mix p99 <= 3x trivial p99 (${ms(steady.all.p99)} vs ${ms(trivial.all.p99)} ms: ${(steady.all.p99 / trivial.all.p99).toFixed(2)}x)`,
+      steady.all.p99 <= 3 * trivial.all.p99,
+    ],
+    [
+      `trivial p50 <= 1.5x bare (${ms(trivial.all.p50)} vs ${ms(bareRun.all.p50)} ms: ${(trivial.all.p50 / bareRun.all.p50).toFixed(2)}x)`,
+      trivial.all.p50 <= 1.5 * bareRun.all.p50,
+    ],
+    [
+      `trivial p99 <= 1.5x bare (${ms(trivial.all.p99)} vs ${ms(bareRun.all.p99)} ms: ${(trivial.all.p99 / bareRun.all.p99).toFixed(2)}x)`,
+      trivial.all.p99 <= 1.5 * bareRun.all.p99,
+    ],
     [`no request failed (${[...failures.values()].reduce((n, f) => n + f.length, 0)} failed)`, failures.size === 0],
   ] as const;
   console.log("\ntargets:");
@@ -143,7 +163,8 @@ try {
   }
   printStackErrors(stack.output());
   const heapsNow = await isolateHeaps(PORT + 1).catch(() => []);
-  if (heapsNow.length) console.log(`\nheaps at the end: ${heapsNow.map((h) => `${h.title} ${mib(h.usedBytes)}`).join(", ")}`);
+  if (heapsNow.length)
+    console.log(`\nheaps at the end: ${heapsNow.map((h) => `${h.title} ${mib(h.usedBytes)}`).join(", ")}`);
 } catch (e) {
   console.error(e);
   exitCode = 1;

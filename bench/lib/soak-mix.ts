@@ -12,9 +12,36 @@ export type SoakTarget = { base: string; key: string };
 export type Mix = { route: Route; share: number; ok: number }[];
 
 const SEARCH_WORDS = [
-  "hoodie", "jacket", "shorts", "pants", "tank", "tee", "bra", "yoga", "running", "training",
-  "bag", "backpack", "bottle", "watch", "strap", "ball", "mat", "black", "blue", "red",
-  "green", "grey", "white", "orange", "purple", "women", "men", "light", "warm", "zip",
+  "hoodie",
+  "jacket",
+  "shorts",
+  "pants",
+  "tank",
+  "tee",
+  "bra",
+  "yoga",
+  "running",
+  "training",
+  "bag",
+  "backpack",
+  "bottle",
+  "watch",
+  "strap",
+  "ball",
+  "mat",
+  "black",
+  "blue",
+  "red",
+  "green",
+  "grey",
+  "white",
+  "orange",
+  "purple",
+  "women",
+  "men",
+  "light",
+  "warm",
+  "zip",
 ];
 /** A small vocabulary, as a shop's search box sees: 40 queries of one or two words. */
 function vocabulary(random: () => number): string[] {
@@ -78,7 +105,13 @@ function routeAt(mix: Mix, i: number) {
   return mix[mix.length - 1]!;
 }
 
-async function once(t: SoakTarget, m: Mix[number]): Promise<boolean> {
+/**
+ * How a request was served, from the response's X-Cache-Layer or X-Cache header ("stored",
+ * "isolate", "HIT", "MISS"; "-" when it has neither): whether lists were read or ranked.
+ */
+type Answer = { ok: boolean; cache: string };
+
+async function once(t: SoakTarget, m: Mix[number]): Promise<Answer> {
   const r = m.route;
   const init = r.init?.() ?? {};
   try {
@@ -87,7 +120,8 @@ async function once(t: SoakTarget, m: Mix[number]): Promise<boolean> {
       headers: { authorization: `Bearer ${t.key}`, "content-type": "application/json", "cf-connecting-ip": clientIp() },
     });
     const body = await res.text();
-    if (res.status === m.ok) return true;
+    const cache = res.headers.get("x-cache-layer") ?? res.headers.get("x-cache") ?? "-";
+    if (res.status === m.ok) return { ok: true, cache };
     let why = body.slice(0, 160);
     try {
       const e = (JSON.parse(body) as { error?: { code?: string; message?: string } }).error;
@@ -99,7 +133,31 @@ async function once(t: SoakTarget, m: Mix[number]): Promise<boolean> {
   } catch (e) {
     failures.set(r.name, [...(failures.get(r.name) ?? []), String((e as Error).cause ?? e)]);
   }
-  return false;
+  return { ok: false, cache: "-" };
+}
+
+/** TIMELINE_SECONDS of an open loop, by when its requests were scheduled. */
+export type Slice = { from: number; latencies: number[]; cache: Map<string, number> };
+const TIMELINE_SECONDS = 10;
+
+/**
+ * One line per slice: p50, p99 and max of the requests scheduled in it, and how the reads were
+ * served (route's short name: cache state and its share), so that a tail can be put in time and
+ * beside the caches' hit rates (a stall, a backlog of re-rankings).
+ */
+export function timelineLines(slices: Slice[]): string[] {
+  return slices.map((s) => {
+    const x = summarize(s.latencies);
+    const max = Math.max(...s.latencies);
+    const total = new Map<string, number>();
+    for (const [k, v] of s.cache) total.set(k.split(" ")[0]!, (total.get(k.split(" ")[0]!) ?? 0) + v);
+    const served = [...s.cache]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `${k} ${Math.round((100 * v) / total.get(k.split(" ")[0]!)!)}%`)
+      .join(", ");
+    const at = `${s.from}-${s.from + TIMELINE_SECONDS}s`.padStart(10);
+    return `${at}  n ${String(x.n).padStart(4)}  p50 ${x.p50.toFixed(1).padStart(8)}  p99 ${x.p99.toFixed(1).padStart(8)}  max ${max.toFixed(1).padStart(8)}  ${served}`;
+  });
 }
 
 /** `rps` requests a second for `seconds`, each on the mix's route for its slot. */
@@ -109,11 +167,12 @@ export async function openLoopMix(
   rps: number,
   seconds: number,
   onMinute?: (minute: number) => void,
-): Promise<{ all: Summary; byRoute: Map<string, Summary> }> {
+): Promise<{ all: Summary; byRoute: Map<string, Summary>; timeline: Slice[] }> {
   const n = Math.round(rps * seconds);
   const start = performance.now() + 50;
   const all: number[] = [];
   const byRoute = new Map<string, number[]>();
+  const timeline: Slice[] = [];
   let minute = 0;
   const ticker = onMinute && setInterval(() => onMinute(++minute), 60_000);
   // Requests are started by a timer per 10 ms slice, not one timer each: 36,000 pending timers
@@ -127,13 +186,18 @@ export async function openLoopMix(
         const scheduled = start + (next * 1000) / rps;
         const m = routeAt(mix, next++);
         pending++;
-        void once(t, m).then((ok) => {
+        void once(t, m).then(({ ok, cache }) => {
           if (ok) {
             const latency = performance.now() - scheduled;
             all.push(latency);
             const xs = byRoute.get(m.route.name) ?? [];
             xs.push(latency);
             byRoute.set(m.route.name, xs);
+            const at = Math.floor((scheduled - start) / 1000 / TIMELINE_SECONDS);
+            const slice = (timeline[at] ??= { from: at * TIMELINE_SECONDS, latencies: [], cache: new Map() });
+            slice.latencies.push(latency);
+            const served = `${m.route.name.split(" ")[1]!.split(/[?/]/)[1]} ${cache}`;
+            slice.cache.set(served, (slice.cache.get(served) ?? 0) + 1);
           }
           if (--pending === 0 && next >= n) done();
         });
@@ -143,7 +207,11 @@ export async function openLoopMix(
     tick();
   });
   if (ticker) clearInterval(ticker);
-  return { all: summarize(all), byRoute: new Map([...byRoute].map(([k, v]) => [k, summarize(v)])) };
+  return {
+    all: summarize(all),
+    byRoute: new Map([...byRoute].map(([k, v]) => [k, summarize(v)])),
+    timeline: timeline.filter((x) => x !== undefined),
+  };
 }
 
 /** `concurrency` clients back to back for `seconds`: answers per second. */
@@ -153,7 +221,7 @@ export async function closedLoopMix(t: SoakTarget, mix: Mix, concurrency: number
   let done = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (performance.now() < until) if (await once(t, routeAt(mix, i++))) done++;
+      while (performance.now() < until) if ((await once(t, routeAt(mix, i++))).ok) done++;
     }),
   );
   return done / seconds;
