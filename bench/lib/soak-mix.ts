@@ -11,37 +11,11 @@ export type SoakTarget = { base: string; key: string };
 /** A route of the mix, its share of requests, and the status that counts as answered. */
 export type Mix = { route: Route; share: number; ok: number }[];
 
+// prettier-ignore
 const SEARCH_WORDS = [
-  "hoodie",
-  "jacket",
-  "shorts",
-  "pants",
-  "tank",
-  "tee",
-  "bra",
-  "yoga",
-  "running",
-  "training",
-  "bag",
-  "backpack",
-  "bottle",
-  "watch",
-  "strap",
-  "ball",
-  "mat",
-  "black",
-  "blue",
-  "red",
-  "green",
-  "grey",
-  "white",
-  "orange",
-  "purple",
-  "women",
-  "men",
-  "light",
-  "warm",
-  "zip",
+  "hoodie", "jacket", "shorts", "pants", "tank", "tee", "bra", "yoga", "running", "training",
+  "bag", "backpack", "bottle", "watch", "strap", "ball", "mat", "black", "blue", "red",
+  "green", "grey", "white", "orange", "purple", "women", "men", "light", "warm", "zip",
 ];
 /** A small vocabulary, as a shop's search box sees: 40 queries of one or two words. */
 function vocabulary(random: () => number): string[] {
