@@ -1,6 +1,9 @@
 import { apiClient, sleep } from "./api-client";
 import { newsSample } from "./sample-data";
 
+/** Tries of the labelled sample's upload (idempotent) before the first run gives up on it. */
+const UPLOAD_ATTEMPTS = 4;
+
 /**
  * `npm start`'s first run, for text classification: uploads the labelled news sample
  * (POST /api/v1/model/training-data), trains the first classifier on it
@@ -18,11 +21,26 @@ export async function trainFirstClassifier(
   const deadline = Date.now() + timeoutMs;
   try {
     // NDJSON, sent as it is: the route's other media type (the typed body is its JSON one).
-    const upload = await api.POST("/api/v1/model/training-data", {
-      body: newsSample(),
-      bodySerializer: (body) => body as string,
-      headers: { "content-type": "application/x-ndjson" },
-    });
+    const send = () =>
+      api.POST("/api/v1/model/training-data", {
+        body: newsSample(),
+        bodySerializer: (body) => body as string,
+        headers: { "content-type": "application/x-ndjson" },
+      });
+    // Right after the first recommender's status polls the model routes' 10 a minute were
+    // spent: the upload was refused (429), and its retry once failed as a network error
+    // ("fetch failed") on a slow machine. An upload is idempotent (its id is the hash of its
+    // rows), so it is sent again.
+    let upload: Awaited<ReturnType<typeof send>> | undefined;
+    for (let attempt = 1; !upload; attempt++) {
+      try {
+        upload = await send();
+      } catch (e) {
+        if (attempt >= UPLOAD_ATTEMPTS || Date.now() > deadline) throw e;
+        say(`uploading the labelled news sample failed (${(e as Error).message}); trying again in 10 s`);
+        await sleep(10_000);
+      }
+    }
     const uploaded = upload.data;
     if (!uploaded)
       return `first classifier not trained: the upload answered ${upload.response.status} ${JSON.stringify(upload.error)}`;
@@ -51,6 +69,7 @@ export async function trainFirstClassifier(
     }
     return "first classifier: still training after 10 minutes (see GET /api/v1/model/train/{job_id})";
   } catch (e) {
-    return `first classifier not trained: ${(e as Error).message}`;
+    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+    return `first classifier not trained: ${(e as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ""}`;
   }
 }
